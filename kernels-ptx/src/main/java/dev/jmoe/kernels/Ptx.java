@@ -1,0 +1,52 @@
+package dev.jmoe.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The PTX modules built from {@code src/main/cuda} by {@code scripts/ptx.sh}, shipped as the
+ * classpath resources {@code ptx/NAME.ptx}.
+ */
+public final class Ptx {
+
+    /** RMSNorm over F32 rows; entry {@value #RMSNORM_F32}. */
+    public static final String RMSNORM = "rmsnorm";
+    public static final String RMSNORM_F32 = "rmsnorm_f32";
+
+    private Ptx() {}
+
+    /** The classpath resource that holds module {@code name}. */
+    public static String resource(String name) {
+        return "ptx/" + name + ".ptx";
+    }
+
+    /** The PTX text of module {@code name}. */
+    public static String text(String name) {
+        return new String(bytes(name), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The PTX of module {@code name} followed by one NUL byte: the form {@code cuModuleLoadData}
+     * expects, since it reads the image as a C string.
+     */
+    public static byte[] image(String name) {
+        byte[] ptx = bytes(name);
+        return Arrays.copyOf(ptx, ptx.length + 1);
+    }
+
+    private static byte[] bytes(String name) {
+        String resource = resource(name);
+        try (InputStream in = Ptx.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no PTX module '" + name + "': resource " + resource
+                        + " is not on the class path (is jmoe-kernels-ptx there, and was scripts/ptx.sh run?)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read PTX resource " + resource, e);
+        }
+    }
+}
