@@ -1,0 +1,23 @@
+package dev.jmoe.host.topo;
+
+import jdk.incubator.vector.VectorShape;
+
+import java.util.Optional;
+
+/** What this machine offers the engine: CPU, NUMA nodes, huge pages and CUDA devices. */
+public record HostTopology(CpuInfo cpu, NumaTopology numa, HugePages hugePages, CudaDevices cuda) {
+
+    /** The live machine, with the CUDA probe on the class path if there is one. */
+    public static HostTopology live() {
+        return read(SysTree.live(), GpuProbe.installed());
+    }
+
+    /** The machine whose {@code /proc} and {@code /sys} lie under {@code sys}; vector size is this JVM's. */
+    public static HostTopology read(SysTree sys, Optional<GpuProbe> probe) {
+        return new HostTopology(
+                new CpuInfoReader(sys).read(VectorShape.preferredShape().vectorBitSize()),
+                new NumaTopologyReader(sys).read(),
+                new HugePagesReader(sys).read(),
+                CudaDevices.probe(probe, new PciLinkReader(sys)));
+    }
+}
