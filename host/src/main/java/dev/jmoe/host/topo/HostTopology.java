@@ -14,8 +14,13 @@ public record HostTopology(CpuInfo cpu, NumaTopology numa, HugePages hugePages, 
 
     /** The machine whose {@code /proc} and {@code /sys} lie under {@code sys}; vector size is this JVM's. */
     public static HostTopology read(SysTree sys, Optional<GpuProbe> probe) {
+        return read(sys, probe, VectorShape.preferredShape().vectorBitSize());
+    }
+
+    /** As {@link #read(SysTree, Optional)} with the Vector API's preferred size given (tests pin it). */
+    public static HostTopology read(SysTree sys, Optional<GpuProbe> probe, int vectorBits) {
         return new HostTopology(
-                new CpuInfoReader(sys).read(VectorShape.preferredShape().vectorBitSize()),
+                new CpuInfoReader(sys).read(vectorBits),
                 new NumaTopologyReader(sys).read(),
                 new HugePagesReader(sys).read(),
                 CudaDevices.probe(probe, new PciLinkReader(sys)));

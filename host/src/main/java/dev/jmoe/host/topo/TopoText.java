@@ -83,7 +83,8 @@ public final class TopoText {
         for (CudaDevices.Gpu gpu : cuda.devices()) {
             GpuProbe.Device d = gpu.device();
             PciLink link = gpu.link().orElse(null);
-            table.row(d.index(), d.name(), ByteSize.format(d.memoryBytes()), d.ccMajor() + "." + d.ccMinor(), d.pciBusId(),
+            table.row(d.index(), d.name(), ByteSize.format(d.memoryBytes()), d.ccMajor() + "." + d.ccMinor(),
+                    link == null ? d.pciBusId() : link.busId(),
                     link == null || link.node().isEmpty() ? "?" : link.numaNode(),
                     link == null ? "?" : linkState(link.current()),
                     link == null ? "?" : linkState(link.max()),
