@@ -34,7 +34,7 @@ public final class TopoCommand implements Runnable {
         if (!Files.isDirectory(sysroot)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sysroot " + sysroot + " is not a directory");
         }
-        HostTopology topo = HostTopology.read(new SysTree(sysroot), GpuProbe.installed());
+        HostTopology topo = HostTopology.read(new SysTree(sysroot), GpuProbe::installed);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? TopoJson.text(topo) + "\n" : TopoText.of(topo));
         out.flush();

@@ -2,6 +2,8 @@ package dev.jmoe.host.topo;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.function.Supplier;
 
 /**
  * The CUDA devices of this machine with their PCIe links, or why there are none.
@@ -19,15 +21,17 @@ public record CudaDevices(boolean available, String reason, List<Gpu> devices) {
     public record Gpu(GpuProbe.Device device, Optional<PciLink> link) {}
 
     /**
-     * Asks the probe (the cuda module's, when it is on the class path) and reads each device's link.
-     * A probe that throws is reported as unavailable: this is a diagnostic, it must still print.
+     * Finds the probe ({@link GpuProbe#installed()} outside tests), asks it, and reads each device's
+     * link. A probe that cannot be loaded or throws is reported as unavailable: this is a
+     * diagnostic, it must still print.
      */
-    public static CudaDevices probe(Optional<GpuProbe> probe, PciLinkReader links) {
-        if (probe.isEmpty()) return new CudaDevices(false, NO_BACKEND, List.of());
+    public static CudaDevices probe(Supplier<Optional<GpuProbe>> finder, PciLinkReader links) {
         GpuProbe.Report report;
         try {
+            Optional<GpuProbe> probe = finder.get();
+            if (probe.isEmpty()) return new CudaDevices(false, NO_BACKEND, List.of());
             report = probe.get().probe();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             return new CudaDevices(false, "probe failed: " + e, List.of());
         }
         if (!report.available()) {

@@ -1,5 +1,6 @@
 package dev.jmoe.host.topo;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,19 @@ public final class NumaTopologyReader {
     private NumaNode node(int id) {
         String dir = NODES + "/node" + id;
         Meminfo mem = new Meminfo(sys, dir + "/meminfo");
-        return new NumaNode(id, sys.readCpuList(dir + "/cpulist"), mem.bytes("MemTotal"), mem.bytes("MemFree"));
+        return new NumaNode(id, sys.readCpuList(dir + "/cpulist"), mem.bytes("MemTotal"), mem.bytes("MemFree"),
+                distances(dir + "/distance"));
+    }
+
+    /** One line of numbers, e.g. {@code 10 21}. */
+    private List<Integer> distances(String file) {
+        String line = sys.readIfPresent(file).orElse("").strip();
+        if (line.isEmpty()) return List.of();
+        try {
+            return Arrays.stream(line.split("\\s+")).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new TopologyFormatException(sys.resolve(file), "expected numbers, found '" + line + "'");
+        }
     }
 
     /** A kernel built without NUMA: one node 0 with every online CPU and all memory. */
@@ -35,7 +48,7 @@ public final class NumaTopologyReader {
                 ? sys.readCpuList(ONLINE_CPUS)
                 : new CpuInfoReader(sys).processorIds();
         Meminfo mem = new Meminfo(sys, "/proc/meminfo");
-        return new NumaNode(0, cpus, mem.bytes("MemTotal"), mem.bytes("MemFree"));
+        return new NumaNode(0, cpus, mem.bytes("MemTotal"), mem.bytes("MemFree"), List.of());
     }
 
     /** Any non-zero mode is on (1: balancing; 2: memory tiering; 3: both); absent means not built in. */

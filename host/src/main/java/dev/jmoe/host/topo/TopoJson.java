@@ -58,6 +58,8 @@ public final class TopoJson {
             n.cpus().forEach(cpus::add);
             node.put("memTotalBytes", n.memTotalBytes());
             node.put("memFreeBytes", n.memFreeBytes());
+            ArrayNode distances = node.putArray("distances");
+            n.distances().forEach(distances::add);
         }
         o.put("balancing", numa.balancing());
         return o;

@@ -49,10 +49,11 @@ public final class TopoText {
     private static void numa(NumaTopology numa, StringBuilder out) {
         out.append("NUMA: ").append(numa.nodes().size()).append(numa.isNuma() ? " nodes" : " node")
                 .append(", balancing ").append(numa.balancing() ? "on" : "off").append('\n');
-        TextTable table = new TextTable("node", "cpus", "memory", "free");
+        TextTable table = new TextTable("node", "cpus", "memory", "free", "distances");
         for (NumaNode n : numa.nodes()) {
             table.row(n.id(), n.cpus().isEmpty() ? "-" : CpuList.format(n.cpus()),
-                    ByteSize.format(n.memTotalBytes()), ByteSize.format(n.memFreeBytes()));
+                    ByteSize.format(n.memTotalBytes()), ByteSize.format(n.memFreeBytes()),
+                    n.distances().isEmpty() ? "-" : n.distances().stream().map(String::valueOf).collect(Collectors.joining(" ")));
         }
         table.appendTo(out);
     }

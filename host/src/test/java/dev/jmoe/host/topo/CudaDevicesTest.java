@@ -3,6 +3,7 @@ package dev.jmoe.host.topo;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +14,7 @@ class CudaDevicesTest {
 
     @Test
     void withoutAProbeTheBackendIsMissing() {
-        CudaDevices cuda = CudaDevices.probe(Optional.empty(), links);
+        CudaDevices cuda = CudaDevices.probe(Optional::empty, links);
         assertFalse(cuda.available());
         assertEquals("CUDA backend not on the class path", cuda.reason());
         assertTrue(cuda.devices().isEmpty());
@@ -22,7 +23,7 @@ class CudaDevicesTest {
     @Test
     void theProbesReasonIsPassedOn() {
         var probe = new FakeGpuProbe(GpuProbe.Report.unavailable("no CUDA driver (libcuda.so.1 not found)"));
-        CudaDevices cuda = CudaDevices.probe(Optional.of(probe), links);
+        CudaDevices cuda = CudaDevices.probe(() -> Optional.of(probe), links);
         assertFalse(cuda.available());
         assertEquals("no CUDA driver (libcuda.so.1 not found)", cuda.reason());
     }
@@ -32,14 +33,23 @@ class CudaDevicesTest {
         GpuProbe broken = () -> {
             throw new UnsatisfiedLinkError("libJCudaDriver-12.6.0-linux-x86_64.so");
         };
-        CudaDevices cuda = CudaDevices.probe(Optional.of(broken), links);
+        CudaDevices cuda = CudaDevices.probe(() -> Optional.of(broken), links);
         assertFalse(cuda.available());
         assertTrue(cuda.reason().startsWith("probe failed: java.lang.UnsatisfiedLinkError"), cuda.reason());
     }
 
     @Test
+    void aProbeThatCannotBeLoadedIsReportedNotPropagated() {
+        CudaDevices cuda = CudaDevices.probe(() -> {
+            throw new ServiceConfigurationError("dev.jmoe.cuda.CudaGpuProbe could not be instantiated");
+        }, links);
+        assertFalse(cuda.available());
+        assertTrue(cuda.reason().contains("could not be instantiated"), cuda.reason());
+    }
+
+    @Test
     void devicesGetTheirLinksFromSysfs() {
-        CudaDevices cuda = CudaDevices.probe(Optional.of(FakeGpuProbe.twoGpus()), links);
+        CudaDevices cuda = CudaDevices.probe(() -> Optional.of(FakeGpuProbe.twoGpus()), links);
         assertTrue(cuda.available());
         assertEquals(2, cuda.devices().size());
         assertEquals(1, cuda.devices().get(0).link().orElseThrow().numaNode());

@@ -20,8 +20,8 @@ class NumaTopologyReaderTest {
     void twoNodesWithTheirCpusAndMemory() {
         NumaTopology numa = new NumaTopologyReader(TopoFixtures.sys("two-node")).read();
         assertEquals(List.of(
-                new NumaNode(0, List.of(0, 1, 2, 3, 8, 9, 10, 11), 65_536_000 * KIB, 60_000_000 * KIB),
-                new NumaNode(1, List.of(4, 5, 6, 7, 12, 13, 14, 15), 65_536_000 * KIB, 61_000_000 * KIB)),
+                new NumaNode(0, List.of(0, 1, 2, 3, 8, 9, 10, 11), 65_536_000 * KIB, 60_000_000 * KIB, List.of(10, 21)),
+                new NumaNode(1, List.of(4, 5, 6, 7, 12, 13, 14, 15), 65_536_000 * KIB, 61_000_000 * KIB, List.of(21, 10))),
                 numa.nodes());
         assertTrue(numa.balancing());
         assertTrue(numa.isNuma());
@@ -35,7 +35,7 @@ class NumaTopologyReaderTest {
     @Test
     void oneNodeWithBalancingOff() {
         NumaTopology numa = new NumaTopologyReader(TopoFixtures.sys("one-node")).read();
-        assertEquals(List.of(new NumaNode(0, List.of(0, 1, 2, 3), 16_308_828 * KIB, 9_113_716 * KIB)), numa.nodes());
+        assertEquals(List.of(new NumaNode(0, List.of(0, 1, 2, 3), 16_308_828 * KIB, 9_113_716 * KIB, List.of(10))), numa.nodes());
         assertFalse(numa.balancing());
         assertFalse(numa.isNuma());
     }
@@ -43,7 +43,7 @@ class NumaTopologyReaderTest {
     @Test
     void kernelWithoutNumaIsOneNodeWithAllCpusAndMemory() {
         NumaTopology numa = new NumaTopologyReader(TopoFixtures.sys("no-numa")).read();
-        assertEquals(List.of(new NumaNode(0, List.of(0, 1, 2, 3), 8_039_544 * KIB, 6_321_108 * KIB)), numa.nodes());
+        assertEquals(List.of(new NumaNode(0, List.of(0, 1, 2, 3), 8_039_544 * KIB, 6_321_108 * KIB, List.of())), numa.nodes());
         assertFalse(numa.balancing());
     }
 
@@ -52,7 +52,7 @@ class NumaTopologyReaderTest {
         TopoFixtures.write(root, "/proc/cpuinfo", "processor\t: 0\n\nprocessor\t: 1\n\nprocessor\t: 2\n\n");
         TopoFixtures.write(root, "/proc/meminfo", "MemTotal: 2048 kB\nMemFree: 1024 kB\n");
         NumaTopology numa = new NumaTopologyReader(new SysTree(root)).read();
-        assertEquals(List.of(new NumaNode(0, List.of(0, 1, 2), 2048 * KIB, 1024 * KIB)), numa.nodes());
+        assertEquals(List.of(new NumaNode(0, List.of(0, 1, 2), 2048 * KIB, 1024 * KIB, List.of())), numa.nodes());
     }
 
     @Test
@@ -68,7 +68,7 @@ class NumaTopologyReaderTest {
         TopoFixtures.write(root, "/sys/devices/system/node/node1/cpulist", "\n");
         TopoFixtures.write(root, "/sys/devices/system/node/node1/meminfo", "Node 1 MemTotal: 4096 kB\nNode 1 MemFree: 4096 kB\n");
         NumaTopology numa = new NumaTopologyReader(new SysTree(root)).read();
-        assertEquals(new NumaNode(1, List.of(), 4096 * KIB, 4096 * KIB), numa.node(1).orElseThrow());
+        assertEquals(new NumaNode(1, List.of(), 4096 * KIB, 4096 * KIB, List.of()), numa.node(1).orElseThrow());
     }
 
     @Test
@@ -80,6 +80,14 @@ class NumaTopologyReaderTest {
         }
         List<Integer> ids = new NumaTopologyReader(new SysTree(root)).read().nodes().stream().map(NumaNode::id).toList();
         assertEquals(List.of(0, 2, 10), ids);
+    }
+
+    @Test
+    void badDistanceIsAnErrorNamingTheFile(@TempDir Path root) throws IOException {
+        writeOneNode(root, "0");
+        TopoFixtures.write(root, "/sys/devices/system/node/node0/distance", "10 far\n");
+        var e = assertThrows(TopologyFormatException.class, () -> new NumaTopologyReader(new SysTree(root)).read());
+        assertTrue(e.getMessage().contains("node0/distance: expected numbers, found '10 far'"), e.getMessage());
     }
 
     @Test

@@ -37,7 +37,7 @@ final class TopoFixtures {
 
     /** The two-node machine with the two fake GPUs, as the CLI would read it (vector size pinned). */
     static HostTopology twoNode() {
-        return HostTopology.read(sys("two-node"), Optional.of(FakeGpuProbe.twoGpus()), 512);
+        return HostTopology.read(sys("two-node"), () -> Optional.of(FakeGpuProbe.twoGpus()), 512);
     }
 
     /** Writes {@code text} to the kernel path {@code path} under {@code root}, creating directories. */

@@ -35,6 +35,7 @@ class TopoJsonTest {
         assertEquals(List.of(4, 5, 6, 7, 12, 13, 14, 15), ints(node1.path("cpus")));
         assertEquals(65_536_000L * 1024, node1.path("memTotalBytes").asLong());
         assertEquals(61_000_000L * 1024, node1.path("memFreeBytes").asLong());
+        assertEquals(List.of(21, 10), ints(node1.path("distances")));
 
         JsonNode hp = root.path("hugepages");
         assertEquals("always", hp.path("thp").asText());
@@ -61,7 +62,7 @@ class TopoJsonTest {
 
     @Test
     void unavailableCudaCarriesItsReason() throws Exception {
-        JsonNode root = JSON.readTree(TopoJson.text(HostTopology.read(TopoFixtures.sys("one-node"), Optional.empty(), 256)));
+        JsonNode root = JSON.readTree(TopoJson.text(HostTopology.read(TopoFixtures.sys("one-node"), Optional::empty, 256)));
         assertFalse(root.path("cuda").path("available").asBoolean());
         assertEquals("CUDA backend not on the class path", root.path("cuda").path("reason").asText());
         assertFalse(root.path("numa").path("balancing").asBoolean());
@@ -73,7 +74,7 @@ class TopoJsonTest {
 
     @Test
     void absentThpIsNull() throws Exception {
-        JsonNode root = JSON.readTree(TopoJson.text(HostTopology.read(TopoFixtures.sys("no-numa"), Optional.empty(), 128)));
+        JsonNode root = JSON.readTree(TopoJson.text(HostTopology.read(TopoFixtures.sys("no-numa"), Optional::empty, 128)));
         assertTrue(root.path("hugepages").path("thp").isNull());
         assertEquals(0, root.path("hugepages").path("pools").size());
     }

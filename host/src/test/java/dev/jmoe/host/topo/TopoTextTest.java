@@ -22,9 +22,9 @@ class TopoTextTest {
                   vector API   512-bit vectors (16 floats)
 
                 NUMA: 2 nodes, balancing on
-                  node  cpus       memory    free
-                  0     0-3,8-11   62.5 GiB  57.2 GiB
-                  1     4-7,12-15  62.5 GiB  58.2 GiB
+                  node  cpus       memory    free      distances
+                  0     0-3,8-11   62.5 GiB  57.2 GiB  10 21
+                  1     4-7,12-15  62.5 GiB  58.2 GiB  21 10
 
                 Huge pages: transparent always
                   page size  total  free  per node (total/free)
@@ -44,10 +44,10 @@ class TopoTextTest {
 
     @Test
     void machineWithoutNumaThpHugetlbOrCuda() {
-        String text = TopoText.of(HostTopology.read(TopoFixtures.sys("no-numa"), Optional.empty(), 128));
+        String text = TopoText.of(HostTopology.read(TopoFixtures.sys("no-numa"), Optional::empty, 128));
         assertTrue(text.contains("  cpus         4 logical, 4 cores, 1 socket\n"), text);
         assertTrue(text.contains("  isa          -\n"), text);
-        assertTrue(text.contains("NUMA: 1 node, balancing off\n  node  cpus  memory   free\n  0     0-3   7.7 GiB  6.0 GiB\n"), text);
+        assertTrue(text.contains("NUMA: 1 node, balancing off\n  node  cpus  memory   free     distances\n  0     0-3   7.7 GiB  6.0 GiB  -\n"), text);
         assertTrue(text.contains("Huge pages: transparent not available\n  no hugetlb pools\n"), text);
         assertTrue(text.endsWith("CUDA: not available (CUDA backend not on the class path)\n"), text);
         assertFalse(text.contains("warning:"), text);

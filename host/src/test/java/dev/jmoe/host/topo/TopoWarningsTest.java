@@ -13,7 +13,7 @@ class TopoWarningsTest {
 
     @Test
     void quietMachineHasNoWarnings() {
-        assertEquals(List.of(), TopoWarnings.of(HostTopology.read(TopoFixtures.sys("one-node"), Optional.empty(), 256)));
+        assertEquals(List.of(), TopoWarnings.of(HostTopology.read(TopoFixtures.sys("one-node"), Optional::empty, 256)));
     }
 
     @Test
@@ -26,7 +26,7 @@ class TopoWarningsTest {
 
     @Test
     void avx2CpuWithNarrowVectorApiIsWarned() {
-        HostTopology topo = HostTopology.read(TopoFixtures.sys("one-node"), Optional.empty(), 128);
+        HostTopology topo = HostTopology.read(TopoFixtures.sys("one-node"), Optional::empty, 128);
         List<String> warnings = TopoWarnings.of(topo);
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.getFirst().contains("prefers 128-bit vectors"), warnings.getFirst());
@@ -35,7 +35,7 @@ class TopoWarningsTest {
     @Test
     void neonMachineWith128BitVectorsIsNotWarned() {
         CpuInfo neon = new CpuInfo("unknown", 4, 4, 1, Set.of(), 128);
-        HostTopology noNuma = HostTopology.read(TopoFixtures.sys("no-numa"), Optional.empty(), 128);
+        HostTopology noNuma = HostTopology.read(TopoFixtures.sys("no-numa"), Optional::empty, 128);
         assertEquals(List.of(), TopoWarnings.of(new HostTopology(neon, noNuma.numa(), noNuma.hugePages(), noNuma.cuda())));
     }
 }
