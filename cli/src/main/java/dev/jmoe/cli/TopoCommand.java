@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code jmoe topo}: what this machine offers the engine (CPU, NUMA, huge pages, CUDA and PCIe). */
-@Command(name = "topo",
+@Command(name = "topo", mixinStandardHelpOptions = true,
         description = "Shows what this machine offers the engine: CPU and ISA, NUMA nodes, huge pages, "
                 + "CUDA devices and their PCIe links, and warnings about settings that cost speed.")
 public final class TopoCommand implements Runnable {
