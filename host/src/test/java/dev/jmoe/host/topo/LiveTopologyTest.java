@@ -27,7 +27,8 @@ class LiveTopologyTest {
             for (int cpu : n.cpus()) assertTrue(seen.add(cpu), "CPU " + cpu + " on two nodes");
         }
         assertTrue(seen.containsAll(online), "nodes " + seen + " miss some online CPUs " + online);
-        assertEquals(online.size(), topo.cpu().logicalCpus(), "cpuinfo lists the online CPUs");
+        // cpuinfo lists the online CPUs; LXCFS-style containers show only their share of them
+        assertTrue(topo.cpu().logicalCpus() <= online.size(), topo.cpu().logicalCpus() + " > " + online);
     }
 
     @Test
