@@ -145,7 +145,12 @@ public final class GgufReader {
             throw in.error(dimsAt, "tensor '" + name + "': row of ne[0] = " + shape[0] + " elements is not a multiple of the "
                     + type + " block size " + type.blockSize);
         }
-        long bytes = type.bytesFor(elements);
+        long bytes;
+        try {
+            bytes = type.bytesFor(elements);
+        } catch (ArithmeticException e) {
+            throw in.error(dimsAt, "tensor '" + name + "': " + elements + " " + type + " elements take more than 2^63 bytes");
+        }
         long offsetAt = in.position();
         long offset = in.u64("data offset of tensor '" + name + "'");
         return new RawTensor(name, at, type, shape, offsetAt, offset, bytes);

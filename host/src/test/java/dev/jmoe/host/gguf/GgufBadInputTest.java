@@ -100,6 +100,13 @@ class GgufBadInputTest {
     }
 
     @Test
+    void dataSizeOverflowingALong() throws IOException {
+        GgufBytes b = GgufBytes.header(3, 1, 0).str("t");
+        long at = b.mark();
+        fails(b.u32(1).u64(1L << 62).u32(GgmlType.F32.id).u64(0).zeros(64), at, "take more than 2^63 bytes");
+    }
+
+    @Test
     void rowNotAWholeNumberOfBlocks() throws IOException {
         GgufBytes b = GgufBytes.header(3, 1, 0).str("t");
         long at = b.mark();

@@ -26,7 +26,7 @@ final class InMemoryHeaderSource implements HeaderSource {
         if (position >= size) return -1;
         int n = (int) Math.min(dst.remaining(), size - position);
         int held = position >= bytes.length ? 0 : (int) Math.min(n, bytes.length - position);
-        dst.put(bytes, (int) position, held);
+        if (held > 0) dst.put(bytes, (int) position, held);
         for (int i = held; i < n; i++) dst.put((byte) 0);
         return n;
     }
