@@ -24,10 +24,12 @@ public final class GgufModel {
 
     private final List<GgufFile> parts;
     private final Map<String, GgufTensorInfo> tensors;
+    private final List<GgufTensorInfo> tensorList;
 
     private GgufModel(List<GgufFile> parts, Map<String, GgufTensorInfo> tensors) {
         this.parts = List.copyOf(parts);
         this.tensors = Collections.unmodifiableMap(tensors);
+        this.tensorList = List.copyOf(tensors.values());
     }
 
     /** Opens a model file, or all parts of a split model given any of its parts. */
@@ -117,7 +119,7 @@ public final class GgufModel {
 
     /** All tensors, in part and file order. */
     public List<GgufTensorInfo> tensors() {
-        return List.copyOf(tensors.values());
+        return tensorList;
     }
 
     public Optional<GgufTensorInfo> find(String name) {

@@ -136,6 +136,32 @@ class GgufWriterTest {
     }
 
     @Test
+    void hugePageAlignmentIsReportedAndKeptInTheMapping() {
+        Path file = dir.resolve("aligned.gguf");
+        new GgufWriter().put("general.alignment", new GgufValue.UInt32(GgufTensorInfo.PAGE_2M))
+                .addTensor("a", new long[] {3}, new float[] {1, 2, 3})
+                .addTensor("b", GgmlType.IQ2_XXS, new long[] {256, 2}, new byte[66 * 2])   // a type no kernel computes yet
+                .addTensor("c.mx", GgmlType.MXFP4, new long[] {32}, new byte[17])
+                .write(file);
+        GgufModel model = GgufModel.open(file);
+        assertEquals(List.of(GgmlType.F32, GgmlType.IQ2_XXS, GgmlType.MXFP4), model.tensors().stream().map(GgufTensorInfo::type).toList());
+        try (TensorDataSource data = TensorDataSource.open(model)) {
+            for (GgufTensorInfo t : model.tensors()) {
+                assertTrue(t.isAligned2M() && t.isAligned4K(), t.toString());
+                assertEquals(0, data.segment(t).address() % GgufTensorInfo.PAGE_4K, "mapped " + t.name() + " starts on a page");
+            }
+        }
+        GgufModel small = GgufModel.open(writeTwoSmallTensors());
+        assertFalse(small.tensors().get(1).isAligned4K(), "second tensor at data offset 32 of a 32-aligned file");
+    }
+
+    private Path writeTwoSmallTensors() {
+        Path file = dir.resolve("small.gguf");
+        new GgufWriter().addTensor("x", new long[] {1}, new float[] {1}).addTensor("y", new long[] {1}, new float[] {2}).write(file);
+        return file;
+    }
+
+    @Test
     void writerRejectsDataOfTheWrongSize() {
         var w = new GgufWriter();
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
