@@ -97,7 +97,7 @@ public final class GgufReader {
         long at = metadata.offsetOf(ALIGNMENT_KEY);
         GgufValue v = metadata.get(ALIGNMENT_KEY);
         long a = v.integerValue().orElseThrow(() -> in.error(at, ALIGNMENT_KEY + " must be an integer, found " + v.type().label()));
-        if (a <= 0 || a > (1 << 30) || Long.bitCount(a) != 1) {
+        if (!isValidAlignment(a)) {
             throw in.error(at, ALIGNMENT_KEY + " " + a + " is not a power of two (up to 2^30)");
         }
         return (int) a;
@@ -154,6 +154,11 @@ public final class GgufReader {
         long offsetAt = in.position();
         long offset = in.u64("data offset of tensor '" + name + "'");
         return new RawTensor(name, at, type, shape, offsetAt, offset, bytes);
+    }
+
+    /** Alignments are powers of two; 2^30 bounds the padding a corrupt value could claim. */
+    static boolean isValidAlignment(long a) {
+        return a > 0 && a <= (1 << 30) && Long.bitCount(a) == 1;
     }
 
     static long alignUp(long n, long alignment) {

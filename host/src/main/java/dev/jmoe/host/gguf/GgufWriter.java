@@ -109,7 +109,7 @@ public final class GgufWriter {
         GgufValue v = metadata.get(GgufReader.ALIGNMENT_KEY);
         if (v == null) return GgufReader.DEFAULT_ALIGNMENT;
         long a = v.integerValue().orElseThrow(() -> new IllegalArgumentException(GgufReader.ALIGNMENT_KEY + " must be an integer"));
-        if (a <= 0 || a > (1 << 30) || Long.bitCount(a) != 1) throw new IllegalArgumentException(GgufReader.ALIGNMENT_KEY + " " + a + " is not a power of two");
+        if (!GgufReader.isValidAlignment(a)) throw new IllegalArgumentException(GgufReader.ALIGNMENT_KEY + " " + a + " is not a power of two");
         return (int) a;
     }
 
