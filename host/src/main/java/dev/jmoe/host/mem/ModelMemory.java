@@ -72,10 +72,11 @@ public final class ModelMemory implements AutoCloseable {
         double seconds = (System.nanoTime() - start) / 1e9;
         LoadReport report = new LoadReport(file, offset, length, mode, options.mlock(), seconds, fallbacks);
         LOG.info(report.summary());
-        return new ModelMemory(mapping, region, report);
+        // Read-only for every mode: a stray write to a PROT_READ mapping would kill the JVM with SIGSEGV.
+        return new ModelMemory(mapping, region.asReadOnly(), report);
     }
 
-    /** Exactly the requested region; dead after {@link #close()}. */
+    /** Exactly the requested region, read-only; dead after {@link #close()}. */
     public MemorySegment segment() {
         return segment;
     }
