@@ -72,6 +72,28 @@ class HugePageFallbackTest {
         }
     }
 
+    /** Runs where a pool was reserved (scripts/hugepages.sh reserve 2m 4 / reserve 1g 1); skipped otherwise. */
+    @Test
+    void reservedPoolsAreUsedWithoutFallback() throws IOException {
+        Path file = TestFiles.random(dir, 3 * ByteSize.MIB, 24);
+        boolean ran = false;
+        for (HugePages kind : new HugePages[]{HugePages.MB2, HugePages.GB1}) {
+            String pool = "hugepages-" + kind.pageBytes() / 1024 + "kB";
+            if (realFreePages(pool) < HugePagePool.pagesFor(kind, 3 * ByteSize.MIB)) {
+                continue;
+            }
+            ran = true;
+            try (ModelMemory m = ModelMemory.load(file, 1, 3 * ByteSize.MIB - 1, LoadOptions.defaults().withHugePages(kind))) {
+                assertEquals(kind.mode(), m.mode(), m.report().summary());
+                assertTrue(m.report().fallbacks().isEmpty());
+                assertTrue(m.isAligned(kind.pageBytes()));
+                assertTrue(ProcSelf.vmFlags(m.address()).orElse("").contains("ht"), "not a hugetlb mapping");
+                ModelMemoryTest.assertRegionEquals(file, 1, (int) (3 * ByteSize.MIB - 1), m.segment());
+            }
+        }
+        assumeTrue(ran, "no hugetlb pool reserved here");
+    }
+
     @Test
     void enomemFromMmapAlsoFallsBack() throws IOException {
         assumeTrue(realFreePages("hugepages-2048kB") == 0, "2 MiB pool is not empty here");
