@@ -30,6 +30,26 @@ final class AnonymousMemory {
     record Allocation(NativeMapping mapping, LoadMode mode) {}
 
     Allocation allocate(long bytes, HugePages wanted, List<String> fallbacks) {
+        Allocation a = allocateWithFallback(bytes, wanted, fallbacks);
+        populate(a.mapping());
+        return a;
+    }
+
+    /**
+     * Faults the pages in with one madvise instead of one page fault per 4 KiB page during the copy
+     * (on a 1 GiB copy to 4 KiB pages that is 262,144 faults). On THP ranges this comes after
+     * MADV_HUGEPAGE, so the pages it allocates are huge ones. Older kernels lack it: then the copy
+     * faults the pages in as before.
+     */
+    private static void populate(NativeMapping mapping) {
+        try {
+            Mman.madvise(mapping.address(), mapping.length(), Mman.MADV_POPULATE_WRITE);
+        } catch (NativeCallException e) {
+            LOG.debug("MADV_POPULATE_WRITE not applied: {}", e.getMessage());
+        }
+    }
+
+    private Allocation allocateWithFallback(long bytes, HugePages wanted, List<String> fallbacks) {
         for (HugePages kind = wanted; ; kind = kind.fallback()) {
             if (kind == HugePages.OFF) {
                 return new Allocation(NativeMapping.map(bytes, READ_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0),

@@ -27,6 +27,8 @@ public final class Mman {
     public static final int MAP_HUGE_1GB = 30 << MAP_HUGE_SHIFT;
     public static final int MADV_WILLNEED = 3;
     public static final int MADV_HUGEPAGE = 14;
+    /** Linux 5.14+: fault in the whole range writable now (EINVAL on older kernels). */
+    public static final int MADV_POPULATE_WRITE = 23;
 
     private static final long MAP_FAILED = -1L;
 
