@@ -46,7 +46,12 @@ public final class HugePagePool {
     /** Why {@code bytes} of {@code kind} pages cannot be had, or empty when the pool has enough. */
     public Optional<String> shortfall(HugePages kind, long bytes) {
         long needed = pagesFor(kind, bytes);
-        Optional<Long> available = availablePages(kind);
+        Optional<Long> available;
+        try {
+            available = availablePages(kind);
+        } catch (IllegalStateException unreadable) {
+            return Optional.of(kind.flag() + ": " + unreadable.getMessage()); // a reason to fall back, not to fail
+        }
         if (available.isEmpty()) {
             return Optional.of(kind.flag() + ": no " + poolDir(kind).getFileName() + " pool on this kernel");
         }

@@ -58,7 +58,7 @@ final class NativeMapping implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

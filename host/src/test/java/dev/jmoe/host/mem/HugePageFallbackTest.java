@@ -134,6 +134,8 @@ class HugePageFallbackTest {
                 pools.shortfall(HugePages.GB1, 2 * ByteSize.GIB + 1));
         assertEquals(Optional.empty(), pools.shortfall(HugePages.GB1, ByteSize.GIB));
         assertEquals(Optional.of("2m: no hugepages-2048kB pool on this kernel"), pools.shortfall(HugePages.MB2, 1));
+        Files.writeString(pool.resolve("free_hugepages"), "garbage\n");
+        assertTrue(pools.shortfall(HugePages.GB1, 1).orElseThrow().startsWith("1g: cannot read huge page count from "));
     }
 
     @Test
