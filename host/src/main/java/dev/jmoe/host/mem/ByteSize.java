@@ -17,7 +17,7 @@ public final class ByteSize {
         }
         double value = bytes;
         int unit = -1;
-        while (value >= 1024 && unit < UNITS.length - 1) {
+        while (value >= 1024 - 0.05 && unit < UNITS.length - 1) { // 1023.99 MiB prints as 1.0 GiB, not 1024.0 MiB
             value /= 1024;
             unit++;
         }

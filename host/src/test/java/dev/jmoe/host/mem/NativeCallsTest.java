@@ -53,6 +53,9 @@ class NativeCallsTest {
         assertEquals("512 B", ByteSize.format(512));
         assertEquals("8.0 MiB", ByteSize.format(8 * ByteSize.MIB));
         assertEquals("12.3 GiB", ByteSize.format((long) (12.3 * ByteSize.GIB)));
+        assertEquals("1.0 GiB", ByteSize.format(ByteSize.GIB - 4096));
+        assertEquals("1023.9 MiB", ByteSize.format(ByteSize.GIB - 110 * ByteSize.KIB));
+        assertEquals("1.0 KiB", ByteSize.format(1024));
         assertEquals(4096, ByteSize.roundUp(1, 4096));
         assertEquals(8192, ByteSize.roundDown(8193, 4096));
     }
