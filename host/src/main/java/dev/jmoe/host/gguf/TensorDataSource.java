@@ -1,30 +1,42 @@
 package dev.jmoe.host.gguf;
 
+import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.mem.LoadReport;
+import dev.jmoe.host.mem.ModelMemory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The tensor data of a model: each part's data section mapped read-only, tensors as slices of it.
- * The one place that decides how tensor bytes reach memory (to be switched to the memory layer, which
- * adds no-mmap, mlock and huge pages). Closing it unmaps everything; slices must not outlive it.
+ * The tensor data of a model: each part's data section placed in memory by the memory layer
+ * ({@link ModelMemory}: mmap, anonymous copy, huge pages, mlock) and tensors handed out as read-only
+ * slices of it. Closing it releases everything; slices must not outlive it.
  */
 public final class TensorDataSource implements AutoCloseable {
-    private final Arena arena = Arena.ofShared();
-    private final Map<Path, MemorySegment> regions = new HashMap<>();
+    private final Map<Path, ModelMemory> regions = new HashMap<>();
 
     private TensorDataSource() {}
 
+    /** Maps the model's tensor data with the default options (mmap, no lock, no huge pages). */
     public static TensorDataSource open(GgufModel model) {
+        return open(model, LoadOptions.defaults());
+    }
+
+    /** Places the model's tensor data as {@code options} ask (the --no-mmap, --mlock, --hugepages flags). */
+    public static TensorDataSource open(GgufModel model, LoadOptions options) {
         TensorDataSource source = new TensorDataSource();
         try {
-            for (GgufFile part : model.parts()) source.regions.put(part.path(), map(part, source.arena));
+            for (GgufFile part : model.parts()) {
+                // A vocabulary-only file has no data section: nothing to place.
+                if (part.fileSize() > part.dataStart()) source.regions.put(part.path(), place(part, options));
+            }
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -32,28 +44,48 @@ public final class TensorDataSource implements AutoCloseable {
         return source;
     }
 
-    private static MemorySegment map(GgufFile part, Arena arena) {
-        long length = part.fileSize() - part.dataStart();
-        if (length <= 0) return MemorySegment.NULL;
-        try (FileChannel ch = FileChannel.open(part.path(), StandardOpenOption.READ)) {
-            if (ch.size() != part.fileSize()) {
-                throw new GgufFormatException(part.path(), "file size changed from " + part.fileSize() + " to " + ch.size() + " since its header was read");
+    private static ModelMemory place(GgufFile part, LoadOptions options) {
+        try {
+            long size = Files.size(part.path());
+            if (size != part.fileSize()) {
+                throw new GgufFormatException(part.path(), "file size changed from " + part.fileSize() + " to " + size + " since its header was read");
             }
-            return ch.map(FileChannel.MapMode.READ_ONLY, part.dataStart(), length, arena);
+            return ModelMemory.load(part.path(), part.dataStart(), part.fileSize() - part.dataStart(), options);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot map " + part.path() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot load the tensor data of " + part.path() + ": " + e.getMessage(), e);
         }
     }
 
     /** The data of {@code tensor}, read-only. */
     public MemorySegment segment(GgufTensorInfo tensor) {
-        MemorySegment region = regions.get(tensor.file());
+        return memory(tensor).segment().asSlice(tensor.dataOffset(), tensor.bytes());
+    }
+
+    /**
+     * Whether {@code tensor}'s data starts on an {@code alignment} boundary in memory (4 KiB or 2 MiB:
+     * what pinning pages in place needs). With mmap this follows the file offset; with a copy, the copy.
+     */
+    public boolean isAligned(GgufTensorInfo tensor, long alignment) {
+        return (memory(tensor).address() + tensor.dataOffset()) % alignment == 0;
+    }
+
+    /** One report per file part: bytes, mode used, time, GB/s, fallbacks taken. */
+    public List<LoadReport> reports() {
+        List<LoadReport> reports = new ArrayList<>();
+        for (ModelMemory m : regions.values()) reports.add(m.report());
+        reports.sort((a, b) -> a.file().compareTo(b.file()));
+        return reports;
+    }
+
+    private ModelMemory memory(GgufTensorInfo tensor) {
+        ModelMemory region = regions.get(tensor.file());
         if (region == null) throw new IllegalArgumentException(tensor.name() + " is in " + tensor.file() + ", not in this model");
-        return region.asSlice(tensor.dataOffset(), tensor.bytes());
+        return region;
     }
 
     @Override
     public void close() {
-        arena.close();
+        for (ModelMemory m : regions.values()) m.close();
+        regions.clear();
     }
 }

@@ -14,22 +14,22 @@ final class AnonymousMemory {
     private static final Logger LOG = LoggerFactory.getLogger(AnonymousMemory.class);
     private static final int READ_WRITE = Mman.PROT_READ | Mman.PROT_WRITE;
 
-    private final HugePagePool pools;
+    private final HugePageAvailability pools;
     private final String thpSetting;
 
-    AnonymousMemory(HugePagePool pools, String thpSetting) {
+    AnonymousMemory(HugePageAvailability pools, String thpSetting) {
         this.pools = pools;
         this.thpSetting = thpSetting;
     }
 
     static AnonymousMemory system() {
-        return new AnonymousMemory(HugePagePool.system(), TransparentHugePages.setting());
+        return new AnonymousMemory(HugePageAvailability.system(), TransparentHugePages.setting());
     }
 
     /** The memory and the mode it got. */
     record Allocation(NativeMapping mapping, LoadMode mode) {}
 
-    Allocation allocate(long bytes, HugePages wanted, List<String> fallbacks) {
+    Allocation allocate(long bytes, HugePageMode wanted, List<String> fallbacks) {
         Allocation a = allocateWithFallback(bytes, wanted, fallbacks);
         populate(a.mapping());
         return a;
@@ -49,15 +49,15 @@ final class AnonymousMemory {
         }
     }
 
-    private Allocation allocateWithFallback(long bytes, HugePages wanted, List<String> fallbacks) {
-        for (HugePages kind = wanted; ; kind = kind.fallback()) {
-            if (kind == HugePages.OFF) {
+    private Allocation allocateWithFallback(long bytes, HugePageMode wanted, List<String> fallbacks) {
+        for (HugePageMode kind = wanted; ; kind = kind.fallback()) {
+            if (kind == HugePageMode.OFF) {
                 return new Allocation(NativeMapping.map(bytes, READ_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0),
                         LoadMode.ANON_4K);
             }
             String refusal;
             try {
-                NativeMapping m = kind == HugePages.THP ? transparent(bytes) : hugetlb(kind, bytes);
+                NativeMapping m = kind == HugePageMode.THP ? transparent(bytes) : hugetlb(kind, bytes);
                 return new Allocation(m, kind.mode());
             } catch (Refused r) {
                 refusal = r.getMessage();
@@ -68,12 +68,12 @@ final class AnonymousMemory {
         }
     }
 
-    private NativeMapping hugetlb(HugePages kind, long bytes) throws Refused {
+    private NativeMapping hugetlb(HugePageMode kind, long bytes) throws Refused {
         var shortfall = pools.shortfall(kind, bytes);
         if (shortfall.isPresent()) {
             throw new Refused(shortfall.get());
         }
-        int sizeFlag = kind == HugePages.GB1 ? Mman.MAP_HUGE_1GB : Mman.MAP_HUGE_2MB;
+        int sizeFlag = kind == HugePageMode.GB1 ? Mman.MAP_HUGE_1GB : Mman.MAP_HUGE_2MB;
         long length = ByteSize.roundUp(bytes, kind.pageBytes()); // hugetlb lengths are whole pages
         try {
             return NativeMapping.map(length, READ_WRITE,
@@ -88,8 +88,8 @@ final class AnonymousMemory {
         if (!TransparentHugePages.usable(thpSetting)) {
             throw new Refused("thp: transparent_hugepage/enabled is '" + thpSetting + "', the kernel will not use huge pages");
         }
-        long length = ByteSize.roundUp(bytes, HugePages.THP.pageBytes());
-        NativeMapping m = NativeMapping.mapAnonymousAligned(length, HugePages.THP.pageBytes(), READ_WRITE, Mman.MAP_PRIVATE);
+        long length = ByteSize.roundUp(bytes, HugePageMode.THP.pageBytes());
+        NativeMapping m = NativeMapping.mapAnonymousAligned(length, HugePageMode.THP.pageBytes(), READ_WRITE, Mman.MAP_PRIVATE);
         try {
             Mman.madvise(m.address(), m.length(), Mman.MADV_HUGEPAGE);
             return m;
@@ -99,8 +99,8 @@ final class AnonymousMemory {
         }
     }
 
-    private static String nameOf(HugePages kind) {
-        return kind == HugePages.OFF ? "4 KiB pages" : kind.flag();
+    private static String nameOf(HugePageMode kind) {
+        return kind == HugePageMode.OFF ? "4 KiB pages" : kind.flag();
     }
 
     /** A page kind that cannot be had; the message says why. */

@@ -7,14 +7,14 @@ import java.util.Objects;
  * {@code --hugepages}. Huge pages always mean a copy (a file mapping cannot use hugetlb pages), so
  * {@code hugePages != OFF} implies {@code mmap = false} whatever {@code mmap} says.
  */
-public record LoadOptions(boolean mmap, boolean mlock, HugePages hugePages) {
+public record LoadOptions(boolean mmap, boolean mlock, HugePageMode hugePages) {
     public LoadOptions {
         Objects.requireNonNull(hugePages, "hugePages");
     }
 
     /** mmap, no lock, no huge pages: what a run without flags does. */
     public static LoadOptions defaults() {
-        return new LoadOptions(true, false, HugePages.OFF);
+        return new LoadOptions(true, false, HugePageMode.OFF);
     }
 
     public LoadOptions withMmap(boolean mmap) {
@@ -25,12 +25,12 @@ public record LoadOptions(boolean mmap, boolean mlock, HugePages hugePages) {
         return new LoadOptions(mmap, mlock, hugePages);
     }
 
-    public LoadOptions withHugePages(HugePages hugePages) {
+    public LoadOptions withHugePages(HugePageMode hugePages) {
         return new LoadOptions(mmap, mlock, hugePages);
     }
 
     /** Whether the region is mapped from the file rather than copied into anonymous memory. */
     public boolean mapsFile() {
-        return mmap && hugePages == HugePages.OFF;
+        return mmap && hugePages == HugePageMode.OFF;
     }
 }

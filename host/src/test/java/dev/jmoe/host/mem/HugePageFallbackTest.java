@@ -18,7 +18,7 @@ class HugePageFallbackTest {
     @TempDir
     Path dir;
 
-    /** free_hugepages of the real pool, read here independently of HugePagePool. */
+    /** free_hugepages of the real pool, read here independently of HugePageAvailability. */
     private static long realFreePages(String poolName) throws IOException {
         Path f = Path.of("/sys/kernel/mm/hugepages", poolName, "free_hugepages");
         return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : 0;
@@ -35,7 +35,7 @@ class HugePageFallbackTest {
                 "hugetlb pools are not empty here; the fallback path is not taken");
         Path file = TestFiles.random(dir, 3 * ByteSize.MIB, 21);
         try (ModelMemory m = ModelMemory.load(file, 5, 3 * ByteSize.MIB - 5,
-                LoadOptions.defaults().withHugePages(HugePages.GB1))) {
+                LoadOptions.defaults().withHugePages(HugePageMode.GB1))) {
             List<String> f = m.report().fallbacks();
             assertEquals("1g: pool has 0 free pages, needs 1 (1.0 GiB short); falling back to 2m", f.get(0));
             assertEquals("2m: pool has 0 free pages, needs 2 (4.0 MiB short); falling back to thp", f.get(1));
@@ -51,7 +51,7 @@ class HugePageFallbackTest {
         assumeTrue(realFreePages("hugepages-2048kB") == 0, "2 MiB pool is not empty here");
         Path file = TestFiles.random(dir, 5 * ByteSize.MIB, 22);
         try (ModelMemory m = ModelMemory.load(file, 0, 5 * ByteSize.MIB,
-                LoadOptions.defaults().withHugePages(HugePages.MB2))) {
+                LoadOptions.defaults().withHugePages(HugePageMode.MB2))) {
             assertEquals("2m: pool has 0 free pages, needs 3 (6.0 MiB short); falling back to thp",
                     m.report().fallbacks().getFirst());
             assertTrue(m.report().summary().contains("1 fallback(s)") || !thpUsable(), m.report().summary());
@@ -63,7 +63,7 @@ class HugePageFallbackTest {
         assumeTrue(thpUsable(), "THP is 'never' here");
         Path file = TestFiles.random(dir, 4 * ByteSize.MIB, 23);
         try (ModelMemory m = ModelMemory.load(file, 0, 4 * ByteSize.MIB,
-                LoadOptions.defaults().withHugePages(HugePages.THP))) {
+                LoadOptions.defaults().withHugePages(HugePageMode.THP))) {
             assertEquals(LoadMode.THP, m.mode());
             assertTrue(m.report().fallbacks().isEmpty());
             // "hg" in VmFlags: the kernel recorded MADV_HUGEPAGE on this mapping.
@@ -77,9 +77,9 @@ class HugePageFallbackTest {
     void reservedPoolsAreUsedWithoutFallback() throws IOException {
         Path file = TestFiles.random(dir, 3 * ByteSize.MIB, 24);
         boolean ran = false;
-        for (HugePages kind : new HugePages[]{HugePages.MB2, HugePages.GB1}) {
+        for (HugePageMode kind : new HugePageMode[]{HugePageMode.MB2, HugePageMode.GB1}) {
             String pool = "hugepages-" + kind.pageBytes() / 1024 + "kB";
-            if (realFreePages(pool) < HugePagePool.pagesFor(kind, 3 * ByteSize.MIB)) {
+            if (realFreePages(pool) < HugePageAvailability.pagesFor(kind, 3 * ByteSize.MIB)) {
                 continue;
             }
             ran = true;
@@ -101,9 +101,9 @@ class HugePageFallbackTest {
         Path pool = Files.createDirectories(dir.resolve("hugepages-2048kB"));
         Files.writeString(pool.resolve("free_hugepages"), "1000\n");
         Files.writeString(pool.resolve("resv_hugepages"), "0\n");
-        AnonymousMemory anonymous = new AnonymousMemory(new HugePagePool(dir), "madvise");
+        AnonymousMemory anonymous = new AnonymousMemory(new HugePageAvailability(dir), "madvise");
         List<String> fallbacks = new ArrayList<>();
-        AnonymousMemory.Allocation a = anonymous.allocate(ByteSize.MIB, HugePages.MB2, fallbacks);
+        AnonymousMemory.Allocation a = anonymous.allocate(ByteSize.MIB, HugePageMode.MB2, fallbacks);
         try (NativeMapping ignored = a.mapping()) {
             assertEquals(LoadMode.THP, a.mode());
             assertTrue(fallbacks.getFirst().startsWith("2m: mmap(") && fallbacks.getFirst().contains("ENOMEM"),
@@ -113,9 +113,9 @@ class HugePageFallbackTest {
 
     @Test
     void thpNeverFallsBackToSmallPages() {
-        AnonymousMemory anonymous = new AnonymousMemory(new HugePagePool(dir), "never");
+        AnonymousMemory anonymous = new AnonymousMemory(new HugePageAvailability(dir), "never");
         List<String> fallbacks = new ArrayList<>();
-        AnonymousMemory.Allocation a = anonymous.allocate(ByteSize.MIB, HugePages.THP, fallbacks);
+        AnonymousMemory.Allocation a = anonymous.allocate(ByteSize.MIB, HugePageMode.THP, fallbacks);
         try (NativeMapping ignored = a.mapping()) {
             assertEquals(LoadMode.ANON_4K, a.mode());
             assertEquals(List.of("thp: transparent_hugepage/enabled is 'never', the kernel will not use huge pages;"
@@ -128,23 +128,23 @@ class HugePageFallbackTest {
         Path pool = Files.createDirectories(dir.resolve("hugepages-1048576kB"));
         Files.writeString(pool.resolve("free_hugepages"), "2\n");
         Files.writeString(pool.resolve("resv_hugepages"), "1\n");
-        HugePagePool pools = new HugePagePool(dir);
-        assertEquals(Optional.of(1L), pools.availablePages(HugePages.GB1));
+        HugePageAvailability pools = new HugePageAvailability(dir);
+        assertEquals(Optional.of(1L), pools.availablePages(HugePageMode.GB1));
         assertEquals(Optional.of("1g: pool has 1 free pages, needs 3 (2.0 GiB short)"),
-                pools.shortfall(HugePages.GB1, 2 * ByteSize.GIB + 1));
-        assertEquals(Optional.empty(), pools.shortfall(HugePages.GB1, ByteSize.GIB));
-        assertEquals(Optional.of("2m: no hugepages-2048kB pool on this kernel"), pools.shortfall(HugePages.MB2, 1));
+                pools.shortfall(HugePageMode.GB1, 2 * ByteSize.GIB + 1));
+        assertEquals(Optional.empty(), pools.shortfall(HugePageMode.GB1, ByteSize.GIB));
+        assertEquals(Optional.of("2m: no hugepages-2048kB pool on this kernel"), pools.shortfall(HugePageMode.MB2, 1));
         Files.writeString(pool.resolve("free_hugepages"), "garbage\n");
-        assertTrue(pools.shortfall(HugePages.GB1, 1).orElseThrow().startsWith("1g: cannot read huge page count from "));
+        assertTrue(pools.shortfall(HugePageMode.GB1, 1).orElseThrow().startsWith("1g: cannot read huge page count from "));
     }
 
     @Test
     void cliSpellingsParse() {
-        assertEquals(HugePages.GB1, HugePages.parse("1G"));
-        assertEquals(HugePages.MB2, HugePages.parse("2m"));
-        assertEquals(HugePages.THP, HugePages.parse("thp"));
-        assertEquals(HugePages.OFF, HugePages.parse("off"));
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> HugePages.parse("4k"));
+        assertEquals(HugePageMode.GB1, HugePageMode.parse("1G"));
+        assertEquals(HugePageMode.MB2, HugePageMode.parse("2m"));
+        assertEquals(HugePageMode.THP, HugePageMode.parse("thp"));
+        assertEquals(HugePageMode.OFF, HugePageMode.parse("off"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> HugePageMode.parse("4k"));
         assertTrue(e.getMessage().contains("'4k'") && e.getMessage().contains("off, thp, 2m, 1g"));
     }
 }

@@ -30,9 +30,9 @@ class ModelMemoryTest {
                 Arguments.of("mmap+mlock", d.withMlock(true)),
                 Arguments.of("no-mmap", d.withMmap(false)),
                 Arguments.of("no-mmap+mlock", d.withMmap(false).withMlock(true)),
-                Arguments.of("thp", d.withHugePages(HugePages.THP)),
-                Arguments.of("2m", d.withHugePages(HugePages.MB2)),
-                Arguments.of("1g", d.withHugePages(HugePages.GB1)));
+                Arguments.of("thp", d.withHugePages(HugePageMode.THP)),
+                Arguments.of("2m", d.withHugePages(HugePageMode.MB2)),
+                Arguments.of("1g", d.withHugePages(HugePageMode.GB1)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -100,7 +100,7 @@ class ModelMemoryTest {
     @Test
     void copiesOnHugeOrTransparentPagesStartOn2MiB() throws IOException {
         Path file = TestFiles.random(dir, 1 << 20, 9);
-        try (ModelMemory m = ModelMemory.load(file, 1, 1000, LoadOptions.defaults().withHugePages(HugePages.THP))) {
+        try (ModelMemory m = ModelMemory.load(file, 1, 1000, LoadOptions.defaults().withHugePages(HugePageMode.THP))) {
             if (m.mode() != LoadMode.ANON_4K) {
                 assertTrue(m.isAligned(2 * ByteSize.MIB), Long.toHexString(m.address()));
             }

@@ -7,7 +7,7 @@ import java.util.Locale;
  * means an anonymous copy of the file region; when a kind cannot be had the load falls back to
  * the next smaller one ({@link #fallback()}), never failing for it.
  */
-public enum HugePages {
+public enum HugePageMode {
     OFF("off", 4 * ByteSize.KIB, LoadMode.ANON_4K),
     THP("thp", 2 * ByteSize.MIB, LoadMode.THP),
     MB2("2m", 2 * ByteSize.MIB, LoadMode.HUGETLB_2M),
@@ -17,7 +17,7 @@ public enum HugePages {
     private final long pageBytes;
     private final LoadMode mode;
 
-    HugePages(String flag, long pageBytes, LoadMode mode) {
+    HugePageMode(String flag, long pageBytes, LoadMode mode) {
         this.flag = flag;
         this.pageBytes = pageBytes;
         this.mode = mode;
@@ -38,7 +38,7 @@ public enum HugePages {
     }
 
     /** The next smaller kind to try: 1g → 2m → thp → off; {@code null} after off. */
-    public HugePages fallback() {
+    public HugePageMode fallback() {
         return switch (this) {
             case GB1 -> MB2;
             case MB2 -> THP;
@@ -48,9 +48,9 @@ public enum HugePages {
     }
 
     /** Parses the CLI spelling, naming the accepted values when it is wrong. */
-    public static HugePages parse(String flag) {
+    public static HugePageMode parse(String flag) {
         String f = flag.trim().toLowerCase(Locale.ROOT);
-        for (HugePages h : values()) {
+        for (HugePageMode h : values()) {
             if (h.flag.equals(f)) {
                 return h;
             }

@@ -10,21 +10,21 @@ import java.util.Optional;
  * under {@code /sys/kernel/mm/hugepages}). Read before asking mmap for huge pages so a short pool is
  * reported by how much, not just as ENOMEM. The root is a parameter so tests can point at a fake tree.
  */
-public final class HugePagePool {
+public final class HugePageAvailability {
     public static final Path SYSFS = Path.of("/sys/kernel/mm/hugepages");
 
     private final Path root;
 
-    public HugePagePool(Path root) {
+    public HugePageAvailability(Path root) {
         this.root = root;
     }
 
-    public static HugePagePool system() {
-        return new HugePagePool(SYSFS);
+    public static HugePageAvailability system() {
+        return new HugePageAvailability(SYSFS);
     }
 
     /** The sysfs directory of the pool for {@code kind} (2m or 1g). */
-    public Path poolDir(HugePages kind) {
+    public Path poolDir(HugePageMode kind) {
         return root.resolve("hugepages-" + kind.pageBytes() / ByteSize.KIB + "kB");
     }
 
@@ -32,7 +32,7 @@ public final class HugePagePool {
      * Pages a new mapping can still get: free minus those already promised to other mappings
      * (free_hugepages counts reserved-but-untouched pages as free). Empty when there is no such pool.
      */
-    public Optional<Long> availablePages(HugePages kind) {
+    public Optional<Long> availablePages(HugePageMode kind) {
         Path dir = poolDir(kind);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
@@ -44,7 +44,7 @@ public final class HugePagePool {
     }
 
     /** Why {@code bytes} of {@code kind} pages cannot be had, or empty when the pool has enough. */
-    public Optional<String> shortfall(HugePages kind, long bytes) {
+    public Optional<String> shortfall(HugePageMode kind, long bytes) {
         long needed = pagesFor(kind, bytes);
         Optional<Long> available;
         try {
@@ -64,7 +64,7 @@ public final class HugePagePool {
     }
 
     /** Pages of {@code kind} that {@code bytes} occupy (rounded up). */
-    public static long pagesFor(HugePages kind, long bytes) {
+    public static long pagesFor(HugePageMode kind, long bytes) {
         return ByteSize.roundUp(bytes, kind.pageBytes()) / kind.pageBytes();
     }
 
