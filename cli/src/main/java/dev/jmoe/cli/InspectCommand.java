@@ -12,6 +12,7 @@ import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.gguf.GgufValue;
 import dev.jmoe.host.gguf.TensorTotals;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +43,12 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--tensors", paramLabel = "REGEX", description = "Only tensors whose name contains a match (totals cover these).")
     Pattern tensorFilter;
 
+    @Option(names = "--load", description = "Also place the tensor data in memory as the load flags ask, touch every page, and report mode, time and GB/s.")
+    boolean load;
+
+    @CommandLine.Mixin
+    LoadFlags loadFlags = new LoadFlags();
+
     @Spec
     CommandSpec spec;
 
@@ -51,10 +58,14 @@ public final class InspectCommand implements Callable<Integer> {
         List<GgufTensorInfo> tensors = m.tensors().stream()
                 .filter(t -> tensorFilter == null || tensorFilter.matcher(t.name()).find()).toList();
         PrintWriter out = spec.commandLine().getOut();
+        List<ModelLoad.Result> loads = load ? ModelLoad.run(m, loadFlags.toOptions()) : List.of();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(m, tensors)));
+            ObjectNode root = toJson(m, tensors);
+            if (load) root.set("load", ModelLoad.toJson(loads));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
         } else {
             new TextReport(out, m, tensors).print();
+            for (ModelLoad.Result r : loads) out.println(r.line());
         }
         out.flush();
         return 0;
