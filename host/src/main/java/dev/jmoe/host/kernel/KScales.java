@@ -1,0 +1,35 @@
+package dev.jmoe.host.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The packed sub-block scales of the K quants.
+ *
+ * <p>Q4_K and Q5_K keep eight 6-bit (scale, min) pairs in 12 bytes: pairs 0–3 are the low six bits of
+ * bytes 0–3 (scales) and 4–7 (mins); pairs 4–7 take their low four bits from the nibbles of bytes 8–11
+ * and their top two bits from the spare top bits of bytes 0–7. Q3_K keeps sixteen 6-bit scales (stored
+ * with an offset of 32) in 12 bytes: low nibbles from bytes 0–7 (low nibble first, then high), top two
+ * bits from bytes 8–11, two bits per scale, in groups of four.
+ */
+final class KScales {
+    private KScales() {}
+
+    /** Q4_K/Q5_K scale of sub-block {@code j} (0..7); {@code p} is the offset of the 12 scale bytes. */
+    static int scale(MemorySegment s, long p, int j) {
+        if (j < 4) return Bytes.u8(s, p + j) & 63;
+        return (Bytes.u8(s, p + j + 4) & 0xF) | ((Bytes.u8(s, p + j - 4) >>> 6) << 4);
+    }
+
+    /** Q4_K/Q5_K min of sub-block {@code j} (0..7). */
+    static int min(MemorySegment s, long p, int j) {
+        if (j < 4) return Bytes.u8(s, p + j + 4) & 63;
+        return (Bytes.u8(s, p + j + 4) >>> 4) | ((Bytes.u8(s, p + j) >>> 6) << 4);
+    }
+
+    /** Q3_K signed scale of sub-block {@code i} (0..15, 16 elements each), offset removed: -32..31. */
+    static int q3Scale(MemorySegment s, long p, int i) {
+        int low = i < 8 ? Bytes.u8(s, p + i) & 0xF : Bytes.u8(s, p + i - 8) >>> 4;
+        int high = (Bytes.u8(s, p + 8 + (i & 3)) >>> (2 * (i >>> 2))) & 3;
+        return (low | (high << 4)) - 32;
+    }
+}
