@@ -1,0 +1,421 @@
+package dev.jmoe.host.kernel;
+
+import dev.jmoe.host.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.constant.ConstantDescs;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.nio.ByteOrder;
+
+/**
+ * The Vector API dot kernels, one method per weight type with all its vector arithmetic inside it.
+ *
+ * <p>Weight quants are widened to float lanes and multiplied with the activation quants (held as floats):
+ * within a block every partial sum is an integer below 2^24, so this is the exact integer dot product of
+ * the reference, computed with float FMAs (the Vector API has no int8 dot instruction to reach for).
+ *
+ * <p>The species must be a compile-time constant for C2 to turn the Vector API into vector instructions
+ * (an instance field makes the same code about ten times slower), so it is a {@code static final} field.
+ * This class as loaded normally uses the preferred species; {@link RowDots#withSpecies} defines a hidden
+ * copy of this class whose class data is another species, which is how the 256- and 128-bit paths are
+ * tested on a 512-bit machine. No lambdas or nested classes here: the hidden copy must be self-contained.
+ */
+final class VectorDot implements RowDot {
+    static final VectorSpecies<Float> F = chosenSpecies();
+    private static final int FL = F.length();
+    /** Weight bytes per load: 16 for 16 float lanes, 8 otherwise (there is no 4-lane byte species). */
+    private static final VectorSpecies<Byte> B = FL >= 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final int BL = B.length();
+    /** Float vectors per byte load. */
+    private static final int P = BL / FL;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(FL * 16));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static VectorSpecies<Float> chosenSpecies() {
+        try {
+            @SuppressWarnings("unchecked")
+            VectorSpecies<Float> given = MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
+            return given != null ? given : RowDots.preferredSpecies();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public int vectorBits() {
+        return F.vectorBitSize();
+    }
+
+    @Override
+    public float dot(GgmlType type, MemorySegment w, long offset, Activation a) {
+        if (a.format != ActivationFormat.forWeight(type)) {
+            throw new IllegalArgumentException(type + " weights need " + ActivationFormat.forWeight(type)
+                    + " activations, got " + a.format);
+        }
+        RowCheck.check(type, w, offset, a.n);
+        return switch (type) {
+            case F32 -> f32(w, offset, a);
+            case F16 -> f16(w, offset, a);
+            case BF16 -> bf16(w, offset, a);
+            case Q8_0 -> q8_0(w, offset, a);
+            case Q4_0 -> q4_0(w, offset, a);
+            case Q4_1 -> q4_1(w, offset, a);
+            case Q5_0 -> q5_0(w, offset, a);
+            case Q5_1 -> q5_1(w, offset, a);
+            case Q2_K -> q2_k(w, offset, a);
+            case Q3_K -> q3_k(w, offset, a);
+            case Q4_K -> q4_k(w, offset, a);
+            case Q5_K -> q5_k(w, offset, a);
+            case Q6_K -> q6_k(w, offset, a);
+            default -> throw new IllegalArgumentException("no kernel for tensor type " + type);
+        };
+    }
+
+    private static float f32(MemorySegment w, long off, Activation a) {
+        float[] x = a.values;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= a.n - FL; i += FL) {
+            acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < a.n; i++) sum += Bytes.f32(w, off + 4L * i) * x[i];
+        return sum;
+    }
+
+    /** bf16 is the top half of a float: widen to int lanes, shift up, reinterpret. */
+    private static float bf16(MemorySegment w, long off, Activation a) {
+        float[] x = a.values;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= a.n - FL; i += FL) {
+            ShortVector h = ShortVector.fromMemorySegment(S, w, off + 2L * i, LE);
+            IntVector bits = ((IntVector) h.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).lanewise(VectorOperators.LSHL, 16);
+            FloatVector v = (FloatVector) bits.reinterpretShape(F, 0);
+            acc = v.fma(FloatVector.fromArray(F, x, i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < a.n; i++) sum += Bytes.bf16(w, off + 2L * i) * x[i];
+        return sum;
+    }
+
+    /**
+     * f16 to float in lanes: magnitude bits shifted into a float's place and scaled by 2^112 (exact for
+     * normal and subnormal halves), sign put back; halves with an all-ones exponent (inf, NaN) get an
+     * all-ones float exponent instead.
+     */
+    private static float f16(MemorySegment w, long off, Activation a) {
+        float[] x = a.values;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= a.n - FL; i += FL) {
+            ShortVector h = ShortVector.fromMemorySegment(S, w, off + 2L * i, LE);
+            IntVector bits = (IntVector) h.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+            IntVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+            IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector finite = ((FloatVector) magnitude.reinterpretShape(F, 0)).mul(0x1p112f);
+            IntVector scaled = (IntVector) finite.reinterpretShape(I, 0);
+            VectorMask<Integer> special = bits.and(0x7C00).compare(VectorOperators.EQ, 0x7C00);
+            IntVector merged = scaled.blend(magnitude.or(0x7F800000), special).or(sign);
+            acc = ((FloatVector) merged.reinterpretShape(F, 0)).fma(FloatVector.fromArray(F, x, i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < a.n; i++) sum += Bytes.f16(w, off + 2L * i) * x[i];
+        return sum;
+    }
+
+    private static float q8_0(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 34L * blk;
+            int e0 = 32 * blk;
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, b + 2 + j, LE);
+                for (int p = 0; p < P; p++) {
+                    FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
+                    sum = qf.fma(FloatVector.fromArray(F, x, e0 + j + p * FL), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float q4_0(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 18L * blk;
+            int e0 = 32 * blk;
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, b + 2 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+                for (int p = 0; p < P; p++) {
+                    int e = e0 + j + p * FL;
+                    sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e), sum);
+                    sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 16), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** x = d·q + m: the min term is m·da·Σqa per block, from the activation's block sums. */
+    private static float q4_1(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 20L * blk;
+            int e0 = 32 * blk;
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, b + 4 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
+                for (int p = 0; p < P; p++) {
+                    int e = e0 + j + p * FL;
+                    sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e), sum);
+                    sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 16), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
+            mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + mins;
+    }
+
+    /** Fifth bits: bit j of the block's u32 goes to element j; spread to int lanes by a per-lane shift. */
+    private static float q5_0(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 22L * blk;
+            int e0 = 32 * blk;
+            IntVector high = IntVector.broadcast(I, Bytes.u32(w, b + 2));
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, b + 6 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
+                for (int p = 0; p < P; p++) {
+                    int e = e0 + j + p * FL;
+                    IntVector shift = lane.add(j + p * FL);
+                    IntVector loBit = high.lanewise(VectorOperators.LSHR, shift).and(1).lanewise(VectorOperators.LSHL, 4);
+                    IntVector hiBit = high.lanewise(VectorOperators.LSHR, shift.add(16)).and(1).lanewise(VectorOperators.LSHL, 4);
+                    IntVector qlo = ((IntVector) lo.convertShape(VectorOperators.B2I, I, p)).or(loBit).sub(16);
+                    IntVector qhi = ((IntVector) hi.convertShape(VectorOperators.B2I, I, p)).or(hiBit).sub(16);
+                    sum = ((FloatVector) qlo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, e), sum);
+                    sum = ((FloatVector) qhi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, e + 16), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float q5_1(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales, sums = a.sums;
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 24L * blk;
+            int e0 = 32 * blk;
+            IntVector high = IntVector.broadcast(I, Bytes.u32(w, b + 4));
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, b + 8 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
+                for (int p = 0; p < P; p++) {
+                    int e = e0 + j + p * FL;
+                    IntVector shift = lane.add(j + p * FL);
+                    IntVector loBit = high.lanewise(VectorOperators.LSHR, shift).and(1).lanewise(VectorOperators.LSHL, 4);
+                    IntVector hiBit = high.lanewise(VectorOperators.LSHR, shift.add(16)).and(1).lanewise(VectorOperators.LSHL, 4);
+                    IntVector qlo = ((IntVector) lo.convertShape(VectorOperators.B2I, I, p)).or(loBit);
+                    IntVector qhi = ((IntVector) hi.convertShape(VectorOperators.B2I, I, p)).or(hiBit);
+                    sum = ((FloatVector) qlo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, e), sum);
+                    sum = ((FloatVector) qhi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, x, e + 16), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
+            mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + mins;
+    }
+
+    /** Per super-block: Σ_g sc_g·(q·qa) in lanes, then ·d·da; the mins from the activation's per-16 sums. */
+    private static float q2_k(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 84L * sb;
+            int e0 = 256 * sb;
+            FloatVector sbSum = FloatVector.zero(F);
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * h + l, LE);
+                    for (int k = 0; k < 4; k++) {
+                        int g = 8 * h + 2 * k + l / 16;
+                        float sc = Bytes.u8(w, b + g) & 0xF;
+                        ByteVector qk = q.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3);
+                        for (int p = 0; p < P; p++) {
+                            int e = e0 + 128 * h + 32 * k + l + p * FL;
+                            FloatVector prod = ((FloatVector) qk.convertShape(VectorOperators.B2F, F, p)).mul(FloatVector.fromArray(F, x, e));
+                            sbSum = prod.fma(FloatVector.broadcast(F, sc), sbSum);
+                        }
+                    }
+                }
+            }
+            int minDot = 0;
+            for (int g = 0; g < 16; g++) minDot += (Bytes.u8(w, b + g) >>> 4) * (int) sums[16 * sb + g];
+            acc = sbSum.fma(FloatVector.broadcast(F, Bytes.f16(w, b + 80) * xs[sb]), acc);
+            mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    private static float q3_k(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 110L * sb;
+            int e0 = 256 * sb;
+            FloatVector sbSum = FloatVector.zero(F);
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 32 + 32 * h + l, LE);
+                    ByteVector hm = ByteVector.fromMemorySegment(B, w, b + l, LE);
+                    for (int k = 0; k < 4; k++) {
+                        int g = 8 * h + 2 * k + l / 16;
+                        float sc = KScales.q3Scale(w, b + 96, g);
+                        ByteVector hiBit = hm.lanewise(VectorOperators.LSHR, 4 * h + k).and((byte) 1).lanewise(VectorOperators.LSHL, 2);
+                        ByteVector qk = q.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).or(hiBit).sub((byte) 4);
+                        for (int p = 0; p < P; p++) {
+                            int e = e0 + 128 * h + 32 * k + l + p * FL;
+                            FloatVector prod = ((FloatVector) qk.convertShape(VectorOperators.B2F, F, p)).mul(FloatVector.fromArray(F, x, e));
+                            sbSum = prod.fma(FloatVector.broadcast(F, sc), sbSum);
+                        }
+                    }
+                }
+            }
+            acc = sbSum.fma(FloatVector.broadcast(F, Bytes.f16(w, b + 108) * xs[sb]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float q4_k(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 144L * sb;
+            int e0 = 256 * sb;
+            FloatVector sbSum = FloatVector.zero(F);
+            int minDot = 0;
+            for (int c = 0; c < 4; c++) {
+                FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * c + l, LE);
+                    ByteVector lo = q.and((byte) 0x0F);
+                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
+                    for (int p = 0; p < P; p++) {
+                        int e = e0 + 64 * c + l + p * FL;
+                        loSum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e), loSum);
+                        hiSum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 32), hiSum);
+                    }
+                }
+                sbSum = loSum.fma(FloatVector.broadcast(F, KScales.scale(w, b + 4, 2 * c)), sbSum);
+                sbSum = hiSum.fma(FloatVector.broadcast(F, KScales.scale(w, b + 4, 2 * c + 1)), sbSum);
+                int s = 16 * sb + 4 * c;
+                minDot += KScales.min(w, b + 4, 2 * c) * (int) (sums[s] + sums[s + 1])
+                        + KScales.min(w, b + 4, 2 * c + 1) * (int) (sums[s + 2] + sums[s + 3]);
+            }
+            acc = sbSum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
+            mins += Bytes.f16(w, b + 2) * xs[sb] * minDot;
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    private static float q5_k(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 176L * sb;
+            int e0 = 256 * sb;
+            FloatVector sbSum = FloatVector.zero(F);
+            int minDot = 0;
+            for (int c = 0; c < 4; c++) {
+                FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 48 + 32 * c + l, LE);
+                    ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 16 + l, LE);
+                    ByteVector lo = q.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHR, 2 * c).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 2 * c + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                    for (int p = 0; p < P; p++) {
+                        int e = e0 + 64 * c + l + p * FL;
+                        loSum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e), loSum);
+                        hiSum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 32), hiSum);
+                    }
+                }
+                sbSum = loSum.fma(FloatVector.broadcast(F, KScales.scale(w, b + 4, 2 * c)), sbSum);
+                sbSum = hiSum.fma(FloatVector.broadcast(F, KScales.scale(w, b + 4, 2 * c + 1)), sbSum);
+                int s = 16 * sb + 4 * c;
+                minDot += KScales.min(w, b + 4, 2 * c) * (int) (sums[s] + sums[s + 1])
+                        + KScales.min(w, b + 4, 2 * c + 1) * (int) (sums[s + 2] + sums[s + 3]);
+            }
+            acc = sbSum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
+            mins += Bytes.f16(w, b + 2) * xs[sb] * minDot;
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    private static float q6_k(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 210L * sb;
+            int e0 = 256 * sb;
+            FloatVector sbSum = FloatVector.zero(F);
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector ql0 = ByteVector.fromMemorySegment(B, w, b + 64 * h + l, LE);
+                    ByteVector ql1 = ByteVector.fromMemorySegment(B, w, b + 64 * h + 32 + l, LE);
+                    ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 128 + 32 * h + l, LE);
+                    for (int k = 0; k < 4; k++) {
+                        ByteVector low = (k & 1) == 0 ? ql0 : ql1;
+                        low = k < 2 ? low.and((byte) 0x0F) : low.lanewise(VectorOperators.LSHR, 4);
+                        ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                        ByteVector qk = low.or(high).sub((byte) 32);
+                        float sc = Bytes.i8(w, b + 192 + 8 * h + 2 * k + l / 16);
+                        for (int p = 0; p < P; p++) {
+                            int e = e0 + 128 * h + 32 * k + l + p * FL;
+                            FloatVector prod = ((FloatVector) qk.convertShape(VectorOperators.B2F, F, p)).mul(FloatVector.fromArray(F, x, e));
+                            sbSum = prod.fma(FloatVector.broadcast(F, sc), sbSum);
+                        }
+                    }
+                }
+            }
+            acc = sbSum.fma(FloatVector.broadcast(F, Bytes.f16(w, b + 208) * xs[sb]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}
