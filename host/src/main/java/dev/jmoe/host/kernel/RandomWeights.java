@@ -20,10 +20,19 @@ public final class RandomWeights {
             throw new IllegalArgumentException(s.byteSize() + " bytes is not a whole number of " + type + " blocks");
         }
         SplittableRandom r = new SplittableRandom(seed);
-        for (long i = 0; i + 8 <= s.byteSize(); i += 8) s.set(ValueLayout.JAVA_LONG_UNALIGNED, i, r.nextLong());
-        for (long i = s.byteSize() & ~7L; i < s.byteSize(); i++) s.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+        randomBytes(s, r);
         long blocks = s.byteSize() / type.bytesPerBlock;
         for (long b = 0; b < blocks; b++) fixFloats(type, s, b * type.bytesPerBlock, r);
+    }
+
+    /** Fills {@code s} with random bytes. */
+    public static void randomBytes(MemorySegment s, long seed) {
+        randomBytes(s, new SplittableRandom(seed));
+    }
+
+    private static void randomBytes(MemorySegment s, SplittableRandom r) {
+        for (long i = 0; i + 8 <= s.byteSize(); i += 8) s.set(ValueLayout.JAVA_LONG_UNALIGNED, i, r.nextLong());
+        for (long i = s.byteSize() & ~7L; i < s.byteSize(); i++) s.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
     }
 
     private static void fixFloats(GgmlType type, MemorySegment s, long b, SplittableRandom r) {
