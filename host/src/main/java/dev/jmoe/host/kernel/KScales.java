@@ -32,4 +32,23 @@ final class KScales {
         int high = (Bytes.u8(s, p + 8 + (i & 3)) >>> (2 * (i >>> 2))) & 3;
         return (low | (high << 4)) - 32;
     }
+
+    // The same unpacking four pairs at a time, from the 12 bytes read as a little-endian long (bytes 0–7)
+    // and int (bytes 8–11): each result holds sub-blocks j..j+3 in its bytes, lowest first.
+
+    static int scales0to3(long packed) {
+        return (int) packed & 0x3F3F3F3F;
+    }
+
+    static int mins0to3(long packed) {
+        return (int) (packed >>> 32) & 0x3F3F3F3F;
+    }
+
+    static int scales4to7(long packed, int packedHigh) {
+        return (packedHigh & 0x0F0F0F0F) | (((int) (packed >>> 6) & 0x03030303) << 4);
+    }
+
+    static int mins4to7(long packed, int packedHigh) {
+        return ((packedHigh >>> 4) & 0x0F0F0F0F) | (((int) (packed >>> 38) & 0x03030303) << 4);
+    }
 }
