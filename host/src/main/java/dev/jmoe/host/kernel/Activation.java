@@ -17,7 +17,7 @@ public final class Activation {
     final float[] scales;
     final float[] sums;
     /** Q8_K only: the quant sums per 32 elements (pairs of {@link #sums}), for the Q4_K/Q5_K mins. */
-    final int[] sums32;
+    final float[] sums32;
 
     /** An empty activation of {@code n} elements (a multiple of the format's block size). */
     public Activation(ActivationFormat format, int n) {
@@ -36,7 +36,7 @@ public final class Activation {
             case Q8_0 -> new float[n / 32];
             case Q8_K -> new float[n / 16];
         };
-        this.sums32 = format == ActivationFormat.Q8_K ? new int[n / 32] : new int[0];
+        this.sums32 = format == ActivationFormat.Q8_K ? new float[n / 32] : new float[0];
     }
 
     public ActivationFormat format() {

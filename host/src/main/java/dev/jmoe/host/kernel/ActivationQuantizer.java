@@ -63,7 +63,7 @@ public final class ActivationQuantizer {
             }
             a.sums[b * 16 + g] = sum;
         }
-        for (int g = 0; g < 8; g++) a.sums32[b * 8 + g] = (int) (a.sums[b * 16 + 2 * g] + a.sums[b * 16 + 2 * g + 1]);
+        for (int g = 0; g < 8; g++) a.sums32[b * 8 + g] = (a.sums[b * 16 + 2 * g] + a.sums[b * 16 + 2 * g + 1]);
     }
 
     private static void store(Activation a, int i, int q) {

@@ -51,4 +51,9 @@ final class KScales {
     static int mins4to7(long packed, int packedHigh) {
         return ((packedHigh >>> 4) & 0x0F0F0F0F) | (((int) (packed >>> 38) & 0x03030303) << 4);
     }
+
+    /** The eight Q4_K/Q5_K mins as the bytes of a long, sub-block 0 lowest. */
+    static long mins(long packed, int packedHigh) {
+        return (mins0to3(packed) & 0xFFFFFFFFL) | ((long) mins4to7(packed, packedHigh) << 32);
+    }
 }

@@ -4,6 +4,7 @@ import dev.jmoe.host.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -43,6 +44,8 @@ final class VectorDot implements RowDot {
     private static final int P = BL / FL;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(FL * 16));
+    /** Eight lanes for the eight sub-block mins of a Q4_K/Q5_K super-block, whatever the main width. */
+    private static final VectorSpecies<Float> M = FloatVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private static VectorSpecies<Float> chosenSpecies() {
@@ -330,21 +333,22 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * Two super-block accumulators (low and high nibble groups) keep the FMA chains short; the eight
-     * (scale, min) pairs are unpacked four at a time (one byte each in an int, see {@link KScales}).
+     * Two super-block accumulators (low and high nibble groups) keep the FMA chains short; the (scale, min)
+     * pairs are unpacked four at a time ({@link KScales}); the min term runs in 8-lane vectors (mins × the
+     * activation's per-32 sums), which took the kernel from 0.074 to 0.066 ns/element against scalar code.
+     * Writing the four chunks out instead of looping measured within noise (0.064), so the loop stays.
      */
     private static float q4_k(MemorySegment w, long off, Activation a) {
         float[] x = a.values, xs = a.scales;
-        int[] sums32 = a.sums32;
+        float[] sums32 = a.sums32;
         FloatVector acc = FloatVector.zero(F);
-        float mins = 0;
+        FloatVector mins = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 144L * sb;
             int e0 = 256 * sb;
             long packed = w.get(Bytes.LONG, b + 4);
             int packedHigh = w.get(Bytes.INT, b + 12);
             int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
-            int mins03 = KScales.mins0to3(packed), mins47 = KScales.mins4to7(packed, packedHigh);
             FloatVector sbLo = FloatVector.zero(F), sbHi = FloatVector.zero(F);
             for (int c = 0; c < 4; c++) {
                 FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
@@ -363,26 +367,26 @@ final class VectorDot implements RowDot {
                 sbLo = loSum.fma(FloatVector.broadcast(F, (float) ((scales >>> shift) & 0xFF)), sbLo);
                 sbHi = hiSum.fma(FloatVector.broadcast(F, (float) ((scales >>> (shift + 8)) & 0xFF)), sbHi);
             }
-            int s = 8 * sb;
-            int minDot = (mins03 & 0xFF) * sums32[s] + ((mins03 >>> 8) & 0xFF) * sums32[s + 1]
-                    + ((mins03 >>> 16) & 0xFF) * sums32[s + 2] + (mins03 >>> 24) * sums32[s + 3]
-                    + (mins47 & 0xFF) * sums32[s + 4] + ((mins47 >>> 8) & 0xFF) * sums32[s + 5]
-                    + ((mins47 >>> 16) & 0xFF) * sums32[s + 6] + (mins47 >>> 24) * sums32[s + 7];
             acc = sbLo.add(sbHi).fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
-            mins += Bytes.f16(w, b + 2) * xs[sb] * minDot;
+            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
+            mins = m.mul(FloatVector.fromArray(M, sums32, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2) * xs[sb]), mins);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
     }
 
+    /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
     private static float q5_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales, sums = a.sums;
+        float[] x = a.values, xs = a.scales;
+        float[] sums32 = a.sums32;
         FloatVector acc = FloatVector.zero(F);
-        float mins = 0;
+        FloatVector mins = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 176L * sb;
             int e0 = 256 * sb;
-            FloatVector sbSum = FloatVector.zero(F);
-            int minDot = 0;
+            long packed = w.get(Bytes.LONG, b + 4);
+            int packedHigh = w.get(Bytes.INT, b + 12);
+            int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
+            FloatVector sbLo = FloatVector.zero(F), sbHi = FloatVector.zero(F);
             for (int c = 0; c < 4; c++) {
                 FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += BL) {
@@ -396,16 +400,16 @@ final class VectorDot implements RowDot {
                         hiSum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 32), hiSum);
                     }
                 }
-                sbSum = loSum.fma(FloatVector.broadcast(F, KScales.scale(w, b + 4, 2 * c)), sbSum);
-                sbSum = hiSum.fma(FloatVector.broadcast(F, KScales.scale(w, b + 4, 2 * c + 1)), sbSum);
-                int s = 16 * sb + 4 * c;
-                minDot += KScales.min(w, b + 4, 2 * c) * (int) (sums[s] + sums[s + 1])
-                        + KScales.min(w, b + 4, 2 * c + 1) * (int) (sums[s + 2] + sums[s + 3]);
+                int scales = c < 2 ? scales03 : scales47;
+                int shift = 16 * (c & 1);
+                sbLo = loSum.fma(FloatVector.broadcast(F, (float) ((scales >>> shift) & 0xFF)), sbLo);
+                sbHi = hiSum.fma(FloatVector.broadcast(F, (float) ((scales >>> (shift + 8)) & 0xFF)), sbHi);
             }
-            acc = sbSum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
-            mins += Bytes.f16(w, b + 2) * xs[sb] * minDot;
+            acc = sbLo.add(sbHi).fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
+            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
+            mins = m.mul(FloatVector.fromArray(M, sums32, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2) * xs[sb]), mins);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
     }
 
     private static float q6_k(MemorySegment w, long off, Activation a) {

@@ -85,6 +85,24 @@ class ScalarDequantTest {
     }
 
     @Test
+    void kScalesUnpackFourAtATimeAsOneAtATime() {
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 1000; i++) {
+            byte[] b = new byte[12];
+            r.nextBytes(b);
+            MemorySegment s = MemorySegment.ofArray(b);
+            long packed = s.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            int high = s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 8);
+            int[] sc = {KScales.scales0to3(packed), KScales.scales4to7(packed, high)};
+            long mins = KScales.mins(packed, high);
+            for (int j = 0; j < 8; j++) {
+                assertEquals(KScales.scale(s, 0, j), (sc[j / 4] >>> (8 * (j % 4))) & 0xFF, "scale " + j);
+                assertEquals(KScales.min(s, 0, j), (int) (mins >>> (8 * j)) & 0xFF, "min " + j);
+            }
+        }
+    }
+
+    @Test
     void q4_k_subBlocksAlternateLowAndHighNibbles() {
         Blocks b = new Blocks(144).f16(1f).f16(0.5f).u8(K4_SCALES);
         // 128 quant bytes 0x5A (low 10, high 5), except byte 32 + 3 = 0xF0 (low 0, high 15).
