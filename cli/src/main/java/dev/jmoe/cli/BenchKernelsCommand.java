@@ -52,6 +52,10 @@ public final class BenchKernelsCommand implements Callable<Integer> {
             description = "Timed runs per measurement, after two warm-up runs; the best is reported (default: ${DEFAULT-VALUE}).")
     int reps;
 
+    @Option(names = "--warm-up-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "Untimed runs before each measurement, at least this long, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+    long warmUpMillis;
+
     @Option(names = "--json", description = "Print the report as JSON instead of a Markdown table.")
     boolean json;
 
@@ -91,13 +95,13 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         if (cols <= 0 || cols % 256 != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--cols': " + cols + " is not a positive multiple of 256");
         }
-        if (sizeMib < 1 || matmulMib < 1 || reps < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--size-mib, --matmul-mib and --reps must be at least 1");
+        if (sizeMib < 1 || matmulMib < 1 || reps < 1 || warmUpMillis < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--size-mib, --matmul-mib and --reps must be at least 1, --warm-up-ms at least 0");
         }
         for (int b : batches) {
             if (b < 1) throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--batches': " + b);
         }
-        return new KernelBenchmark.Settings(parsed, n, (long) sizeMib << 20, cols, (long) matmulMib << 20, batches, reps);
+        return new KernelBenchmark.Settings(parsed, n, (long) sizeMib << 20, cols, (long) matmulMib << 20, batches, reps, warmUpMillis);
     }
 
     static String markdown(KernelBenchmark.Report r) {
@@ -107,14 +111,14 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "Vector width %d bits, %d CPUs, load average before %s, after %s%n%n",
                 r.vectorBits(), r.cpus(), r.loadAverageBefore(), r.loadAverageAfter()));
         List<Integer> batches = r.types().isEmpty() ? List.of() : r.types().getFirst().matmul().stream().map(KernelBenchmark.MatmulResult::batch).toList();
-        sb.append("| type | matvec MiB | rows x cols | matvec ms | GB/s | % of read | GFLOP/s |");
+        sb.append("| type | matvec MiB | rows x cols | matvec ms | GB/s | % of read | GFLOP/s | ns/elem, 1 thread in L2 |");
         for (int b : batches) sb.append(" matmul b").append(b).append(" GFLOP/s |");
-        sb.append('\n').append("|---|---:|---|---:|---:|---:|---:|");
+        sb.append('\n').append("|---|---:|---|---:|---:|---:|---:|---:|");
         sb.append("---:|".repeat(batches.size())).append('\n');
         for (KernelBenchmark.TypeResult t : r.types()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d x %d | %.2f | %.1f | %.0f%% | %.1f |",
-                    t.type(), t.bytes() >> 20, t.rows(), t.cols(), t.matvecTime().bestSeconds() * 1e3,
-                    t.gbPerSecond(), 100 * t.fractionOfRead(), t.gflops()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %d x %d | %.2f | %.1f | %.0f%% | %.1f | %.3f |",
+                    t.type(), t.bytes() / (double) (1 << 20), t.rows(), t.cols(), t.matvecTime().bestSeconds() * 1e3,
+                    t.gbPerSecond(), 100 * t.fractionOfRead(), t.gflops(), t.inCacheNanosPerElement()));
             for (KernelBenchmark.MatmulResult m : t.matmul()) sb.append(String.format(Locale.ROOT, " %.1f |", m.gflops()));
             sb.append('\n');
         }
