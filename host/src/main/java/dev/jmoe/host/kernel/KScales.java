@@ -52,6 +52,13 @@ final class KScales {
         return ((packedHigh >>> 4) & 0x0F0F0F0F) | (((int) (packed >>> 38) & 0x03030303) << 4);
     }
 
+    /** {@link #q3Scale} from the 12 scale bytes read as a little-endian long (bytes 0–7) and int (bytes 8–11). */
+    static int q3Scale(long low, int high, int i) {
+        int lowBits = (int) (low >>> (8 * (i & 7) + 4 * (i >>> 3))) & 0xF;
+        int highBits = (high >>> (8 * (i & 3) + 2 * (i >>> 2))) & 3;
+        return (lowBits | (highBits << 4)) - 32;
+    }
+
     /** The eight Q4_K/Q5_K mins as the bytes of a long, sub-block 0 lowest. */
     static long mins(long packed, int packedHigh) {
         return (mins0to3(packed) & 0xFFFFFFFFL) | ((long) mins4to7(packed, packedHigh) << 32);

@@ -95,6 +95,7 @@ class ScalarDequantTest {
             int high = s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 8);
             int[] sc = {KScales.scales0to3(packed), KScales.scales4to7(packed, high)};
             long mins = KScales.mins(packed, high);
+            for (int i16 = 0; i16 < 16; i16++) assertEquals(KScales.q3Scale(s, 0, i16), KScales.q3Scale(packed, high, i16), "q3 scale " + i16);
             for (int j = 0; j < 8; j++) {
                 assertEquals(KScales.scale(s, 0, j), (sc[j / 4] >>> (8 * (j % 4))) & 0xFF, "scale " + j);
                 assertEquals(KScales.min(s, 0, j), (int) (mins >>> (8 * j)) & 0xFF, "min " + j);
