@@ -115,15 +115,22 @@ public final class MatMul {
         return Math.clamp(perWorker, 4, 64);
     }
 
+    /** Rows r0..r1 of one group against all its tokens, four at a time where the kernel can share the weights. */
     private void rows(Group g, int r0, int r1, Activation[] acts, float[] out) {
         WeightMatrix w = g.w;
         long rowBytes = w.rowBytes();
-        for (int t0 = 0; t0 < g.token.length; t0 += TOKEN_TILE) {
-            int t1 = Math.min(g.token.length, t0 + TOKEN_TILE);
+        int[] tok = g.token, base = g.outBase;
+        float[] four = new float[4];
+        for (int t0 = 0; t0 < tok.length; t0 += TOKEN_TILE) {
+            int t1 = Math.min(tok.length, t0 + TOKEN_TILE);
             for (int r = r0; r < r1; r++) {
-                for (int i = t0; i < t1; i++) {
-                    out[g.outBase[i] + r] = dot.dot(w.type(), w.data(), r * rowBytes, acts[g.token[i]]);
+                long off = r * rowBytes;
+                int i = t0;
+                for (; i + 4 <= t1; i += 4) {
+                    dot.dot4(w.type(), w.data(), off, acts[tok[i]], acts[tok[i + 1]], acts[tok[i + 2]], acts[tok[i + 3]], four);
+                    for (int k = 0; k < 4; k++) out[base[i + k] + r] = four[k];
                 }
+                for (; i < t1; i++) out[base[i] + r] = dot.dot(w.type(), w.data(), off, acts[tok[i]]);
             }
         }
     }

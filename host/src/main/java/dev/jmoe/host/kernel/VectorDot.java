@@ -88,6 +88,120 @@ final class VectorDot implements RowDot {
         };
     }
 
+    @Override
+    public void dot4(GgmlType type, MemorySegment w, long offset, Activation a0, Activation a1, Activation a2,
+                     Activation a3, float[] out) {
+        switch (type) {
+            case Q8_0, Q4_0, Q4_K -> {
+                for (Activation a : new Activation[] {a1, a2, a3}) {
+                    if (a.format != a0.format || a.n != a0.n) {
+                        throw new IllegalArgumentException("dot4 needs four activations of one format and length");
+                    }
+                }
+                if (a0.format != ActivationFormat.forWeight(type)) {
+                    throw new IllegalArgumentException(type + " weights need " + ActivationFormat.forWeight(type)
+                            + " activations, got " + a0.format);
+                }
+                RowCheck.check(type, w, offset, a0.n);
+                if (type == GgmlType.Q4_K) q4_kx4(w, offset, a0, a1, a2, a3, out);
+                else blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out);
+            }
+            default -> RowDot.super.dot4(type, w, offset, a0, a1, a2, a3, out);
+        }
+    }
+
+    /**
+     * Q8_0 or Q4_0 against four tokens: each weight block is widened to floats once and multiplied with the
+     * four tokens' activations (exact lane sums per token, then d·da_t).
+     */
+    private static void blocks32x4(boolean nibbles, MemorySegment w, long off, Activation a0, Activation a1,
+                                   Activation a2, Activation a3, float[] out) {
+        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
+        long blockBytes = nibbles ? 18 : 34;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        for (int blk = 0; blk < a0.n / 32; blk++) {
+            long b = off + blockBytes * blk;
+            int e0 = 32 * blk;
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += BL) {
+                // Nibble blocks: bytes j % 16.. hold elements j.. (low nibbles, j < 16) and j.. (high nibbles, j >= 16).
+                ByteVector q = ByteVector.fromMemorySegment(B, w, b + 2 + (nibbles ? j & 15 : j), LE);
+                if (nibbles) {
+                    q = (j < 16 ? q : q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()).and((byte) 0x0F).sub((byte) 8);
+                }
+                for (int p = 0; p < P; p++) {
+                    int e = e0 + j + p * FL;
+                    FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
+                    s0 = qf.fma(FloatVector.fromArray(F, x0, e), s0);
+                    s1 = qf.fma(FloatVector.fromArray(F, x1, e), s1);
+                    s2 = qf.fma(FloatVector.fromArray(F, x2, e), s2);
+                    s3 = qf.fma(FloatVector.fromArray(F, x3, e), s3);
+                }
+            }
+            float d = Bytes.f16(w, b);
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[blk]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[blk]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
+        }
+        out[0] = acc0.reduceLanes(VectorOperators.ADD);
+        out[1] = acc1.reduceLanes(VectorOperators.ADD);
+        out[2] = acc2.reduceLanes(VectorOperators.ADD);
+        out[3] = acc3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Q4_K against four tokens, as {@link #q4_k} with the nibbles widened once per chunk for all four. */
+    private static void q4_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                               float[] out) {
+        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        float mins0 = 0, mins1 = 0, mins2 = 0, mins3 = 0;
+        for (int sb = 0; sb < a0.n / 256; sb++) {
+            long b = off + 144L * sb;
+            int e0 = 256 * sb;
+            long packed = w.get(Bytes.LONG, b + 4);
+            int packedHigh = w.get(Bytes.INT, b + 12);
+            int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int half = 0; half < 8; half++) {
+                // half-chunk: sub-block 'half', 32 elements: low nibbles of chunk half/2 if even, high if odd
+                int c = half >>> 1;
+                int scales = c < 2 ? scales03 : scales47;
+                FloatVector sc = FloatVector.broadcast(F, (float) ((scales >>> (16 * (c & 1) + 8 * (half & 1))) & 0xFF));
+                FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * c + l, LE);
+                    q = ((half & 1) == 0 ? q : q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()).and((byte) 0x0F);
+                    for (int p = 0; p < P; p++) {
+                        int e = e0 + 32 * half + l + p * FL;
+                        FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
+                        t0 = qf.fma(FloatVector.fromArray(F, x0, e), t0);
+                        t1 = qf.fma(FloatVector.fromArray(F, x1, e), t1);
+                        t2 = qf.fma(FloatVector.fromArray(F, x2, e), t2);
+                        t3 = qf.fma(FloatVector.fromArray(F, x3, e), t3);
+                    }
+                }
+                s0 = t0.fma(sc, s0);
+                s1 = t1.fma(sc, s1);
+                s2 = t2.fma(sc, s2);
+                s3 = t3.fma(sc, s3);
+            }
+            float d = Bytes.f16(w, b), dmin = Bytes.f16(w, b + 2);
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[sb]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[sb]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
+            mins0 += dmin * a0.scales[sb] * KScales.minDot(packed, packedHigh, a0.sums32, 8 * sb);
+            mins1 += dmin * a1.scales[sb] * KScales.minDot(packed, packedHigh, a1.sums32, 8 * sb);
+            mins2 += dmin * a2.scales[sb] * KScales.minDot(packed, packedHigh, a2.sums32, 8 * sb);
+            mins3 += dmin * a3.scales[sb] * KScales.minDot(packed, packedHigh, a3.sums32, 8 * sb);
+        }
+        out[0] = acc0.reduceLanes(VectorOperators.ADD) - mins0;
+        out[1] = acc1.reduceLanes(VectorOperators.ADD) - mins1;
+        out[2] = acc2.reduceLanes(VectorOperators.ADD) - mins2;
+        out[3] = acc3.reduceLanes(VectorOperators.ADD) - mins3;
+    }
+
     private static float f32(MemorySegment w, long off, Activation a) {
         float[] x = a.values;
         FloatVector acc = FloatVector.zero(F);

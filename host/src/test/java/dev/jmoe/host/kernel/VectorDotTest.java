@@ -64,6 +64,31 @@ class VectorDotTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} bits {1}")
+    @MethodSource("cases")
+    void fourTokensAtOnceMatchTheExactReferencePerToken(int bits, GgmlType type) {
+        RowDot kernel = RowDots.withSpecies(VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(bits)));
+        Random r = new Random(bits * 17L + type.ordinal());
+        int n = lengths(type)[1];
+        Activation[] a = new Activation[4];
+        for (int t = 0; t < 4; t++) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+            a[t] = ActivationQuantizer.quantize(x, ActivationFormat.forWeight(type));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long offset = 5;
+            MemorySegment all = arena.allocate(offset + type.bytesFor(n));
+            RandomWeights.fill(type, all.asSlice(offset), r.nextLong());
+            float[] out = new float[4];
+            kernel.dot4(type, all, offset, a[0], a[1], a[2], a[3], out);
+            for (int t = 0; t < 4; t++) {
+                double want = ScalarDot.integer(type, all, offset, a[t]);
+                assertEquals(want, out[t], DotMagnitude.tolerance(type, all, offset, a[t]), type + " token " + t);
+            }
+        }
+    }
+
     @Test
     void preferredKernelIsTheWidestSupported() {
         assertEquals(RowDots.preferredSpecies().vectorBitSize(), RowDots.preferred().vectorBits());
