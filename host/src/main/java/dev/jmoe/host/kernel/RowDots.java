@@ -13,6 +13,7 @@ public final class RowDots {
     private RowDots() {}
 
     private static final RowDot PREFERRED = new VectorDot();
+    private static final java.util.Map<Integer, RowDot> BY_WIDTH = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The float species the kernels use on this machine: the preferred one, which is the widest the CPU
@@ -47,6 +48,11 @@ public final class RowDots {
             throw new IllegalArgumentException("vector kernels exist for 128, 256 and 512 bits, not " + bits);
         }
         if (species.equals(VectorDot.F)) return PREFERRED;
+        return BY_WIDTH.computeIfAbsent(bits, b -> define(species));
+    }
+
+    private static RowDot define(VectorSpecies<Float> species) {
+        int bits = species.vectorBitSize();
         try (InputStream in = VectorDot.class.getResourceAsStream("VectorDot.class")) {
             if (in == null) throw new IllegalStateException("VectorDot.class not found on the class path");
             byte[] bytes = in.readAllBytes();
