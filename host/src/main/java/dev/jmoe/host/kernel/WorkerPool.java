@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
  * No fork-join, no parallel streams: the kernels' threads are known and few.
  *
  * <p>The seam for pinning: {@code onStart} runs first in each worker thread with its index (e.g. to set
- * CPU affinity or a NUMA memory policy); nothing is pinned by default.
+ * CPU affinity or a NUMA memory policy); the constructor returns once every hook has run, and a hook that
+ * threw makes {@link #run} fail with its exception rather than hang. Nothing is pinned by default.
  */
 public final class WorkerPool implements AutoCloseable {
     /** Work split over the pool: called once per worker with its index (0..workers-1). */
@@ -26,8 +27,10 @@ public final class WorkerPool implements AutoCloseable {
     private static final int SPINS = 2_000;
 
     private final Thread[] threads;
+    private final StartGate started;
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<Throwable> startFailure = new AtomicReference<>();
     private volatile Job current;
     private volatile long generation;
     private volatile Thread waiter;
@@ -41,23 +44,43 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(int workers, String name, IntConsumer onStart) {
         if (workers < 1) throw new IllegalArgumentException("a worker pool needs at least 1 worker, got " + workers);
         threads = new Thread[workers];
+        started = new StartGate(workers);
         for (int i = 0; i < workers; i++) {
             int index = i;
             threads[i] = Thread.ofPlatform().daemon().name(name + "-" + i).unstarted(() -> {
-                onStart.accept(index);
+                try {
+                    onStart.accept(index);
+                } catch (Throwable t) {
+                    startFailure.compareAndSet(null, t);   // reported by run(); the worker still serves jobs
+                } finally {
+                    started.countDown();
+                }
                 loop(index);
             });
         }
         for (Thread t : threads) t.start();
+        started.awaitUninterruptibly();
     }
 
     public int workers() {
         return threads.length;
     }
 
-    /** Runs {@code job} on every worker and returns when all are done; rethrows the first failure. */
-    public synchronized void run(Job job) {
+    /**
+     * Runs {@code job} on every worker and returns when all are done; rethrows the first failure. Not
+     * reentrant: a job must not call {@code run} on its own pool (that would wait on itself).
+     */
+    public void run(Job job) {
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) throw new IllegalStateException("a worker pool job cannot run a job on its own pool");
+        }
+        runExclusively(job);
+    }
+
+    private synchronized void runExclusively(Job job) {
         if (closed) throw new IllegalStateException("worker pool is closed");
+        Throwable atStart = startFailure.get();
+        if (atStart != null) throw new IllegalStateException("a worker's start hook failed: " + atStart, atStart);
         failure.set(null);
         current = job;
         waiter = Thread.currentThread();
@@ -91,6 +114,26 @@ public final class WorkerPool implements AutoCloseable {
                 failure.compareAndSet(null, t);
             }
             if (remaining.decrementAndGet() == 0) LockSupport.unpark(waiter);
+        }
+    }
+
+    /** Counts the workers through their start hooks (a latch that the constructor waits on without interrupts). */
+    private static final class StartGate extends java.util.concurrent.CountDownLatch {
+        StartGate(int count) {
+            super(count);
+        }
+
+        void awaitUninterruptibly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

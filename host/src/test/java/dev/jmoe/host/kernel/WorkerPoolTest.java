@@ -27,7 +27,7 @@ class WorkerPoolTest {
                 assertEquals("test-1", seen.get(1));
             }
         }
-        assertEquals(1, starts[0] + starts[1] + starts[2] - 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1, 1}, starts, "each start hook ran once");
     }
 
     @Test
@@ -40,6 +40,24 @@ class WorkerPoolTest {
             AtomicInteger calls = new AtomicInteger();
             pool.run((w, n) -> calls.incrementAndGet());
             assertEquals(2, calls.get());
+        }
+    }
+
+    @Test
+    void aFailedStartHookIsReportedInsteadOfHanging() {
+        try (WorkerPool pool = new WorkerPool(2, "test", i -> {
+            if (i == 1) throw new IllegalStateException("no such cpu");
+        })) {
+            var e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> {}));
+            assertEquals("no such cpu", e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aJobCannotRunAJobOnItsOwnPool() {
+        try (WorkerPool pool = new WorkerPool(1, "test")) {
+            var e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> pool.run((w2, n2) -> {})));
+            assertEquals("a worker pool job cannot run a job on its own pool", e.getMessage());
         }
     }
 
