@@ -92,7 +92,7 @@ final class VectorDot implements RowDot {
     public void dot4(GgmlType type, MemorySegment w, long offset, Activation a0, Activation a1, Activation a2,
                      Activation a3, float[] out) {
         switch (type) {
-            case Q8_0, Q4_0, Q4_K -> {
+            case Q8_0, Q4_0, Q4_K, Q6_K -> {
                 if (!sameShape(a0, a1) || !sameShape(a0, a2) || !sameShape(a0, a3)) {
                     throw new IllegalArgumentException("dot4 needs four activations of one format and length");
                 }
@@ -101,8 +101,11 @@ final class VectorDot implements RowDot {
                             + " activations, got " + a0.format);
                 }
                 RowCheck.check(type, w, offset, a0.n);
-                if (type == GgmlType.Q4_K) q4_kx4(w, offset, a0, a1, a2, a3, out);
-                else blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out);
+                switch (type) {
+                    case Q4_K -> q4_kx4(w, offset, a0, a1, a2, a3, out);
+                    case Q6_K -> q6_kx4(w, offset, a0, a1, a2, a3, out);
+                    default -> blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out);
+                }
             }
             default -> RowDot.super.dot4(type, w, offset, a0, a1, a2, a3, out);
         }
@@ -202,6 +205,51 @@ final class VectorDot implements RowDot {
         out[1] = acc1.reduceLanes(VectorOperators.ADD) - mins1;
         out[2] = acc2.reduceLanes(VectorOperators.ADD) - mins2;
         out[3] = acc3.reduceLanes(VectorOperators.ADD) - mins3;
+    }
+
+    /** Q6_K against four tokens, as {@link #q6_k}: each row k's quants are widened and scaled once for all four. */
+    private static void q6_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                               float[] out) {
+        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        for (int sb = 0; sb < a0.n / 256; sb++) {
+            long b = off + 210L * sb;
+            int e0 = 256 * sb;
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int h = 0; h < 2; h++) {
+                long scales = w.get(Bytes.LONG, b + 192 + 8 * h);
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector ql0 = ByteVector.fromMemorySegment(B, w, b + 64 * h + l, LE);
+                    ByteVector ql1 = ByteVector.fromMemorySegment(B, w, b + 64 * h + 32 + l, LE);
+                    ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 128 + 32 * h + l, LE);
+                    for (int k = 0; k < 4; k++) {
+                        ByteVector low = (k & 1) == 0 ? ql0 : ql1;
+                        low = (k < 2 ? low : low.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()).and((byte) 0x0F);
+                        ShortVector hs = qh.reinterpretAsShorts();
+                        ByteVector high = (k < 3 ? hs.lanewise(VectorOperators.LSHL, 4 - 2 * k) : hs.lanewise(VectorOperators.LSHR, 2)).reinterpretAsBytes().and((byte) 0x30);
+                        ByteVector q = low.or(high).sub((byte) 32);
+                        FloatVector sc = FloatVector.broadcast(F, (float) (byte) (scales >>> (8 * (2 * k + l / 16))));
+                        for (int p = 0; p < P; p++) {
+                            int e = e0 + 128 * h + 32 * k + l + p * FL;
+                            FloatVector qs = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(sc);
+                            s0 = qs.fma(FloatVector.fromArray(F, x0, e), s0);
+                            s1 = qs.fma(FloatVector.fromArray(F, x1, e), s1);
+                            s2 = qs.fma(FloatVector.fromArray(F, x2, e), s2);
+                            s3 = qs.fma(FloatVector.fromArray(F, x3, e), s3);
+                        }
+                    }
+                }
+            }
+            float d = Bytes.f16(w, b + 208);
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[sb]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[sb]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
+        }
+        out[0] = acc0.reduceLanes(VectorOperators.ADD);
+        out[1] = acc1.reduceLanes(VectorOperators.ADD);
+        out[2] = acc2.reduceLanes(VectorOperators.ADD);
+        out[3] = acc3.reduceLanes(VectorOperators.ADD);
     }
 
     private static float f32(MemorySegment w, long off, Activation a) {
