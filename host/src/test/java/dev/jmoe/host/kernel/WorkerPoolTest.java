@@ -1,0 +1,70 @@
+package dev.jmoe.host.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class WorkerPoolTest {
+
+    @Test
+    void everyWorkerRunsEachJobOnceOnItsOwnThread() {
+        int[] starts = new int[3];
+        try (WorkerPool pool = new WorkerPool(3, "test", i -> starts[i]++)) {
+            for (int job = 0; job < 200; job++) {
+                ConcurrentHashMap<Integer, String> seen = new ConcurrentHashMap<>();
+                AtomicInteger calls = new AtomicInteger();
+                pool.run((worker, workers) -> {
+                    assertEquals(3, workers);
+                    calls.incrementAndGet();
+                    seen.put(worker, Thread.currentThread().getName());
+                });
+                assertEquals(3, calls.get());
+                assertEquals(3, seen.size());
+                assertEquals("test-1", seen.get(1));
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1, 1}, starts, "each start hook ran once");
+    }
+
+    @Test
+    void aFailingWorkerFailsTheJobAndThePoolStaysUsable() {
+        try (WorkerPool pool = new WorkerPool(2, "test")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> pool.run((w, n) -> {
+                if (w == 1) throw new IllegalArgumentException("boom");
+            }));
+            assertEquals("boom", e.getMessage());
+            AtomicInteger calls = new AtomicInteger();
+            pool.run((w, n) -> calls.incrementAndGet());
+            assertEquals(2, calls.get());
+        }
+    }
+
+    @Test
+    void aFailedStartHookIsReportedInsteadOfHanging() {
+        try (WorkerPool pool = new WorkerPool(2, "test", i -> {
+            if (i == 1) throw new IllegalStateException("no such cpu");
+        })) {
+            var e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> {}));
+            assertEquals("no such cpu", e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aJobCannotRunAJobOnItsOwnPool() {
+        try (WorkerPool pool = new WorkerPool(1, "test")) {
+            var e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> pool.run((w2, n2) -> {})));
+            assertEquals("a worker pool job cannot run a job on its own pool", e.getMessage());
+        }
+    }
+
+    @Test
+    void closedPoolRefusesJobs() {
+        WorkerPool pool = new WorkerPool(1, "test");
+        pool.close();
+        assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> {}));
+    }
+}
