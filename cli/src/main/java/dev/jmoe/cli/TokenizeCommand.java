@@ -83,15 +83,35 @@ public final class TokenizeCommand implements Callable<Integer> {
         return j.toString();
     }
 
-    /** The piece as text; a piece that is not whole UTF-8 (part of a character) shows its bytes as \xNN. */
+    /** The piece as text; bytes that are not part of a whole UTF-8 character (a character split across tokens) show as \\xNN. */
     static String printable(byte[] piece) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < piece.length) {
+            int length = sequenceLength(piece[i]);
+            String ch = length > 0 && i + length <= piece.length ? strictUtf8(piece, i, length) : null;
+            if (ch != null) {
+                b.append(ch);
+                i += length;
+            } else {
+                b.append(String.format("\\x%02X", piece[i++] & 0xFF));
+            }
+        }
+        return b.toString();
+    }
+
+    /** The length of the UTF-8 sequence a lead byte starts, or 0 if it cannot start one. */
+    private static int sequenceLength(byte lead) {
+        int c = lead & 0xFF;
+        return c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+    }
+
+    private static String strictUtf8(byte[] bytes, int from, int length) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(piece)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, length)).toString();
         } catch (CharacterCodingException e) {
-            StringBuilder b = new StringBuilder();
-            for (byte x : piece) b.append(String.format("\\x%02X", x & 0xFF));
-            return b.toString();
+            return null;
         }
     }
 }

@@ -57,6 +57,9 @@ class TokenizeCommandTest {
         // 🦙 has no piece in llama-spm: four byte tokens <0xF0> <0x9F> <0xA6> <0x99>.
         Result r = run("tokenize", "-m", vocab("llama-spm"), "--no-bos", "🦙");
         assertTrue(r.out().contains("   243 -> '\\xF0'"), r.out());
+        // gpt-2 has a token for " " plus the first two bytes of 🦙: the space prints, the bytes do not.
+        assertEquals(" \\xF0\\x9F", TokenizeCommand.printable(new byte[] {' ', (byte) 0xF0, (byte) 0x9F}));
+        assertEquals("ü\\xC3", TokenizeCommand.printable(new byte[] {(byte) 0xC3, (byte) 0xBC, (byte) 0xC3}));
     }
 
     @Test
