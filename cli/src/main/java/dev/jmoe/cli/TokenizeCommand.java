@@ -51,7 +51,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String input = input();
-        Tokenizer tokenizer = Tokenizer.fromMetadata(GgufModel.open(model).metadata());
+        Tokenizer tokenizer = Tokenizer.of(GgufModel.open(model));
         int[] ids = tokenizer.encode(input, !noBos, !noParseSpecial);
         PrintWriter out = spec.commandLine().getOut();
         if (idsOnly) {

@@ -1,6 +1,8 @@
 package dev.jmoe.cli;
 
 import dev.jmoe.host.TestData;
+import dev.jmoe.host.gguf.GgufValue;
+import dev.jmoe.host.gguf.GgufWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +91,12 @@ class TokenizeCommandTest {
         assertEquals(1, noFile.exit());
         assertEquals(1, noFile.err().lines().count(), noFile.err());
         assertTrue(noFile.err().contains("missing.txt"), noFile.err());
+        Path t5 = dir.resolve("t5.gguf");
+        new GgufWriter().put("tokenizer.ggml.model", new GgufValue.Str("t5"))
+                .put("tokenizer.ggml.tokens", GgufValue.Array.ofStrings(List.of("a"))).write(t5);
+        Result unsupported = run("tokenize", "-m", t5.toString(), "hi");
+        assertEquals(1, unsupported.exit());
+        assertTrue(unsupported.err().startsWith("jmoe tokenize: " + t5) && unsupported.err().contains("'t5'"), unsupported.err());
         Result noModel = run("tokenize", "-m", dir.resolve("none.gguf").toString(), "hi");
         assertEquals(1, noModel.exit());
         assertTrue(noModel.err().startsWith("jmoe tokenize: ") && noModel.err().contains("none.gguf"), noModel.err());

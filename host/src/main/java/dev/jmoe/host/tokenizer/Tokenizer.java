@@ -2,6 +2,7 @@ package dev.jmoe.host.tokenizer;
 
 import dev.jmoe.host.gguf.GgufFormatException;
 import dev.jmoe.host.gguf.GgufMetadata;
+import dev.jmoe.host.gguf.GgufModel;
 
 import java.nio.charset.StandardCharsets;
 
@@ -21,6 +22,16 @@ public abstract sealed class Tokenizer permits BpeTokenizer, SpmTokenizer {
     Tokenizer(Vocabulary vocab) {
         this.vocab = vocab;
         this.splitter = new SpecialTokenSplitter(vocab);
+    }
+
+    /** The tokenizer of a model (or vocabulary-only) file; errors name the file. */
+    public static Tokenizer of(GgufModel model) {
+        try {
+            return fromMetadata(model.metadata());
+        } catch (GgufFormatException e) {
+            if (e.file() != null) throw e;
+            throw new GgufFormatException(model.path(), e.offset(), e.problem());
+        }
     }
 
     /** The tokenizer a model's metadata describes; an unknown {@code tokenizer.ggml.model} is an error naming it. */
