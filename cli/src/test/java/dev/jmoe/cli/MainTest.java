@@ -50,4 +50,11 @@ class MainTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--verbose") && r.out().contains("--log-level"), r.out());
     }
+
+    @Test
+    void missingModelFileIsOneLineNamingIt() {
+        Result r = jmoe("inspect", "/no/such/model.gguf");
+        assertEquals(1, r.code());
+        assertEquals("jmoe inspect: no such file: /no/such/model.gguf", r.err().strip());
+    }
 }

@@ -43,6 +43,10 @@ public final class GgufReader {
     public static GgufFile read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(file, HeaderSource.of(ch));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("no such file: " + file, e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UncheckedIOException("permission denied: " + file, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
