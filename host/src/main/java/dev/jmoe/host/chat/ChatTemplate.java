@@ -19,9 +19,12 @@ import jinjava.javax.el.CompositeELResolver;
  * {@link BuiltInTemplate}) that turns a conversation into the prompt text the model was trained on.
  *
  * <p>Rendered with Jinjava, configured like transformers' {@code apply_chat_template}: trim_blocks
- * and lstrip_blocks on, Python-like operator precedence, Python string methods, and the functions
- * {@code raise_exception} and {@code strftime_now}, and transformers' {@code |tojson}. Jinja syntax Jinjava's parser lacks is rewritten
- * first, see {@link TemplateSourceRewrites}.
+ * and lstrip_blocks on, Python-like operator precedence, Python string methods, the functions
+ * {@code raise_exception} and {@code strftime_now}, and transformers' {@code |tojson}. Jinja syntax
+ * that Jinjava reads differently is rewritten first, see {@link TemplateSourceRewrites}.
+ *
+ * <p>Known difference: a boolean printed directly ({@code {{ flag }}}) comes out as {@code true},
+ * not Python's {@code True}; templates test booleans rather than print them.
  */
 public final class ChatTemplate {
 
@@ -151,12 +154,13 @@ public final class ChatTemplate {
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false) // done by TemplateSourceRewrites: Jinjava's strips too much
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseNaturalOperatorPrecedence(true)
                         .withParseWhitespaceControlStrictly(true)
                         .withUsePyishObjectMapper(true)
                         .withKeepNullableLoopValues(true)
+                        .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} strips like Jinja
                         .build())
                 .withElResolver(resolver)
                 .build();

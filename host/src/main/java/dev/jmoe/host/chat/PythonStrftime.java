@@ -44,12 +44,12 @@ final class PythonStrftime {
             case 'S' -> two(t.getSecond());
             case 'p' -> t.getHour() < 12 ? "AM" : "PM";
             case 'j' -> String.format("%03d", t.getDayOfYear());
-            case 'b' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT);
-            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT);
-            case 'Z' -> t.getZone().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'z' -> t.format(DateTimeFormatter.ofPattern("xx", Locale.ROOT));
+            case 'b' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.US);
+            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.US);
+            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.US);
+            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.US);
+            case 'Z' -> t.getZone().getDisplayName(TextStyle.SHORT, Locale.US);
+            case 'z' -> t.format(DateTimeFormatter.ofPattern("xx", Locale.US));
             case '%' -> "%";
             default -> throw new ChatTemplateException(
                     "strftime_now: unsupported directive %" + d + " in format '" + pattern + "'");
