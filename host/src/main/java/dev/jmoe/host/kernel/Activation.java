@@ -1,0 +1,54 @@
+package dev.jmoe.host.kernel;
+
+/**
+ * One activation row prepared for dot products with weight rows of a given {@link ActivationFormat}.
+ *
+ * <p>For F32, {@link #values} holds the floats. For Q8_0/Q8_K it holds the int8 quants as floats (exact:
+ * the kernels multiply them with weight quants in float lanes, where every partial sum of a block stays an
+ * exact integer below 2^24), {@link #quants} the same quants as bytes (the scalar reference uses those),
+ * {@link #scales} one scale per block, and {@link #sums} the sum of the quants per 32 (Q8_0) or per 16
+ * (Q8_K) elements, for the weights' min terms. Built by {@link ActivationQuantizer}; reused across calls.
+ */
+public final class Activation {
+    final ActivationFormat format;
+    final int n;
+    final float[] values;
+    final byte[] quants;
+    final float[] scales;
+    final float[] sums;
+    /** Q8_K only: the quant sums per 32 elements (pairs of {@link #sums}), for the Q4_K/Q5_K mins. */
+    final float[] sums32;
+
+    /** An empty activation of {@code n} elements (a multiple of the format's block size). */
+    public Activation(ActivationFormat format, int n) {
+        if (n % format.blockSize != 0) {
+            throw new IllegalArgumentException(n + " activations is not a whole number of " + format
+                    + " blocks of " + format.blockSize);
+        }
+        this.format = format;
+        this.n = n;
+        this.values = new float[n];
+        boolean quantized = format != ActivationFormat.F32;
+        this.quants = quantized ? new byte[n] : new byte[0];
+        this.scales = quantized ? new float[n / format.blockSize] : new float[0];
+        this.sums = switch (format) {
+            case F32 -> new float[0];
+            case Q8_0 -> new float[n / 32];
+            case Q8_K -> new float[n / 16];
+        };
+        this.sums32 = format == ActivationFormat.Q8_K ? new float[n / 32] : new float[0];
+    }
+
+    public ActivationFormat format() {
+        return format;
+    }
+
+    public int length() {
+        return n;
+    }
+
+    /** The value the kernels see at element i: the float, or scale × quant. */
+    public float value(int i) {
+        return format == ActivationFormat.F32 ? values[i] : scales[i / format.blockSize] * quants[i];
+    }
+}

@@ -1,0 +1,154 @@
+package dev.jmoe.host.kernel;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Weight × activation products on a {@link WorkerPool}: one token (matvec), a batch of tokens (matmul), and
+ * the MoE form where each token is multiplied only by the experts routed to it.
+ *
+ * <p>Activations are prepared once per token (quantized as the weight type needs, in parallel), then the
+ * output rows are cut into chunks that workers take from a shared counter. Each chunk's weight rows are read
+ * once per call: the chunk runs every token against them, a few tokens at a time, while they sit in cache.
+ * One instance per thread of control: it keeps scratch activations between calls. Weight segments must be
+ * readable from the pool's threads (a shared or global arena, or a mapped file).
+ */
+public final class MatMul {
+    /** Tokens run against a chunk of rows before moving to the next few (their activations stay in L1/L2). */
+    private static final int TOKEN_TILE = 8;
+
+    private final WorkerPool pool;
+    private final RowDot dot;
+    private Activation[] scratch = new Activation[0];
+
+    public MatMul(WorkerPool pool, RowDot dot) {
+        this.pool = pool;
+        this.dot = dot;
+    }
+
+    /** out[r] = row r of w · x, for x of w.cols() elements and out of w.rows(). */
+    public void matvec(WeightMatrix w, float[] x, float[] out) {
+        matmul(w, x, 1, out);
+    }
+
+    /** out[t·rows + r] = row r of w · x[t·cols ..], for t below {@code batch}. */
+    public void matmul(WeightMatrix w, float[] x, int batch, float[] out) {
+        requireLength("activations", x, (long) batch * w.cols());
+        requireLength("output", out, (long) batch * w.rows());
+        Activation[] acts = prepare(w, x, batch);
+        int[] token = new int[batch];
+        int[] outBase = new int[batch];
+        for (int t = 0; t < batch; t++) {
+            token[t] = t;
+            outBase[t] = t * w.rows();
+        }
+        Group[] groups = {new Group(w, token, outBase)};
+        runGroups(groups, acts, out);
+    }
+
+    /**
+     * The MoE form: pair i multiplies token {@code pairToken[i]} (of {@code tokens} in x, [tokens][cols]) by
+     * expert {@code pairExpert[i]}, into out[i·rows ..]. Pairs are grouped per expert, so each chosen
+     * expert's bytes are read once per call, and experts no pair chose are not read at all.
+     */
+    public void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out) {
+        int pairs = pairToken.length;
+        if (pairExpert.length != pairs) {
+            throw new IllegalArgumentException(pairs + " pair tokens but " + pairExpert.length + " pair experts");
+        }
+        requireLength("output", out, (long) pairs * w.rows());
+        requireLength("activations", x, (long) tokens * w.cols());
+        int[] perExpert = new int[w.experts()];
+        for (int i = 0; i < pairs; i++) {
+            if (pairToken[i] < 0 || pairToken[i] >= tokens) throw new IndexOutOfBoundsException("pair " + i + ": token " + pairToken[i] + " of " + tokens);
+            if (pairExpert[i] < 0 || pairExpert[i] >= w.experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + w.experts());
+            perExpert[pairExpert[i]]++;
+        }
+        WeightMatrix any = w.expert(0);
+        Activation[] acts = prepare(any, x, tokens);
+        runGroups(group(w, pairToken, pairExpert, perExpert), acts, out);
+    }
+
+    /** One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r]. */
+    private record Group(WeightMatrix w, int[] token, int[] outBase) {}
+
+    private static Group[] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
+        int used = 0;
+        for (int c : perExpert) if (c > 0) used++;
+        Group[] groups = new Group[used];
+        int[] slotOf = new int[w.experts()];
+        int[] fill = new int[w.experts()];
+        Arrays.fill(slotOf, -1);
+        for (int e = 0, g = 0; e < w.experts(); e++) {
+            if (perExpert[e] == 0) continue;
+            slotOf[e] = g;
+            groups[g++] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]]);
+        }
+        for (int i = 0; i < pairToken.length; i++) {
+            int e = pairExpert[i];
+            Group g = groups[slotOf[e]];
+            g.token[fill[e]] = pairToken[i];
+            g.outBase[fill[e]++] = i * w.rows();
+        }
+        return groups;
+    }
+
+    private void runGroups(Group[] groups, Activation[] acts, float[] out) {
+        if (groups.length == 0) return;
+        int rows = groups[0].w.rows();
+        int chunk = chunkRows(rows, groups.length);
+        int chunksPerGroup = (rows + chunk - 1) / chunk;
+        int units = chunksPerGroup * groups.length;
+        AtomicInteger next = new AtomicInteger();
+        pool.run((worker, workers) -> {
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                Group g = groups[u / chunksPerGroup];
+                int r0 = (u % chunksPerGroup) * chunk;
+                rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
+            }
+        });
+    }
+
+    /** About eight chunks per worker for balance, but at least 4 and at most 64 rows each. */
+    private int chunkRows(int rows, int groups) {
+        int perWorker = (int) Math.max(1, (long) rows * groups / (8L * pool.workers()));
+        return Math.clamp(perWorker, 4, 64);
+    }
+
+    private void rows(Group g, int r0, int r1, Activation[] acts, float[] out) {
+        WeightMatrix w = g.w;
+        long rowBytes = w.rowBytes();
+        for (int t0 = 0; t0 < g.token.length; t0 += TOKEN_TILE) {
+            int t1 = Math.min(g.token.length, t0 + TOKEN_TILE);
+            for (int r = r0; r < r1; r++) {
+                for (int i = t0; i < t1; i++) {
+                    out[g.outBase[i] + r] = dot.dot(w.type(), w.data(), r * rowBytes, acts[g.token[i]]);
+                }
+            }
+        }
+    }
+
+    /** Quantizes each token's activation row once, in parallel, into reused scratch. */
+    private Activation[] prepare(WeightMatrix w, float[] x, int tokens) {
+        ActivationFormat format = ActivationFormat.forWeight(w.type());
+        if (scratch.length < tokens) scratch = Arrays.copyOf(scratch, tokens);
+        for (int t = 0; t < tokens; t++) {
+            Activation a = scratch[t];
+            if (a == null || a.format != format || a.n != w.cols()) scratch[t] = new Activation(format, w.cols());
+        }
+        Activation[] acts = scratch;
+        int cols = w.cols();
+        if (tokens == 1) {
+            ActivationQuantizer.quantize(x, 0, acts[0]);
+        } else {
+            pool.run((worker, workers) -> {
+                for (int t = worker; t < tokens; t += workers) ActivationQuantizer.quantize(x, t * cols, acts[t]);
+            });
+        }
+        return acts;
+    }
+
+    private static void requireLength(String what, float[] a, long need) {
+        if (a.length < need) throw new IllegalArgumentException(what + " array has " + a.length + " floats, needs " + need);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jmoe.host.kernel;
+
+import dev.jmoe.host.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Test helper: the tolerance for a float kernel against the exact reference dot product. Any order of
+ * float summation of m terms errs by at most about m·2^-24·Σ|term| (each addition rounds relative to a
+ * partial sum no larger than Σ|term|), so the bound is (terms + slack)·2^-24·Σ|term|, with the terms being
+ * what the kernels add: per block group d·da·sc·Σq·qa and the min terms, or w·x for float weights.
+ */
+final class DotMagnitude {
+    private DotMagnitude() {}
+
+    static double tolerance(GgmlType type, MemorySegment w, long offset, Activation a) {
+        double eps = Math.ulp(1f) / 2;
+        if (a.format == ActivationFormat.F32) {
+            float[] wf = ScalarDequant.row(type, w, offset, a.n);
+            double mag = 0;
+            for (int i = 0; i < a.n; i++) mag += Math.abs((double) wf[i] * a.values[i]);
+            return (a.n + 24) * eps * mag + Float.MIN_NORMAL;
+        }
+        BlockCodes c = new BlockCodes();
+        double mag = 0;
+        int terms = 0;
+        for (int blk = 0; blk < a.n / type.blockSize; blk++) {
+            BlockDecoder.decode(type, w, offset + (long) blk * type.bytesPerBlock, c);
+            int from = blk * type.blockSize;
+            double da = Math.abs(a.scales[from / a.format.blockSize]);
+            for (int g = 0; g < c.groups(); g++) {
+                long products = 0, qsum = 0;
+                for (int i = g * c.groupSize; i < (g + 1) * c.groupSize; i++) {
+                    products += (long) c.q[i] * a.quants[from + i];
+                    qsum += a.quants[from + i];
+                }
+                mag += da * (Math.abs((double) c.d * c.scale[g] * products) + Math.abs((double) c.dmin * c.min[g] * qsum));
+                terms += 2;
+            }
+        }
+        return (terms + 24) * eps * mag + Float.MIN_NORMAL;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.jmoe.host.kernel;
+
+import dev.jmoe.host.gguf.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Matrix products against the scalar reference row by row; 1 and 2 threads must agree bit for bit. */
+class MatMulTest {
+
+    private static float[] gaussian(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }
+
+    /** The reference: each output is the exact integer-form dot product of its row and its token. */
+    private static void assertMatchesReference(WeightMatrix w, float[] x, int token, float[] got, int gotBase) {
+        Activation a = new Activation(ActivationFormat.forWeight(w.type()), w.cols());
+        float[] xt = java.util.Arrays.copyOfRange(x, token * w.cols(), (token + 1) * w.cols());
+        ActivationQuantizer.quantize(xt, 0, a);
+        for (int r = 0; r < w.rows(); r++) {
+            long off = r * w.rowBytes();
+            double want = ScalarDot.integer(w.type(), w.data(), off, a);
+            double tol = DotMagnitude.tolerance(w.type(), w.data(), off, a);
+            assertEquals(want, got[gotBase + r], tol, w.type() + " token " + token + " row " + r);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "BF16", "Q8_0", "Q4_0", "Q5_1", "Q4_K", "Q6_K"})
+    void matmulMatchesReferenceAndIsTheSameOnOneAndTwoThreads(GgmlType type) {
+        int cols = type.blockSize == 256 ? 512 : 96, rows = 37, batch = 11;
+        Random r = new Random(type.ordinal());
+        try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows);
+            RandomWeights.fill(type, data, 5);
+            WeightMatrix w = new WeightMatrix(data, type, cols, rows);
+            float[] x = gaussian(r, batch * cols);
+            float[] out1 = new float[batch * rows], out2 = new float[batch * rows];
+            new MatMul(one, RowDots.preferred()).matmul(w, x, batch, out1);
+            new MatMul(two, RowDots.preferred()).matmul(w, x, batch, out2);
+            assertArrayEquals(out1, out2);
+            for (int t = 0; t < batch; t++) assertMatchesReference(w, x, t, out2, t * rows);
+
+            float[] single = new float[rows];
+            new MatMul(two, RowDots.preferred()).matvec(w, java.util.Arrays.copyOfRange(x, 3 * cols, 4 * cols), single);
+            assertArrayEquals(java.util.Arrays.copyOfRange(out1, 3 * rows, 4 * rows), single);
+        }
+    }
+
+    @Test
+    void expertsComputeOnlyTheChosenPairs() {
+        GgmlType type = GgmlType.Q4_K;
+        int cols = 256, rows = 19, experts = 5, tokens = 4;
+        int[] pairToken = {0, 0, 1, 1, 2, 2, 3, 3};
+        int[] pairExpert = {4, 1, 1, 3, 4, 1, 0, 3};
+        Random r = new Random(3);
+        try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows * experts);
+            RandomWeights.fill(type, data, 9);
+            ExpertWeights w = new ExpertWeights(data, type, cols, rows, experts);
+            float[] x = gaussian(r, tokens * cols);
+            float[] out1 = new float[pairToken.length * rows], out2 = new float[pairToken.length * rows];
+            new MatMul(one, RowDots.preferred()).experts(w, x, tokens, pairToken, pairExpert, out1);
+            new MatMul(two, RowDots.preferred()).experts(w, x, tokens, pairToken, pairExpert, out2);
+            assertArrayEquals(out1, out2);
+            for (int i = 0; i < pairToken.length; i++) {
+                assertMatchesReference(w.expert(pairExpert[i]), x, pairToken[i], out2, i * rows);
+            }
+        }
+    }
+
+    @Test
+    void badShapesAreRejectedWithTheirNumbers() {
+        try (WorkerPool pool = new WorkerPool(1, "one")) {
+            MatMul mm = new MatMul(pool, RowDots.preferred());
+            WeightMatrix w = new WeightMatrix(MemorySegment.ofArray(new byte[18 * 2 * 3]), GgmlType.Q4_0, 64, 3);
+            var e = assertThrows(IllegalArgumentException.class, () -> mm.matvec(w, new float[32], new float[3]));
+            assertEquals("activations array has 32 floats, needs 64", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new WeightMatrix(MemorySegment.ofArray(new byte[10]), GgmlType.Q4_0, 64, 3));
+            ExpertWeights ew = new ExpertWeights(MemorySegment.ofArray(new byte[18 * 2 * 3 * 2]), GgmlType.Q4_0, 64, 3, 2);
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> mm.experts(ew, new float[64], 1, new int[] {0}, new int[] {2}, new float[3]));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.jmoe.host.kernel;
+
+import dev.jmoe.host.gguf.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Vector kernels at 512, 256 and 128 bits against the exact reference, over random rows of every type. */
+class VectorDotTest {
+    static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+        GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (VectorSpecies<Float> s : List.of(FloatVector.SPECIES_512, FloatVector.SPECIES_256, FloatVector.SPECIES_128)) {
+            for (GgmlType t : TYPES) out.add(Arguments.of(s.vectorBitSize(), t));
+        }
+        return out;
+    }
+
+    /** Row lengths: one block, a few odd block counts; for float types also lengths that leave a tail. */
+    static int[] lengths(GgmlType t) {
+        return switch (t.blockSize) {
+            case 1 -> new int[] {1, 7, 33, 100, 1027};
+            case 32 -> new int[] {32, 96, 160, 4000};
+            default -> new int[] {256, 768, 2304};
+        };
+    }
+
+    @ParameterizedTest(name = "{0} bits {1}")
+    @MethodSource("cases")
+    void vectorMatchesExactReference(int bits, GgmlType type) {
+        RowDot kernel = RowDots.withSpecies(VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(bits)));
+        assertEquals(bits, kernel.vectorBits());
+        Random r = new Random(bits * 31L + type.ordinal());
+        try (Arena arena = Arena.ofConfined()) {
+            for (int n : lengths(type)) {
+                for (int rows = 0; rows < 3; rows++) {
+                    float[] x = new float[n];
+                    for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * (i % 5 == 0 ? 10 : 1));
+                    Activation a = ActivationQuantizer.quantize(x, ActivationFormat.forWeight(type));
+                    // The row starts at an odd offset and ends exactly at the end of the segment.
+                    long offset = 3 + type.bytesPerBlock * rows;
+                    MemorySegment all = arena.allocate(offset + type.bytesFor(n));
+                    RandomWeights.fill(type, all.asSlice(offset), r.nextLong());
+                    double want = ScalarDot.integer(type, all, offset, a);
+                    float got = kernel.dot(type, all, offset, a);
+                    double tol = DotMagnitude.tolerance(type, all, offset, a);
+                    assertEquals(want, got, tol, type + " n=" + n + " row " + rows);
+                }
+            }
+        }
+    }
+
+    @Test
+    void preferredKernelIsTheWidestSupported() {
+        assertEquals(RowDots.preferredSpecies().vectorBitSize(), RowDots.preferred().vectorBits());
+    }
+
+    @Test
+    void wrongActivationFormatOrShortSegmentIsRejected() {
+        RowDot k = RowDots.preferred();
+        MemorySegment w = MemorySegment.ofArray(new byte[18 * 4]);
+        Activation q8k = new Activation(ActivationFormat.Q8_K, 256);
+        assertThrows(IllegalArgumentException.class, () -> k.dot(GgmlType.Q4_0, w, 0, q8k));
+        Activation q80 = new Activation(ActivationFormat.Q8_0, 160);
+        assertThrows(IndexOutOfBoundsException.class, () -> k.dot(GgmlType.Q4_0, w, 0, q80));
+    }
+}
