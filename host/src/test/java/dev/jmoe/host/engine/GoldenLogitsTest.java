@@ -1,0 +1,39 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.TestData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The logits of every supported test model against the reference's, with the testdata README's tolerances. */
+class GoldenLogitsTest {
+
+    private static float[] logits(String model, GoldenLogits golden) {
+        try (Engine engine = Engine.load(TestData.model(model), EngineOptions.defaults(2).withContext(256))) {
+            return engine.newSession().evaluateAll(golden.tokens());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3moe-a-f32", "mixtral-a-f32"})
+    void floatModelsMatchEveryLogit(String model) throws Exception {
+        GoldenLogits golden = GoldenLogits.of(model);
+        GoldenLogits.Agreement a = golden.compare(logits(model, golden));
+        System.out.println(model + ": " + a);
+        assertTrue(a.worst() <= 0.01f, model + ": " + a);
+        assertTrue(a.argmaxEqualWhereDecisive(), model + ": argmax differs where the golden top two are apart: " + a);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3moe-a-q8_0", "qwen3moe-a-q4_0", "qwen3moe-a-q4_k_m", "qwen3moe-a-q6_k", "mixtral-a-q4_k_m"})
+    void quantizedModelsMatchMostPositions(String model) throws Exception {
+        GoldenLogits golden = GoldenLogits.of(model);
+        GoldenLogits.Agreement a = golden.compare(logits(model, golden));
+        System.out.println(model + ": " + a);
+        assertTrue(a.fractionWithin(0.25f) >= 0.9, model + ": " + a);
+        assertTrue(a.fractionArgmaxEqual() >= 0.9, model + ": " + a);
+        assertEquals(golden.tokens().length * golden.vocab(), golden.logits().length);
+    }
+}
