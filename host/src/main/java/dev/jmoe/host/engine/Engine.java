@@ -68,9 +68,12 @@ public final class Engine implements AutoCloseable {
         return options;
     }
 
-    /** The context a session gets: {@code -c}, or the model's trained length when that is 0. */
+    /** Without {@code -c}, at most this many positions: the trained context of large models would fill the heap. */
+    public static final int DEFAULT_CONTEXT_CAP = 4096;
+
+    /** The context a session gets: {@code -c}, or when that is 0 the model's trained length up to {@link #DEFAULT_CONTEXT_CAP}. */
     public int contextSize() {
-        return options.context() > 0 ? options.context() : config.contextLength();
+        return options.context() > 0 ? options.context() : Math.min(config.contextLength(), DEFAULT_CONTEXT_CAP);
     }
 
     /** A new session with an empty KV cache of {@link #contextSize()} positions. */

@@ -8,7 +8,7 @@ import java.util.Objects;
  * How to load and run a model; the llama.cpp flags {@code -t}, {@code -c}, {@code -b}, {@code -ub},
  * {@code --cache-type-k}, {@code --cache-type-v} and the load flags.
  *
- * @param context 0 for the model's trained context length
+ * @param context 0 for the model's trained context length, capped at {@link Engine#DEFAULT_CONTEXT_CAP}
  * @param batch   the most tokens a caller hands to one {@link Session#evaluate} call (logical batch)
  * @param ubatch  the most tokens one forward pass runs at once (physical micro-batch)
  */
@@ -23,7 +23,7 @@ public record EngineOptions(int threads, int context, int batch, int ubatch, Cac
         Objects.requireNonNull(load, "load");
     }
 
-    /** llama.cpp's defaults: context of the model, -b 2048, -ub 512, f16 cache; threads as given. */
+    /** llama.cpp's defaults: context of the model (capped), -b 2048, -ub 512, f16 cache; threads as given. */
     public static EngineOptions defaults(int threads) {
         return new EngineOptions(threads, 0, 2048, 512, CacheType.F16, CacheType.F16, LoadOptions.defaults());
     }
