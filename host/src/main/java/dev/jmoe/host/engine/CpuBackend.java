@@ -8,11 +8,10 @@ import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.RopeStyle;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backend ops on the host CPU: weight products through the vector kernels on a {@link WorkerPool},
- * attention split over (token, head) pairs on the same pool, the cheap elementwise ops on the calling
+ * attention ({@link CpuAttention}) on the same pool, the cheap elementwise ops on the calling
  * thread. Every output element is computed by one thread in a fixed order, so results do not depend on
  * the number of workers. Not thread-safe: one forward pass at a time (the products keep scratch).
  */
@@ -94,36 +93,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void attention(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
-        int units = tokens * s.heads();
-        AtomicInteger next = new AtomicInteger();
-        pool.run((worker, workers) -> {
-            float[] scores = null;
-            for (int u; (u = next.getAndIncrement()) < units; ) {
-                int t = u / s.heads(), h = u % s.heads();
-                int seen = positions[t] + 1;
-                if (scores == null || scores.length < seen) scores = new float[seen];
-                attendOne(q, t, h, seen, kv, s, scores, out);
-            }
-        });
-    }
-
-    private static void attendOne(float[] q, int t, int h, int seen, KvCache.Layer kv, AttentionShape s, float[] scores, float[] out) {
-        int kvHead = h / (s.heads() / s.kvHeads());
-        int qOff = (t * s.heads() + h) * s.keyLength();
-        float max = Float.NEGATIVE_INFINITY;
-        for (int p = 0; p < seen; p++) {
-            scores[p] = kv.keys().dot(p, kvHead * s.keyLength(), q, qOff, s.keyLength()) * s.scale();
-            max = Math.max(max, scores[p]);
-        }
-        double sum = 0;
-        for (int p = 0; p < seen; p++) {
-            scores[p] = (float) Math.exp(scores[p] - max);
-            sum += scores[p];
-        }
-        float inverse = (float) (1 / sum);
-        int oOff = (t * s.heads() + h) * s.valueLength();
-        java.util.Arrays.fill(out, oOff, oOff + s.valueLength(), 0f);
-        for (int p = 0; p < seen; p++) kv.values().addScaled(p, kvHead * s.valueLength(), scores[p] * inverse, out, oOff, s.valueLength());
+        CpuAttention.run(pool, q, tokens, positions, kv, s, out);
     }
 
     @Override

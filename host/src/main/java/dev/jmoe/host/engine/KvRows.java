@@ -2,18 +2,14 @@ package dev.jmoe.host.engine;
 
 /**
  * One layer's keys or values: a row per position, {@code width} floats wide (all kv heads side by side),
- * stored in a {@link CacheType}. Attention reads it a head at a time through {@link #dot} and
- * {@link #addScaled}, so no format has to be widened to floats first.
+ * stored in a {@link CacheType}. Attention reads a head's slice of a row at a time as floats ({@link #read}).
  */
 public sealed interface KvRows {
     /** Stores {@code src[off .. off + width)} as row {@code pos}, rounded to the storage type. */
     void write(int pos, float[] src, int off);
 
-    /** Σ row[pos][col + i] · q[qOff + i] for i below n. */
-    float dot(int pos, int col, float[] q, int qOff, int n);
-
-    /** acc[accOff + i] += w · row[pos][col + i] for i below n. */
-    void addScaled(int pos, int col, float w, float[] acc, int accOff, int n);
+    /** dst[dstOff + i] = row[pos][col + i] for i below n, as floats. */
+    void read(int pos, int col, int n, float[] dst, int dstOff);
 
     public final class F32 implements KvRows {
         private final int width;
@@ -28,17 +24,10 @@ public sealed interface KvRows {
             System.arraycopy(src, off, data, pos * width, width);
         }
 
-        public float dot(int pos, int col, float[] q, int qOff, int n) {
-            int base = pos * width + col;
-            float s = 0;
-            for (int i = 0; i < n; i++) s += data[base + i] * q[qOff + i];
-            return s;
+        public void read(int pos, int col, int n, float[] dst, int dstOff) {
+            System.arraycopy(data, pos * width + col, dst, dstOff, n);
         }
 
-        public void addScaled(int pos, int col, float w, float[] acc, int accOff, int n) {
-            int base = pos * width + col;
-            for (int i = 0; i < n; i++) acc[accOff + i] += w * data[base + i];
-        }
     }
 
     public final class F16 implements KvRows {
@@ -55,17 +44,11 @@ public sealed interface KvRows {
             for (int i = 0; i < width; i++) data[base + i] = Float.floatToFloat16(src[off + i]);
         }
 
-        public float dot(int pos, int col, float[] q, int qOff, int n) {
+        public void read(int pos, int col, int n, float[] dst, int dstOff) {
             int base = pos * width + col;
-            float s = 0;
-            for (int i = 0; i < n; i++) s += Float.float16ToFloat(data[base + i]) * q[qOff + i];
-            return s;
+            for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(data[base + i]);
         }
 
-        public void addScaled(int pos, int col, float w, float[] acc, int accOff, int n) {
-            int base = pos * width + col;
-            for (int i = 0; i < n; i++) acc[accOff + i] += w * Float.float16ToFloat(data[base + i]);
-        }
     }
 
     /** Q8_0 rows: per 32 values a scale max|x|/127 (kept at f16 precision) and int8 quants. */
@@ -96,14 +79,8 @@ public sealed interface KvRows {
             return scales[pos * (width / 32) + i / 32] * quants[pos * width + i];
         }
 
-        public float dot(int pos, int col, float[] q, int qOff, int n) {
-            float s = 0;
-            for (int i = 0; i < n; i++) s += value(pos, col + i) * q[qOff + i];
-            return s;
-        }
-
-        public void addScaled(int pos, int col, float w, float[] acc, int accOff, int n) {
-            for (int i = 0; i < n; i++) acc[accOff + i] += w * value(pos, col + i);
+        public void read(int pos, int col, int n, float[] dst, int dstOff) {
+            for (int i = 0; i < n; i++) dst[dstOff + i] = value(pos, col + i);
         }
     }
 }
