@@ -71,7 +71,7 @@ public final class LogitsCommand implements Callable<Integer> {
             long start = System.nanoTime();
             float[] logits = session.evaluateAll(tokens);
             double seconds = (System.nanoTime() - start) / 1e9;
-            write(logits, output);
+            write(logits, session.vocabSize(), output);
             spec.commandLine().getErr().printf(Locale.ROOT, "logits: %d tokens x %d vocab in %.3f s (%.1f tokens/s), written to %s%n",
                     tokens.length, session.vocabSize(), seconds, tokens.length / seconds, output);
             spec.commandLine().getErr().flush();
@@ -79,11 +79,15 @@ public final class LogitsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void write(float[] logits, Path file) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(logits.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(logits);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(bytes.array());
+    /** Row by row, so outputs beyond 2 GiB need no single buffer that large. */
+    private static void write(float[] logits, int vocab, Path file) throws IOException {
+        ByteBuffer row = ByteBuffer.allocate(vocab * 4).order(ByteOrder.LITTLE_ENDIAN);
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            for (int t = 0; t < logits.length / vocab; t++) {
+                row.clear();
+                row.asFloatBuffer().put(logits, t * vocab, vocab);
+                out.write(row.array());
+            }
         }
     }
 
