@@ -42,6 +42,10 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
         float[] attnNorm = b.vector(p + "attn_norm.weight", c.embd());
         float[] ffnNorm = b.vector(p + "ffn_norm.weight", c.embd());
         if (c.isMoe()) {
+            if (b.model().find(p + "ffn_gate_exps.weight").isEmpty() && b.model().find(p + "ffn_gate.0.weight").isPresent()) {
+                throw new UnsupportedModelException(p + "ffn_gate.0.weight: one tensor per expert (an old Mixtral layout) is not "
+                        + "supported; convert the model again so each layer has merged ffn_*_exps tensors");
+            }
             return new LayerWeights(attnNorm, q, k, v, qNorm, kNorm, out, ffnNorm,
                     b.matrix(p + "ffn_gate_inp.weight", c.embd(), c.experts()),
                     b.experts(p + "ffn_gate_exps.weight", c.embd(), c.expertFf(), c.experts()),
