@@ -15,6 +15,11 @@ public final class KvCache {
 
     public KvCache(ModelConfig c, int capacity, CacheType keyType, CacheType valueType) {
         if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
+        long perLayer = (long) capacity * Math.max(c.kDim(), c.vDim());
+        if (perLayer > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a context of " + capacity + " positions needs " + perLayer
+                    + " cache values per layer, more than one Java array holds; use a smaller -c");
+        }
         this.capacity = capacity;
         this.layers = new Layer[c.layers()];
         for (int i = 0; i < layers.length; i++) {
