@@ -1,0 +1,100 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.kernel.WorkerPool;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Causal attention over the KV cache on the CPU. Work is split by (token, kv head): each unit reads its
+ * cached key and value rows once, as floats, for all the query heads that share them (GQA), and does the
+ * dot products and weighted sums with vectors. Sums run in a fixed order, so results do not depend on the
+ * worker count or the JIT's state.
+ */
+final class CpuAttention {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private CpuAttention() {}
+
+    /** Per-worker buffers, grown as needed. */
+    private static final class Scratch {
+        float[] scores = new float[0];
+        final float[] row;
+        final float[] lanes = new float[F.length()];
+        final float[] inverse;
+
+        Scratch(AttentionShape s) {
+            row = new float[Math.max(s.keyLength(), s.valueLength())];
+            inverse = new float[s.heads() / s.kvHeads()];
+        }
+    }
+
+    static void run(WorkerPool pool, float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
+        int units = tokens * s.kvHeads();
+        AtomicInteger next = new AtomicInteger();
+        pool.run((worker, workers) -> {
+            Scratch scratch = new Scratch(s);
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                int t = u / s.kvHeads();
+                unit(q, t, u % s.kvHeads(), positions[t] + 1, kv, s, scratch, out);
+            }
+        });
+    }
+
+    private static void unit(float[] q, int t, int kvHead, int seen, KvCache.Layer kv, AttentionShape s, Scratch sc, float[] out) {
+        int group = s.heads() / s.kvHeads();
+        int firstHead = t * s.heads() + kvHead * group;
+        if (sc.scores.length < group * seen) sc.scores = new float[group * seen];
+        float[] scores = sc.scores, row = sc.row;
+        for (int p = 0; p < seen; p++) {
+            kv.keys().read(p, kvHead * s.keyLength(), s.keyLength(), row, 0);
+            for (int j = 0; j < group; j++) {
+                scores[j * seen + p] = dot(q, (firstHead + j) * s.keyLength(), row, s.keyLength(), sc.lanes) * s.scale();
+            }
+        }
+        for (int j = 0; j < group; j++) sc.inverse[j] = softmaxNumerators(scores, j * seen, seen);
+        for (int j = 0; j < group; j++) java.util.Arrays.fill(out, (firstHead + j) * s.valueLength(), (firstHead + j + 1) * s.valueLength(), 0f);
+        for (int p = 0; p < seen; p++) {
+            kv.values().read(p, kvHead * s.valueLength(), s.valueLength(), row, 0);
+            for (int j = 0; j < group; j++) {
+                axpy(scores[j * seen + p] * sc.inverse[j], row, out, (firstHead + j) * s.valueLength(), s.valueLength());
+            }
+        }
+    }
+
+    /** Replaces x[off ..] by exp(x - max) and returns 1 / their sum. */
+    private static float softmaxNumerators(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            x[off + i] = (float) Math.exp(x[off + i] - max);
+            sum += x[off + i];
+        }
+        return (float) (1 / sum);
+    }
+
+    private static float dot(float[] a, int aOff, float[] b, int n, float[] lanes) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, i), acc);
+        }
+        acc.intoArray(lanes, 0);
+        float sum = 0;
+        for (float lane : lanes) sum += lane;
+        for (; i < n; i++) sum += a[aOff + i] * b[i];
+        return sum;
+    }
+
+    /** y[yOff + i] += w · x[i] for i below n. */
+    private static void axpy(float w, float[] x, float[] y, int yOff, int n) {
+        FloatVector wv = FloatVector.broadcast(F, w);
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector.fromArray(F, x, i).fma(wv, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += w * x[i];
+    }
+}
