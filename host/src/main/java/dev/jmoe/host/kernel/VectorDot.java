@@ -259,7 +259,7 @@ final class VectorDot implements RowDot {
         for (; i <= a.n - FL; i += FL) {
             acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = laneSum(acc);
         for (; i < a.n; i++) sum += Bytes.f32(w, off + 4L * i) * x[i];
         return sum;
     }
@@ -275,7 +275,7 @@ final class VectorDot implements RowDot {
             FloatVector v = (FloatVector) bits.reinterpretShape(F, 0);
             acc = v.fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = laneSum(acc);
         for (; i < a.n; i++) sum += Bytes.bf16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -300,7 +300,7 @@ final class VectorDot implements RowDot {
             IntVector merged = scaled.blend(magnitude.or(0x7F800000), special).or(sign);
             acc = ((FloatVector) merged.reinterpretShape(F, 0)).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = laneSum(acc);
         for (; i < a.n; i++) sum += Bytes.f16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -322,7 +322,7 @@ final class VectorDot implements RowDot {
             }
             acc0 = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc0);
         }
-        return acc0.reduceLanes(VectorOperators.ADD);
+        return laneSum(acc0);
     }
 
     /**
@@ -352,7 +352,7 @@ final class VectorDot implements RowDot {
             if ((blk & 1) == 0) acc0 = sum.fma(scale, acc0);
             else acc1 = sum.fma(scale, acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return laneSum(acc0.add(acc1));
     }
 
     /** x = d·q + m: the min term is m·da·Σqa per block, from the activation's block sums. */
@@ -377,7 +377,7 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + mins;
+        return laneSum(acc) + mins;
     }
 
     /** Fifth bits: bit j of the block's u32 goes to element j; spread to int lanes by a per-lane shift. */
@@ -407,7 +407,7 @@ final class VectorDot implements RowDot {
             }
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return laneSum(acc);
     }
 
     private static float q5_1(MemorySegment w, long off, Activation a) {
@@ -438,7 +438,7 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + mins;
+        return laneSum(acc) + mins;
     }
 
     /**
@@ -480,7 +480,7 @@ final class VectorDot implements RowDot {
             acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 80) * xs[sb]), acc);
             mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return laneSum(acc) - mins;
     }
 
     /**
@@ -527,7 +527,7 @@ final class VectorDot implements RowDot {
             }
             acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 108) * xs[sb]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return laneSum(acc);
     }
 
     /**
@@ -569,7 +569,7 @@ final class VectorDot implements RowDot {
             FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
             mins = m.mul(FloatVector.fromArray(M, sums32, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2) * xs[sb]), mins);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
+        return laneSum(acc) - laneSum(mins);
     }
 
     /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
@@ -607,7 +607,7 @@ final class VectorDot implements RowDot {
             FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
             mins = m.mul(FloatVector.fromArray(M, sums32, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2) * xs[sb]), mins);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
+        return laneSum(acc) - laneSum(mins);
     }
 
     /**
@@ -648,6 +648,25 @@ final class VectorDot implements RowDot {
             }
             acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 208) * xs[sb]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return laneSum(acc);
+    }
+
+    /**
+     * The sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and compiled and
+     * interpreted code take different orders, so one dot product could differ in its last bit with the JIT's
+     * state: a forward pass must give the same bits on 1 or 2 threads, in a batch or token by token.
+     */
+    private static float laneSum(FloatVector v) {
+        // Fold halves with elementwise adds (exact order, any tier) down to 128 bits, then lanes (0+2)+(1+3).
+        if (v.length() == 16) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
+        }
+        if (v.length() == 8) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
+        }
+        if (v.length() == 4) return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+        float sum = v.lane(0);
+        for (int i = 1; i < v.length(); i++) sum += v.lane(i);
+        return sum;
     }
 }

@@ -1,0 +1,44 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.kernel.ExpertWeights;
+import dev.jmoe.host.kernel.WeightMatrix;
+
+/**
+ * The ops a forward pass is written against. Activations are row-major {@code [tokens][width]} float
+ * arrays; weights are where the {@link dev.jmoe.host.model.Placement} put them. The CPU implementation
+ * is {@link CpuBackend}; a CUDA backend implements the same ops for the layers placed on a GPU.
+ *
+ * <p>Attention is split into storing the micro-batch's keys and values and attending over the cache, so a
+ * latent-attention family (DeepSeek's MLA) can add its own pair of ops without touching the others.
+ */
+public interface Backend {
+    /** out[t][r] = w row r · x[t], for t below tokens. */
+    void matmul(WeightMatrix w, float[] x, int tokens, float[] out);
+
+    /** The MoE product: out[i] = expert pairExpert[i] of w · x[pairToken[i]] (each chosen expert read once). */
+    void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out);
+
+    /** Row t of {@code table} (as floats) for each token id, into out[t][cols]. */
+    void embed(WeightMatrix table, int[] tokens, int from, int count, float[] out);
+
+    /** out[r] = x[r] / rms(x[r]) · weight, for {@code rows} rows of {@code dim}; out may be x. */
+    void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out);
+
+    /** Rotates each of {@code heads} heads of each token in place by its position. */
+    void rope(float[] x, int tokens, int heads, int headSize, int[] positions, RopeSpec rope);
+
+    /** Writes the keys and values of each token into the cache at its position. */
+    void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions);
+
+    /** Causal attention of each token's query heads over cache positions 0 .. its own position. */
+    void attention(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape shape, float[] out);
+
+    /** Softmax over each token's router logits, the top {@code used}, their probabilities renormalised to sum 1. */
+    Routing route(float[] logits, int tokens, int experts, int used);
+
+    /** out[i] = silu(gate[i]) · up[i] for i below n; out may be gate. */
+    void swiglu(float[] gate, float[] up, int n, float[] out);
+
+    /** acc[i] += x[i] for i below n. */
+    void add(float[] acc, float[] x, int n);
+}

@@ -1,0 +1,87 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.gguf.TensorDataSource;
+import dev.jmoe.host.kernel.RowDots;
+import dev.jmoe.host.kernel.WorkerPool;
+import dev.jmoe.host.model.ModelConfig;
+import dev.jmoe.host.model.ModelWeights;
+import dev.jmoe.host.model.Placement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * A loaded model ready to run: its config, its tensors placed in memory, a worker pool and a backend.
+ * Sessions ({@link #newSession}) hold the per-conversation state (KV cache, position). Closing the engine
+ * releases the threads and the tensor data; its sessions must not be used after that.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final GgufModel model;
+    private final ModelConfig config;
+    private final EngineOptions options;
+    private final TensorDataSource data;
+    private final WorkerPool pool;
+    private final LlamaForward forward;
+
+    private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, LlamaForward forward) {
+        this.model = model;
+        this.config = config;
+        this.options = options;
+        this.data = data;
+        this.pool = pool;
+        this.forward = forward;
+    }
+
+    /** Opens the model at {@code path}; an unsupported architecture or tensor type fails here, before any data is placed. */
+    public static Engine load(Path path, EngineOptions options) {
+        GgufModel model = GgufModel.open(path);
+        ModelConfig config = ModelConfig.from(model);
+        Placement placement = Placement.allCpu(model);
+        TensorDataSource data = TensorDataSource.open(model, options.load());
+        WorkerPool pool = null;
+        try {
+            ModelWeights weights = ModelWeights.load(model, config, data, placement);
+            pool = new WorkerPool(options.threads(), "jmoe-worker");
+            LlamaForward forward = new LlamaForward(config, weights, new CpuBackend(pool, RowDots.preferred()));
+            log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
+            return new Engine(model, config, options, data, pool, forward);
+        } catch (RuntimeException e) {
+            if (pool != null) pool.close();
+            data.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public GgufModel model() {
+        return model;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** The context a session gets: {@code -c}, or the model's trained length when that is 0. */
+    public int contextSize() {
+        return options.context() > 0 ? options.context() : config.contextLength();
+    }
+
+    /** A new session with an empty KV cache of {@link #contextSize()} positions. */
+    public Session newSession() {
+        KvCache cache = new KvCache(config, contextSize(), options.cacheK(), options.cacheV());
+        return new Session(forward, cache, config.vocab(), Math.min(options.batch(), options.ubatch()));
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        data.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.mem.LoadOptions;
+
+import java.util.Objects;
+
+/**
+ * How to load and run a model; the llama.cpp flags {@code -t}, {@code -c}, {@code -b}, {@code -ub},
+ * {@code --cache-type-k}, {@code --cache-type-v} and the load flags.
+ *
+ * @param context 0 for the model's trained context length
+ * @param batch   the most tokens a caller hands to one {@link Session#evaluate} call (logical batch)
+ * @param ubatch  the most tokens one forward pass runs at once (physical micro-batch)
+ */
+public record EngineOptions(int threads, int context, int batch, int ubatch, CacheType cacheK, CacheType cacheV, LoadOptions load) {
+    public EngineOptions {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        if (context < 0) throw new IllegalArgumentException("context size must not be negative, got " + context);
+        if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
+        if (ubatch < 1) throw new IllegalArgumentException("micro-batch size must be at least 1, got " + ubatch);
+        Objects.requireNonNull(cacheK, "cacheK");
+        Objects.requireNonNull(cacheV, "cacheV");
+        Objects.requireNonNull(load, "load");
+    }
+
+    /** llama.cpp's defaults: context of the model, -b 2048, -ub 512, f16 cache; threads as given. */
+    public static EngineOptions defaults(int threads) {
+        return new EngineOptions(threads, 0, 2048, 512, CacheType.F16, CacheType.F16, LoadOptions.defaults());
+    }
+
+    public EngineOptions withContext(int context) {
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+    }
+
+    public EngineOptions withBatch(int batch, int ubatch) {
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+    }
+
+    public EngineOptions withCache(CacheType k, CacheType v) {
+        return new EngineOptions(threads, context, batch, ubatch, k, v, load);
+    }
+
+    public EngineOptions withLoad(LoadOptions load) {
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+    }
+
+    public EngineOptions withThreads(int threads) {
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.model.LayerWeights;
+
+/**
+ * The MoE FFN of one layer for one micro-batch: route each token, then run every (token, expert) pair
+ * grouped by expert, so each chosen expert's gate, up and down bytes are read once per micro-batch.
+ * The seam where a GPU path for large batches will plug in (it sees the same routing and pairs).
+ */
+public final class ExpertExecutor {
+    private final Backend backend;
+    private final int experts;
+    private final int used;
+
+    public ExpertExecutor(Backend backend, int experts, int used) {
+        this.backend = backend;
+        this.experts = experts;
+        this.used = used;
+    }
+
+    /** out[t] = Σ_j weight_tj · down_e(silu(gate_e(h_t)) · up_e(h_t)) over the experts e chosen for token t. */
+    public void run(LayerWeights w, float[] h, int tokens, float[] out) {
+        float[] logits = new float[tokens * experts];
+        backend.matmul(w.router(), h, tokens, logits);
+        Routing r = backend.route(logits, tokens, experts, used);
+        int pairs = tokens * used;
+        int[] pairToken = new int[pairs];
+        int[] self = new int[pairs];
+        for (int i = 0; i < pairs; i++) {
+            pairToken[i] = i / used;
+            self[i] = i;
+        }
+        int ff = w.gateExps().rows();
+        float[] gate = new float[pairs * ff];
+        float[] up = new float[pairs * ff];
+        backend.experts(w.gateExps(), h, tokens, pairToken, r.experts(), gate);
+        backend.experts(w.upExps(), h, tokens, pairToken, r.experts(), up);
+        backend.swiglu(gate, up, pairs * ff, gate);
+        int embd = w.downExps().rows();
+        float[] down = new float[pairs * embd];
+        backend.experts(w.downExps(), gate, pairs, self, r.experts(), down);
+        weightedSum(r, down, embd, out);
+    }
+
+    /** Scales each expert's output by its weight and sums them in selection order, as the reference does. */
+    private static void weightedSum(Routing r, float[] down, int embd, float[] out) {
+        for (int t = 0; t < r.tokens(); t++) {
+            for (int i = 0; i < embd; i++) {
+                float acc = 0;
+                for (int j = 0; j < r.used(); j++) {
+                    int pair = t * r.used() + j;
+                    float term = r.weights()[pair] * down[pair * embd + i];
+                    acc = j == 0 ? term : acc + term;
+                }
+                out[t * embd + i] = acc;
+            }
+        }
+    }
+}

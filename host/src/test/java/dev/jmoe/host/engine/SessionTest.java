@@ -1,0 +1,89 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.TestData;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a session promises whatever the batching: the same logits with micro-batches of 1, 3 or all
+ * tokens, with one or two threads, decoding token by token, and after truncating and re-evaluating.
+ */
+class SessionTest {
+    private static final String MODEL = "qwen3moe-a-q4_k_m";
+
+    private static float[] all(EngineOptions options, int[] tokens) {
+        try (Engine engine = Engine.load(TestData.model(MODEL), options)) {
+            return engine.newSession().evaluateAll(tokens);
+        }
+    }
+
+    private static EngineOptions options(int threads, int ubatch) {
+        return EngineOptions.defaults(threads).withContext(64).withBatch(2048, ubatch);
+    }
+
+    @Test
+    void microBatchSizeDoesNotChangeTheLogits() throws Exception {
+        int[] tokens = GoldenLogits.of(MODEL).tokens();
+        float[] whole = all(options(2, 512), tokens);
+        // Each token's rows are computed alone and the cache holds the same values, so the results are equal bit for bit.
+        assertArrayEquals(whole, all(options(2, 1), tokens));
+        assertArrayEquals(whole, all(options(2, 3), tokens));
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveIdenticalLogits() throws Exception {
+        int[] tokens = GoldenLogits.of(MODEL).tokens();
+        assertArrayEquals(all(options(1, 7), tokens), all(options(2, 7), tokens));
+    }
+
+    @Test
+    void decodingOneTokenAtATimeMatchesTheBatchAndTruncateRewinds() throws Exception {
+        int[] tokens = GoldenLogits.of(MODEL).tokens();
+        float[] batch = all(options(2, 512), tokens);
+        try (Engine engine = Engine.load(TestData.model(MODEL), options(2, 512))) {
+            Session s = engine.newSession();
+            int vocab = s.vocabSize();
+            float[] last = null;
+            for (int t = 0; t < tokens.length; t++) {
+                last = s.evaluate(new int[] {tokens[t]});
+                assertArrayEquals(Arrays.copyOfRange(batch, t * vocab, (t + 1) * vocab), last, "position " + t);
+            }
+            assertEquals(tokens.length, s.position());
+            s.truncate(5);
+            float[] again = s.evaluate(Arrays.copyOfRange(tokens, 5, tokens.length));
+            assertArrayEquals(last, again);
+            s.reset();
+            assertArrayEquals(Arrays.copyOfRange(batch, 0, vocab), s.evaluate(new int[] {tokens[0]}));
+        }
+    }
+
+    @Test
+    void aBatchBeyondTheContextIsRefusedBeforeAnythingChanges() {
+        try (Engine engine = Engine.load(TestData.model(MODEL), options(1, 512).withContext(8))) {
+            Session s = engine.newSession();
+            s.evaluate(new int[] {1, 2, 3, 4, 5, 6});
+            ContextFullException e = assertThrows(ContextFullException.class, () -> s.evaluate(new int[] {7, 8, 9}));
+            assertTrue(e.getMessage().contains("3 tokens at position 6 do not fit the context of 8 tokens (2 free)"), e.getMessage());
+            assertEquals(6, s.position());
+            s.evaluate(new int[] {7, 8});
+            assertEquals(8, s.position());
+        }
+    }
+
+    @Test
+    void badTokensAndEmptyBatchesAreRefused() {
+        try (Engine engine = Engine.load(TestData.model(MODEL), options(1, 512))) {
+            Session s = engine.newSession();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.evaluate(new int[] {1, -1}));
+            assertTrue(e.getMessage().contains("token id -1 (at index 1) is out of range: the vocabulary has 4096 tokens"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.evaluate(new int[0]));
+            assertEquals(0, s.position());
+        }
+    }
+}
