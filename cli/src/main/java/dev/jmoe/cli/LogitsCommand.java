@@ -1,6 +1,5 @@
 package dev.jmoe.cli;
 
-import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.Engine;
 import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.engine.Session;
@@ -35,37 +34,15 @@ public final class LogitsCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the logits.")
     Path output;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Worker threads (default: all CPUs).")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size (default: the number of tokens).")
-    int context;
-
-    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "Logical batch size (default 2048).")
-    int batch = 2048;
-
-    @Option(names = {"-ub", "--ubatch-size"}, paramLabel = "N", description = "Micro-batch: tokens per forward pass (default 512).")
-    int ubatch = 512;
-
-    @Option(names = {"-ctk", "--cache-type-k"}, paramLabel = "TYPE", converter = CacheTypeConverter.class,
-            description = "KV cache type for keys: f16 (default), f32, q8_0.")
-    CacheType cacheK = CacheType.F16;
-
-    @Option(names = {"-ctv", "--cache-type-v"}, paramLabel = "TYPE", converter = CacheTypeConverter.class,
-            description = "KV cache type for values: f16 (default), f32, q8_0.")
-    CacheType cacheV = CacheType.F16;
-
     @CommandLine.Mixin
-    LoadFlags loadFlags = new LoadFlags();
+    EngineFlags engineFlags = new EngineFlags();
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        if (context < 0) throw new IllegalArgumentException("-c must not be negative, got " + context);
-        EngineOptions options = new EngineOptions(threads, context > 0 ? context : tokens.length, batch, ubatch,
-                cacheK, cacheV, loadFlags.toOptions());
+        EngineOptions options = engineFlags.toOptions(tokens.length);
         try (Engine engine = Engine.load(model, options)) {
             Session session = engine.newSession();
             long start = System.nanoTime();
@@ -88,13 +65,6 @@ public final class LogitsCommand implements Callable<Integer> {
                 row.asFloatBuffer().put(logits, t * vocab, vocab);
                 out.write(row.array());
             }
-        }
-    }
-
-    static final class CacheTypeConverter implements CommandLine.ITypeConverter<CacheType> {
-        @Override
-        public CacheType convert(String value) {
-            return CacheType.parse(value);
         }
     }
 }

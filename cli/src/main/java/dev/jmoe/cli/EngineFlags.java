@@ -1,0 +1,49 @@
+package dev.jmoe.cli;
+
+import dev.jmoe.host.engine.CacheType;
+import dev.jmoe.host.engine.EngineOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The engine flags every command that runs a model takes, with llama.cpp's names and defaults:
+ * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv} and the load flags.
+ * The model path itself ({@code -m}) stays with each command: some require it, {@code run} does not.
+ */
+public final class EngineFlags {
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Worker threads (default: all CPUs).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size (default 0: the command's own default or the model's).")
+    int context;
+
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "Logical batch size (default 2048).")
+    int batch = 2048;
+
+    @Option(names = {"-ub", "--ubatch-size"}, paramLabel = "N", description = "Micro-batch: tokens per forward pass (default 512).")
+    int ubatch = 512;
+
+    @Option(names = {"-ctk", "--cache-type-k"}, paramLabel = "TYPE", converter = CacheTypeConverter.class,
+            description = "KV cache type for keys: f16 (default), f32, q8_0.")
+    CacheType cacheK = CacheType.F16;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, paramLabel = "TYPE", converter = CacheTypeConverter.class,
+            description = "KV cache type for values: f16 (default), f32, q8_0.")
+    CacheType cacheV = CacheType.F16;
+
+    @CommandLine.Mixin
+    LoadFlags load = new LoadFlags();
+
+    /** The options, with {@code defaultContext} used where {@code -c} was not given (0 = the model's). */
+    EngineOptions toOptions(int defaultContext) {
+        if (context < 0) throw new IllegalArgumentException("-c must not be negative, got " + context);
+        return new EngineOptions(threads, context > 0 ? context : defaultContext, batch, ubatch, cacheK, cacheV, load.toOptions());
+    }
+
+    static final class CacheTypeConverter implements CommandLine.ITypeConverter<CacheType> {
+        @Override
+        public CacheType convert(String value) {
+            return CacheType.parse(value);
+        }
+    }
+}
