@@ -149,10 +149,10 @@ final class VectorDot implements RowDot {
             acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), acc2);
             acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
         }
-        out[0] = acc0.reduceLanes(VectorOperators.ADD);
-        out[1] = acc1.reduceLanes(VectorOperators.ADD);
-        out[2] = acc2.reduceLanes(VectorOperators.ADD);
-        out[3] = acc3.reduceLanes(VectorOperators.ADD);
+        out[0] = laneSum(acc0);
+        out[1] = laneSum(acc1);
+        out[2] = laneSum(acc2);
+        out[3] = laneSum(acc3);
     }
 
     /** Q4_K against four tokens, as {@link #q4_k} with the nibbles widened once per chunk for all four. */
@@ -201,10 +201,10 @@ final class VectorDot implements RowDot {
             mins2 += dmin * a2.scales[sb] * KScales.minDot(packed, packedHigh, a2.sums32, 8 * sb);
             mins3 += dmin * a3.scales[sb] * KScales.minDot(packed, packedHigh, a3.sums32, 8 * sb);
         }
-        out[0] = acc0.reduceLanes(VectorOperators.ADD) - mins0;
-        out[1] = acc1.reduceLanes(VectorOperators.ADD) - mins1;
-        out[2] = acc2.reduceLanes(VectorOperators.ADD) - mins2;
-        out[3] = acc3.reduceLanes(VectorOperators.ADD) - mins3;
+        out[0] = laneSum(acc0) - mins0;
+        out[1] = laneSum(acc1) - mins1;
+        out[2] = laneSum(acc2) - mins2;
+        out[3] = laneSum(acc3) - mins3;
     }
 
     /** Q6_K against four tokens, as {@link #q6_k}: each row k's quants are widened and scaled once for all four. */
@@ -246,10 +246,10 @@ final class VectorDot implements RowDot {
             acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
             acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
         }
-        out[0] = acc0.reduceLanes(VectorOperators.ADD);
-        out[1] = acc1.reduceLanes(VectorOperators.ADD);
-        out[2] = acc2.reduceLanes(VectorOperators.ADD);
-        out[3] = acc3.reduceLanes(VectorOperators.ADD);
+        out[0] = laneSum(acc0);
+        out[1] = laneSum(acc1);
+        out[2] = laneSum(acc2);
+        out[3] = laneSum(acc3);
     }
 
     private static float f32(MemorySegment w, long off, Activation a) {
