@@ -34,6 +34,18 @@ record DemoVocabulary(List<String> tokens, List<String> merges, int endOfText, i
             everyone has an idea. Some say he found a new home, and some say he is still walking.
             The answer is simple: you should write the code, test it, and then share it with the world.
             It is important that the work is done well, because other people will read it and use it.
+            Good morning! How are you today? I am fine, thank you, and I hope that you are well too.
+            We were talking about the things that matter: family, friends, food, music, books and the
+            small moments that make a day worth living. She wanted to learn something new every week, so
+            she started reading about science, history and language. He wanted to build things, so he
+            learned how to write programs for computers, and later he taught other students how to do it.
+            There are many ways to tell a story, but the best stories are often the simplest ones. A good
+            question is worth more than a quick answer. Please remember to close the door when you leave
+            the room, and turn off the light. The children played in the garden until the sun went down,
+            and then they came inside for dinner. After dinner they read a book together and went to bed.
+            Information about the system, the model and the number of tokens is printed at the end.
+            The first thing to do is to check the input; the second is to think about the problem; the
+            third is to find a solution that works for everyone, not only for the people in the room.
             """;
 
     /** Up to this many merges; training stops earlier when no pair occurs twice. */
