@@ -52,6 +52,7 @@ public final class PerplexityCommand implements Callable<Integer> {
             Tokenizer tokenizer = Tokenizer.of(engine.model());
             int[] tokens = tokenizer.encode(text, true, true);
             Perplexity perplexity = new Perplexity(context, Math.min(engineFlags.batch, context), tokenizer.addsBos() ? tokenizer.bos() : -1);
+            perplexity.requireEnough(tokens.length);
             int n = perplexity.chunks(tokens.length, chunks);
             err.printf(Locale.ROOT, "perplexity: %d tokens, calculating over %d chunks, n_ctx=%d, batch_size=%d%n",
                     tokens.length, n, context, perplexity.batch());

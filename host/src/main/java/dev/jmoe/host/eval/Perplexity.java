@@ -26,16 +26,21 @@ public record Perplexity(int context, int batch, int bos) {
         return maxChunks < 0 ? available : Math.min(maxChunks, available);
     }
 
+    /** Fails unless the text has at least two contexts of tokens, as llama-perplexity requires. */
+    public void requireEnough(int tokens) {
+        if (tokens < 2 * context) {
+            throw new IllegalArgumentException("the text has " + tokens + " tokens; perplexity with a context of "
+                    + context + " needs at least " + 2 * context);
+        }
+    }
+
     /**
      * Scores the chunks; after each one {@code progress} gets the statistics so far and the chunk number (from 1).
      *
      * @throws IllegalArgumentException when the text is shorter than two contexts (as llama-perplexity requires)
      */
     public NllStatistics measure(Session session, int[] tokens, int maxChunks, ObjIntConsumer<NllStatistics> progress) {
-        if (tokens.length < 2 * context) {
-            throw new IllegalArgumentException("the text has " + tokens.length + " tokens; perplexity with a context of "
-                    + context + " needs at least " + 2 * context);
-        }
+        requireEnough(tokens.length);
         if (session.contextSize() < context) {
             throw new IllegalArgumentException("the session holds " + session.contextSize() + " tokens, less than the context " + context);
         }

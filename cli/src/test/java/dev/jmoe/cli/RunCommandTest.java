@@ -1,0 +1,131 @@
+package dev.jmoe.cli;
+
+import dev.jmoe.host.TestData;
+import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.tokenizer.Tokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code jmoe run}: greedy output against the reference's logits, determinism across threads, one-line errors. */
+class RunCommandTest {
+    private static final String MODEL = TestData.model("qwen3moe-a-f32").toString();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void firstGreedyTokenIsTheArgmaxOfTheReferenceLogits() throws Exception {
+        List<String> golden = Files.readAllLines(TestData.golden("qwen3moe-a-f32.tokens.txt"));
+        String prompt = golden.get(0);
+        int vocab = 4096;
+        float[] logits = floats(TestData.golden("qwen3moe-a-f32.logits.f32"));
+        int last = logits.length / vocab - 1;
+        int best = 0;
+        for (int i = 1; i < vocab; i++) if (logits[last * vocab + i] > logits[last * vocab + best]) best = i;
+        String piece = Tokenizer.of(GgufModel.open(TestData.model("qwen3moe-a-f32"))).tokenPiece(best);
+
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", prompt, "-n", "1", "--temp", "0", "-t", "2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(prompt + piece + "\n", r.out());
+        assertTrue(r.err().contains("prompt eval time =") && r.err().contains("tokens per second"), r.err());
+        assertTrue(r.err().contains(golden.get(1).split(",").length + " tokens"), "prompt token count in the timings: " + r.err());
+    }
+
+    @Test
+    void greedyGenerationIsTheSameEveryTimeAndWithOneOrTwoThreads() {
+        MainTest.Result one = MainTest.jmoe("run", "-m", MODEL, "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "1", "--no-display-prompt");
+        MainTest.Result two = MainTest.jmoe("run", "-m", MODEL, "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "2", "--no-display-prompt");
+        MainTest.Result again = MainTest.jmoe("run", "-m", MODEL, "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "2", "--no-display-prompt");
+        assertEquals(0, one.code(), one.err());
+        assertFalse(one.out().isBlank());
+        assertFalse(one.out().startsWith("Hello world"), "--no-display-prompt: " + one.out());
+        assertEquals(one.out(), two.out());
+        assertEquals(two.out(), again.out());
+    }
+
+    @Test
+    void seededSamplingIsReproducible() {
+        String[] args = {"run", "-m", MODEL, "-p", "Hello", "-n", "12", "--seed", "42", "--temp", "1.0", "--top-k", "0", "--min-p", "0"};
+        MainTest.Result a = MainTest.jmoe(args);
+        MainTest.Result b = MainTest.jmoe(args);
+        assertEquals(0, a.code(), a.err());
+        assertEquals(a.out(), b.out());
+    }
+
+    @Test
+    void withoutModelItRunsTheDemoModelAndSaysSo() {
+        String old = System.getProperty("jmoe.cache.dir");
+        System.setProperty("jmoe.cache.dir", dir.toString());
+        try {
+            MainTest.Result r = MainTest.jmoe("run", "-p", "Once upon a time", "-n", "8", "--temp", "0");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("Once upon a time"), r.out());
+            assertTrue(r.out().length() > "Once upon a time".length() + 1, r.out());
+            assertTrue(r.err().lines().filter(l -> l.contains("demo model")).count() == 1, r.err());
+            assertTrue(Files.exists(dir.resolve("demo-qwen3moe-v1.gguf")));
+        } finally {
+            if (old == null) System.clearProperty("jmoe.cache.dir");
+            else System.setProperty("jmoe.cache.dir", old);
+        }
+    }
+
+    @Test
+    void badFlagIsAUsageError() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "x", "--no-such-flag");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown option: '--no-such-flag'"), r.err());
+    }
+
+    @Test
+    void negativeTokenCountBelowMinusOneIsAUsageError() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "x", "-n", "-2");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("-n must be -1 (no limit) or more, got -2"), r.err());
+    }
+
+    @Test
+    void outOfRangeSamplingValueIsAUsageError() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "x", "--top-p", "1.5");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("top_p must be in (0, 1]"), r.err());
+    }
+
+    @Test
+    void promptLongerThanTheContextIsOneLine() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "one two three four five six seven eight nine ten", "-c", "4");
+        assertEquals(1, r.code());
+        assertTrue(r.err().matches("jmoe run: the prompt has \\d+ tokens, more than the 4 left in the context of 4 \\(see -c\\)\\s*"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void emptyPromptIsOneLine() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "");
+        assertEquals(1, r.code());
+        assertEquals("jmoe run: the prompt is empty (-p)", r.err().strip());
+    }
+
+    @Test
+    void missingPromptIsAUsageError() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required option: '--prompt=PROMPT'"), r.err());
+    }
+
+    static float[] floats(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        float[] f = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
+    }
+}
