@@ -96,6 +96,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** The messages so far and the tokens the session's KV cache holds for them. */
     static final class Conversation {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Conversation.class);
         final List<Message> messages = new ArrayList<>();
         final ChatTemplate template;
         final Tokenizer tokenizer;
@@ -117,6 +118,7 @@ public final class ChatCommand implements Callable<Integer> {
             int[] prompt = tokens(template.render(messages, true, Map.of()));
             int keep = Math.min(commonPrefix(cached, prompt), prompt.length - 1); // at least one token to get logits from
             session.truncate(keep);
+            log.debug("turn {}: {} prompt tokens, {} already in the KV cache", messages.size() / 2, prompt.length, keep);
             float[] logits = generator.prefill(java.util.Arrays.copyOfRange(prompt, keep, prompt.length));
             Generator.Output reply = generator.generate(logits, limit, out);
             cached = concat(prompt, reply.tokens(), session.position() - prompt.length);

@@ -37,11 +37,16 @@ class ChatCommandTest {
         MainTest.Result r = chat(String.join("\n", turns) + "\n/exit\n", "-m", MODEL.toString(), "-sys", "Be brief.",
                 "--temp", "0", "-n", String.valueOf(REPLY_TOKENS), "-t", "2", "-ctk", "f32", "-ctv", "f32");
         assertEquals(0, r.code(), r.err());
-        List<String> expected = expectedReplies("Be brief.", turns);
+        int[] fullPromptTokens = new int[1];
+        List<String> expected = expectedReplies("Be brief.", turns, fullPromptTokens);
         String[] shown = r.out().split("> ", -1); // prompt marker before each turn, and once more before /exit
         assertEquals(turns.size() + 2, shown.length, r.out());
         for (int i = 0; i < turns.size(); i++) assertEquals(expected.get(i) + "\n", shown[i + 1], "reply " + (i + 1));
-        assertTrue(r.err().contains("prompt eval time"), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("prompt eval time = .* / +(\\d+) tokens").matcher(r.err());
+        assertTrue(m.find(), r.err());
+        int evaluated = Integer.parseInt(m.group(1));
+        assertTrue(evaluated > 0 && evaluated < fullPromptTokens[0] / 2,
+                "only the new part of each turn is evaluated: " + evaluated + " prompt tokens, " + fullPromptTokens[0] + " in the full prompts");
     }
 
     @Test
@@ -74,7 +79,7 @@ class ChatCommandTest {
     }
 
     /** Each turn from an empty cache: render the conversation, evaluate it in one go, take argmax tokens. */
-    private static List<String> expectedReplies(String system, List<String> turns) {
+    private static List<String> expectedReplies(String system, List<String> turns, int[] promptTokens) {
         EngineOptions options = EngineOptions.defaults(2).withContext(4096).withCache(CacheType.F32, CacheType.F32);
         try (Engine engine = Engine.load(MODEL, options)) {
             Tokenizer tokenizer = Tokenizer.of(engine.model());
@@ -85,6 +90,7 @@ class ChatCommandTest {
             for (String turn : turns) {
                 messages.add(Message.user(turn));
                 int[] prompt = tokenizer.encode(template.render(messages, true, Map.of()), false, true);
+                promptTokens[0] += prompt.length;
                 String reply = greedyFromScratch(engine.newSession(), tokenizer, prompt);
                 replies.add(reply);
                 messages.add(Message.assistant(reply));
