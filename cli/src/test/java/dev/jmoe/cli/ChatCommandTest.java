@@ -28,13 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gives for the whole conversation so far (greedy), so reusing the cache changes nothing but the time.
  */
 class ChatCommandTest {
-    private static final Path MODEL = TestData.model("qwen3moe-a-f32");
+    /** The test model (a method, not a field: without the test data the test is skipped, not broken). */
+    private static Path model() {
+        return TestData.model("qwen3moe-a-f32");
+    }
     private static final int REPLY_TOKENS = 6;
 
     @Test
     void repliesWithAKeptCacheEqualRepliesFromScratch() {
         List<String> turns = List.of("Hello there", "Tell me more about the weather", "Thanks");
-        MainTest.Result r = chat(String.join("\n", turns) + "\n/exit\n", "-m", MODEL.toString(), "-sys", "Be brief.",
+        MainTest.Result r = chat(String.join("\n", turns) + "\n/exit\n", "-m", model().toString(), "-sys", "Be brief.",
                 "--temp", "0", "-n", String.valueOf(REPLY_TOKENS), "-t", "2", "-ctk", "f32", "-ctv", "f32");
         assertEquals(0, r.code(), r.err());
         int[] fullPromptTokens = new int[1];
@@ -51,14 +54,14 @@ class ChatCommandTest {
 
     @Test
     void endOfInputEndsTheChat() {
-        MainTest.Result r = chat("", "-m", MODEL.toString(), "--temp", "0", "-n", "2");
+        MainTest.Result r = chat("", "-m", model().toString(), "--temp", "0", "-n", "2");
         assertEquals(0, r.code(), r.err());
         assertEquals("> \n", r.out());
     }
 
     @Test
     void unknownTemplateNameIsOneLineListingTheKnownOnes() {
-        MainTest.Result r = chat("hi\n", "-m", MODEL.toString(), "--chat-template", "nonesuch");
+        MainTest.Result r = chat("hi\n", "-m", model().toString(), "--chat-template", "nonesuch");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("jmoe chat: "), r.err());
         assertTrue(r.err().contains("chatml"), r.err());
@@ -81,7 +84,7 @@ class ChatCommandTest {
     /** Each turn from an empty cache: render the conversation, evaluate it in one go, take argmax tokens. */
     private static List<String> expectedReplies(String system, List<String> turns, int[] promptTokens) {
         EngineOptions options = EngineOptions.defaults(2).withContext(4096).withCache(CacheType.F32, CacheType.F32);
-        try (Engine engine = Engine.load(MODEL, options)) {
+        try (Engine engine = Engine.load(model(), options)) {
             Tokenizer tokenizer = Tokenizer.of(engine.model());
             String source = engine.model().metadata().findString("tokenizer.chat_template").orElse(null);
             ChatTemplate template = ChatTemplates.choose(null, source, "test", "", "");

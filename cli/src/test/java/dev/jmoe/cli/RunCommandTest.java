@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code jmoe run}: greedy output against the reference's logits, determinism across threads, one-line errors. */
 class RunCommandTest {
-    private static final String MODEL = TestData.model("qwen3moe-a-f32").toString();
+    /** The test model (a method, not a field: without the test data the test is skipped, not broken). */
+    private static String model() {
+        return TestData.model("qwen3moe-a-f32").toString();
+    }
 
     @TempDir
     Path dir;
@@ -34,7 +37,7 @@ class RunCommandTest {
         for (int i = 1; i < vocab; i++) if (logits[last * vocab + i] > logits[last * vocab + best]) best = i;
         String piece = Tokenizer.of(GgufModel.open(TestData.model("qwen3moe-a-f32"))).tokenPiece(best);
 
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", prompt, "-n", "1", "--temp", "0", "-t", "2");
+        MainTest.Result r = MainTest.jmoe("run", "-m", model(), "-p", prompt, "-n", "1", "--temp", "0", "-t", "2");
         assertEquals(0, r.code(), r.err());
         assertEquals(prompt + piece + "\n", r.out());
         assertTrue(r.err().contains("prompt eval time =") && r.err().contains("tokens per second"), r.err());
@@ -43,9 +46,9 @@ class RunCommandTest {
 
     @Test
     void greedyGenerationIsTheSameEveryTimeAndWithOneOrTwoThreads() {
-        MainTest.Result one = MainTest.jmoe("run", "-m", MODEL, "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "1", "--no-display-prompt");
-        MainTest.Result two = MainTest.jmoe("run", "-m", MODEL, "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "2", "--no-display-prompt");
-        MainTest.Result again = MainTest.jmoe("run", "-m", MODEL, "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "2", "--no-display-prompt");
+        MainTest.Result one = MainTest.jmoe("run", "-m", model(), "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "1", "--no-display-prompt");
+        MainTest.Result two = MainTest.jmoe("run", "-m", model(), "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "2", "--no-display-prompt");
+        MainTest.Result again = MainTest.jmoe("run", "-m", model(), "-p", "Hello world", "-n", "16", "--temp", "0", "-t", "2", "--no-display-prompt");
         assertEquals(0, one.code(), one.err());
         assertFalse(one.out().isBlank());
         assertFalse(one.out().startsWith("Hello world"), "--no-display-prompt: " + one.out());
@@ -55,7 +58,7 @@ class RunCommandTest {
 
     @Test
     void seededSamplingIsReproducible() {
-        String[] args = {"run", "-m", MODEL, "-p", "Hello", "-n", "12", "--seed", "42", "--temp", "1.0", "--top-k", "0", "--min-p", "0"};
+        String[] args = {"run", "-m", model(), "-p", "Hello", "-n", "12", "--seed", "42", "--temp", "1.0", "--top-k", "0", "--min-p", "0"};
         MainTest.Result a = MainTest.jmoe(args);
         MainTest.Result b = MainTest.jmoe(args);
         assertEquals(0, a.code(), a.err());
@@ -81,28 +84,28 @@ class RunCommandTest {
 
     @Test
     void badFlagIsAUsageError() {
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "x", "--no-such-flag");
+        MainTest.Result r = MainTest.jmoe("run", "-m", "x.gguf", "-p", "x", "--no-such-flag");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Unknown option: '--no-such-flag'"), r.err());
     }
 
     @Test
     void negativeTokenCountBelowMinusOneIsAUsageError() {
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "x", "-n", "-2");
+        MainTest.Result r = MainTest.jmoe("run", "-m", "x.gguf", "-p", "x", "-n", "-2");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("-n must be -1 (no limit) or more, got -2"), r.err());
     }
 
     @Test
     void outOfRangeSamplingValueIsAUsageError() {
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "x", "--top-p", "1.5");
+        MainTest.Result r = MainTest.jmoe("run", "-m", model(), "-p", "x", "--top-p", "1.5");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("top_p must be in (0, 1]"), r.err());
     }
 
     @Test
     void promptLongerThanTheContextIsOneLine() {
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "one two three four five six seven eight nine ten", "-c", "4");
+        MainTest.Result r = MainTest.jmoe("run", "-m", model(), "-p", "one two three four five six seven eight nine ten", "-c", "4");
         assertEquals(1, r.code());
         assertTrue(r.err().matches("jmoe run: the prompt has \\d+ tokens, more than the 4 left in the context of 4 \\(see -c\\)\\s*"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -110,14 +113,14 @@ class RunCommandTest {
 
     @Test
     void emptyPromptIsOneLine() {
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL, "-p", "");
+        MainTest.Result r = MainTest.jmoe("run", "-m", "x.gguf", "-p", "");
         assertEquals(1, r.code());
         assertEquals("jmoe run: the prompt is empty (-p)", r.err().strip());
     }
 
     @Test
     void missingPromptIsAUsageError() {
-        MainTest.Result r = MainTest.jmoe("run", "-m", MODEL);
+        MainTest.Result r = MainTest.jmoe("run", "-m", "x.gguf");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Missing required option: '--prompt=PROMPT'"), r.err());
     }
