@@ -8,6 +8,8 @@ import dev.jmoe.host.engine.Session;
 import dev.jmoe.host.sample.Sampler;
 import dev.jmoe.host.tokenizer.Tokenizer;
 import dev.jmoe.host.tokenizer.Vocabulary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,7 +99,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** The messages so far and the tokens the session's KV cache holds for them. */
     static final class Conversation {
-        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Conversation.class);
+        private static final Logger log = LoggerFactory.getLogger(Conversation.class);
         final List<Message> messages = new ArrayList<>();
         final ChatTemplate template;
         final Tokenizer tokenizer;
@@ -119,7 +122,7 @@ public final class ChatCommand implements Callable<Integer> {
             int keep = Math.min(commonPrefix(cached, prompt), prompt.length - 1); // at least one token to get logits from
             session.truncate(keep);
             log.debug("turn {}: {} prompt tokens, {} already in the KV cache", messages.size() / 2, prompt.length, keep);
-            float[] logits = generator.prefill(java.util.Arrays.copyOfRange(prompt, keep, prompt.length));
+            float[] logits = generator.prefill(Arrays.copyOfRange(prompt, keep, prompt.length));
             Generator.Output reply = generator.generate(logits, limit, out);
             cached = concat(prompt, reply.tokens(), session.position() - prompt.length);
             messages.add(Message.assistant(reply.text()));
@@ -141,7 +144,7 @@ public final class ChatCommand implements Callable<Integer> {
 
         /** The prompt and the first {@code evaluated} generated tokens: what the cache now holds. */
         private static int[] concat(int[] prompt, int[] generated, int evaluated) {
-            int[] all = java.util.Arrays.copyOf(prompt, prompt.length + evaluated);
+            int[] all = Arrays.copyOf(prompt, prompt.length + evaluated);
             System.arraycopy(generated, 0, all, prompt.length, evaluated);
             return all;
         }

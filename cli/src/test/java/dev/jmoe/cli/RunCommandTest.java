@@ -57,6 +57,19 @@ class RunCommandTest {
     }
 
     @Test
+    void withoutLimitItStopsWhenTheContextIsFull() {
+        MainTest.Result r = MainTest.jmoe("run", "-m", model(), "-p", "Hello world", "-c", "10", "--temp", "0", "-t", "2");
+        assertEquals(0, r.code(), r.err());
+        java.util.regex.Matcher prompt = java.util.regex.Pattern.compile("prompt eval time = .* / +(\\d+) tokens").matcher(r.err());
+        java.util.regex.Matcher eval = java.util.regex.Pattern.compile(" eval time = .* / +(\\d+) runs").matcher(r.err());
+        assertTrue(prompt.find() && eval.find(), r.err());
+        // this model's greedy continuation of the prompt holds no end-of-generation token within 10 positions
+        assertTrue(r.err().contains("jmoe run: context full (10 tokens, see -c)"), r.err());
+        assertEquals(10, Integer.parseInt(prompt.group(1)) + Integer.parseInt(eval.group(1)), "every position of the context used: " + r.err());
+        assertEquals(1, r.out().lines().count(), r.out());
+    }
+
+    @Test
     void seededSamplingIsReproducible() {
         String[] args = {"run", "-m", model(), "-p", "Hello", "-n", "12", "--seed", "42", "--temp", "1.0", "--top-k", "0", "--min-p", "0"};
         MainTest.Result a = MainTest.jmoe(args);

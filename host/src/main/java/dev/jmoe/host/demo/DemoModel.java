@@ -11,6 +11,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -155,7 +156,7 @@ public final class DemoModel {
         float[] w = matrix(random, EMBD, vocab);
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= ' ' && b <= '~') || b == '\n';
-            if (!printable) java.util.Arrays.fill(w, b * EMBD, (b + 1) * EMBD, 0f);
+            if (!printable) Arrays.fill(w, b * EMBD, (b + 1) * EMBD, 0f);
         }
         return w;
     }
@@ -178,7 +179,7 @@ public final class DemoModel {
 
     private static float[] ones(int n) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
+        Arrays.fill(a, 1f);
         return a;
     }
 }
