@@ -1,7 +1,14 @@
 package dev.jmoe.cli;
 
 import dev.jmoe.host.TestData;
+import dev.jmoe.host.demo.DemoModel;
+import dev.jmoe.host.engine.Engine;
+import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.gguf.GgufTensorInfo;
+import dev.jmoe.host.gguf.GgufValue;
+import dev.jmoe.host.gguf.GgufWriter;
+import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +99,38 @@ class RunCommandTest {
         } finally {
             if (old == null) System.clearProperty("jmoe.cache.dir");
             else System.setProperty("jmoe.cache.dir", old);
+        }
+    }
+
+    @Test
+    void stopsAtAnEndOfGenerationToken() {
+        Path demo = DemoModel.ensure(dir);
+        String prompt = "Once upon a time";
+        int first;
+        try (Engine engine = Engine.load(demo, EngineOptions.defaults(1).withContext(64))) {
+            float[] logits = engine.newSession().evaluate(Tokenizer.of(engine.model()).encode(prompt));
+            first = 0;
+            for (int i = 1; i < logits.length; i++) if (logits[i] > logits[first]) first = i;
+        }
+        Path stopping = dir.resolve("stops-at-first-token.gguf");
+        withEos(demo, stopping, first);
+
+        MainTest.Result normal = MainTest.jmoe("run", "-m", demo.toString(), "-p", prompt, "-n", "4", "--temp", "0");
+        MainTest.Result stopped = MainTest.jmoe("run", "-m", stopping.toString(), "-p", prompt, "-n", "4", "--temp", "0");
+        assertEquals(0, stopped.code(), stopped.err());
+        assertTrue(normal.out().length() > prompt.length() + 1, normal.out());
+        assertEquals(prompt + "\n", stopped.out(), "the greedy first token is now EOS: nothing generated");
+        assertTrue(stopped.err().contains("/     0 runs"), stopped.err());
+    }
+
+    /** A copy of {@code source} whose EOS is {@code eos}. */
+    private static void withEos(Path source, Path target, int eos) {
+        GgufModel model = GgufModel.open(source);
+        GgufWriter w = new GgufWriter();
+        model.metadata().asMap().forEach((k, v) -> w.put(k, k.equals("tokenizer.ggml.eos_token_id") ? new GgufValue.UInt32(eos) : v));
+        try (TensorDataSource data = TensorDataSource.open(model)) {
+            for (GgufTensorInfo t : model.tensors()) w.addTensor(t.name(), t.type(), t.shape(), data.segment(t));
+            w.write(target);
         }
     }
 
