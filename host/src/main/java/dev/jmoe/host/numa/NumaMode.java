@@ -27,11 +27,6 @@ public enum NumaMode {
         return flag;
     }
 
-    /** Whether this mode copies tensor data into memory it places itself. */
-    public boolean places() {
-        return this == DISTRIBUTE || this == ISOLATE || this == MIRROR;
-    }
-
     public static NumaMode parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         for (NumaMode m : values()) if (m.flag.equals(t)) return m;
