@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # A real two-node NUMA check of the placement: boots a QEMU guest with two NUMA nodes (one vCPU and
 # 1 GiB each), a Debian kernel and a busybox initramfs; the guest mounts this machine's root read-only
-# over 9p, chroots into it and runs `jmoe topo -m MODEL --numa mirror|distribute --json`. Then asserts:
+# over 9p, chroots into it and runs `jmoe topo -m MODEL --numa MODE --json` for four modes. Then asserts:
 #   mirror:     2 replicas; every byte of expert replica r on node r;
-#   distribute: expert pages on both nodes, neither holding less than a third of them.
+#   mirror all: the same for the other weights;
+#   distribute: expert pages on both nodes, neither holding less than a third of them;
+#   isolate:    every page on one node (the one the process started on).
 #
 # Needs: qemu-system-x86_64 (Debian: apt-get install qemu-system-x86), apt-get (to download
 # linux-image-amd64's kernel and busybox-static into a cache), python3, a JDK 25, the test data.
-# Runs under software emulation (JMOE_VM_ACCEL=kvm to try KVM); about 1-3 minutes.
+# Runs under software emulation (JMOE_VM_ACCEL=kvm to try KVM); about 3 minutes on 2 cores.
 #
 # Usage: scripts/numa-vm-check.sh [MODEL.gguf]     (default: the testdata qwen3moe-a-q4_k_m)
 #   JMOE_VM_CACHE  where the kernel and busybox go (default ~/.cache/jmoe-numa-vm)
@@ -59,9 +61,10 @@ mount -t proc proc /host/proc; mount -t sysfs sys /host/sys; mount -t devtmpfs d
 mount -t tmpfs tmp /host/tmp
 echo 0 > /proc/sys/kernel/numa_balancing 2>/dev/null
 cat /sys/devices/system/node/node*/cpulist > /host/mnt/cpulists
-chroot /host /bin/sh -c 'cd "$ROOT" && for mode in mirror distribute; do
+chroot /host /bin/sh -c 'cd "$ROOT" && for mode in mirror mirror-all distribute isolate; do
+  case \$mode in mirror-all) args="--numa mirror --numa-mirror all";; *) args="--numa \$mode";; esac
   JAVA_HOME="$JAVA_HOME" JMOE_JAVA_OPTS="-Xmx256m -XX:-UsePerfData -XX:TieredStopAtLevel=1" \
-    scripts/jmoe topo -m "$MODEL" --numa \$mode --json > /mnt/\$mode.json 2> /mnt/\$mode.err; echo \$? > /mnt/\$mode.rc
+    scripts/jmoe topo -m "$MODEL" \$args --json > /mnt/\$mode.json 2> /mnt/\$mode.err; echo \$? > /mnt/\$mode.rc
 done'
 sync; poweroff -f
 INIT
@@ -79,7 +82,7 @@ timeout 900 qemu-system-x86_64 -accel "$ACCEL" -m 2G -smp 2 -nographic -no-reboo
   -virtfs local,path="$WORK/out",mount_tag=out,security_model=none \
   > "$WORK/console.log" 2>&1 || { tail -n 30 "$WORK/console.log" >&2; die "the guest failed or timed out"; }
 
-for mode in mirror distribute; do
+for mode in mirror mirror-all distribute isolate; do
   [[ "$(cat "$WORK/out/$mode.rc" 2>/dev/null)" == 0 ]] || { tail -n 30 "$WORK/console.log" "$WORK/out/$mode.err" >&2 || true; die "jmoe topo --numa $mode failed in the guest"; }
 done
 echo "guest nodes' CPUs: $(tr '\n' ' ' < "$WORK/out/cpulists")" >&2
@@ -99,6 +102,16 @@ if m["replicas"] != 2: failures.append(f"mirror: {m['replicas']} replicas, expec
 for c in m["classes"]:
     if c["class"] == "experts" and set(c["bytesByNode"]) != {str(c["replica"])}:
         failures.append(f"mirror: expert replica {c['replica']} is on nodes {c['bytesByNode']}")
+a = placement("mirror-all")
+for c in a["classes"]:
+    if set(c["bytesByNode"]) != {str(c["replica"])}:
+        failures.append(f"mirror all: {c['class']} replica {c['replica']} is on nodes {c['bytesByNode']}")
+if sorted((c["class"], c["replica"]) for c in a["classes"]) != [("experts", 0), ("experts", 1), ("weights", 0), ("weights", 1)]:
+    failures.append("mirror all: expected experts and weights replicas 0 and 1")
+i = placement("isolate")
+nodes = {n for c in i["classes"] for n in c["bytesByNode"]}
+if len(nodes) != 1:
+    failures.append(f"isolate: pages on nodes {sorted(nodes)}, expected one node")
 d = placement("distribute")
 for c in d["classes"]:
     if c["class"] == "experts":

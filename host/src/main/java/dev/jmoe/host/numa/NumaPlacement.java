@@ -28,6 +28,7 @@ import java.util.Map;
 public final class NumaPlacement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NumaPlacement.class);
 
+    /** The memory layer's placement of the file; null once every tensor has been copied out of it. */
     private final TensorDataSource source;
     private final PlacementPlan plan;
     private final List<PlacedRegion> regions;
@@ -54,6 +55,11 @@ public final class NumaPlacement implements AutoCloseable {
         List<String> warned = new ArrayList<>(warnings);
         try {
             for (RegionPlan r : plan.regions()) regions.add(copyInto(PlacedRegion.allocate(r), source));
+            if (coversEveryTensor(plan, model)) {
+                // Nothing reads the file mapping any more: unmap it (its page cache stays, reclaimable).
+                source.close();
+                return new NumaPlacement(null, plan, regions, warned);
+            }
             return new NumaPlacement(source, plan, regions, warned);
         } catch (NativeCallException e) {
             regions.forEach(PlacedRegion::close);
@@ -67,6 +73,12 @@ public final class NumaPlacement implements AutoCloseable {
             source.close();
             throw e;
         }
+    }
+
+    private static boolean coversEveryTensor(PlacementPlan plan, GgufModel model) {
+        java.util.Set<GgufTensorInfo> placed = new java.util.HashSet<>();
+        plan.regions().forEach(r -> placed.addAll(r.tensors()));
+        return placed.containsAll(model.tensors());
     }
 
     private static PlacedRegion copyInto(PlacedRegion region, TensorDataSource source) {
@@ -103,7 +115,10 @@ public final class NumaPlacement implements AutoCloseable {
             throw new IllegalArgumentException("replica " + replica + " of " + tensor.name() + ": there are " + plan.replicas());
         }
         MemorySegment[] byReplica = placed.get(tensor);
-        if (byReplica == null) return source.segment(tensor);
+        if (byReplica == null) {
+            if (source == null) throw new IllegalArgumentException(tensor.name() + " is not a tensor of this placement");
+            return source.segment(tensor);
+        }
         MemorySegment s = byReplica[replica];
         return s != null ? s : byReplica[0];
     }
@@ -120,6 +135,6 @@ public final class NumaPlacement implements AutoCloseable {
     @Override
     public void close() {
         regions.forEach(PlacedRegion::close);
-        source.close();
+        if (source != null) source.close();
     }
 }
