@@ -84,4 +84,19 @@ class NumaPlacementTest {
             assertEquals(t.bytes(), placement.segment(t, 0).byteSize()); // still loaded, from the file mapping
         }
     }
+
+    @Test
+    void balancingIsWarnedAndAMirrorOntoAbsentNodesFallsBackToOff() {
+        // The two-node fixture (numa_balancing on) planned on this one-node machine: binding node 1 fails for real.
+        HostTopology twoNodes = new HostTopology(null, NumaFixtures.twoNode(), null,
+                new dev.jmoe.host.topo.CudaDevices(false, "none", List.of()));
+        try (NumaPlacement placement = NumaLoad.load(MODEL, LoadOptions.defaults(), twoNodes, NumaMode.MIRROR, MirrorScope.EXPERTS)) {
+            assertEquals(2, placement.warnings().size(), placement.warnings().toString());
+            assertTrue(placement.warnings().get(0).startsWith("kernel.numa_balancing is on"), placement.warnings().get(0));
+            assertTrue(placement.warnings().get(1).startsWith("numa mirror: mbind("), placement.warnings().get(1));
+            assertEquals(NumaMode.OFF, placement.plan().mode());
+            GgufTensorInfo t = MODEL.tensors().getFirst();
+            assertEquals(t.bytes(), placement.segment(t, 0).byteSize());
+        }
+    }
 }
