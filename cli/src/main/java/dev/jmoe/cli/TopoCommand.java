@@ -1,5 +1,14 @@
 package dev.jmoe.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.numa.MirrorScope;
+import dev.jmoe.host.numa.NumaLoad;
+import dev.jmoe.host.numa.NumaMode;
+import dev.jmoe.host.numa.NumaPlacement;
+import dev.jmoe.host.numa.PageLocator;
+import dev.jmoe.host.numa.PlacementReport;
 import dev.jmoe.host.topo.GpuProbe;
 import dev.jmoe.host.topo.HostTopology;
 import dev.jmoe.host.topo.SysTree;
@@ -26,6 +35,18 @@ public final class TopoCommand implements Runnable {
             description = "Read proc/ and sys/ under DIR instead of / (a copy of another machine's trees). Default: ${DEFAULT-VALUE}")
     Path sysroot;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "Also load this GGUF model as --numa says and report on which nodes its pages are.")
+    Path model;
+
+    @Option(names = "--numa", paramLabel = "MODE", converter = NumaModeConverter.class,
+            description = "With -m: off (default), distribute, isolate, numactl, mirror.")
+    NumaMode numa;
+
+    @Option(names = "--numa-mirror", paramLabel = "SCOPE", converter = MirrorScopeConverter.class,
+            description = "With --numa mirror: experts (default) or all tensors get a replica per node.")
+    MirrorScope mirrorScope = MirrorScope.EXPERTS;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,9 +55,49 @@ public final class TopoCommand implements Runnable {
         if (!Files.isDirectory(sysroot)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sysroot " + sysroot + " is not a directory");
         }
+        if (model == null && numa != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--numa needs a model to place: -m MODEL");
+        }
+        if (model != null && !sysroot.equals(Path.of("/"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-m places the model on this machine; it cannot go with --sysroot");
+        }
         HostTopology topo = HostTopology.read(new SysTree(sysroot), GpuProbe::installed);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? TopoJson.text(topo) + "\n" : TopoText.of(topo));
+        if (model == null) {
+            out.print(json ? TopoJson.text(topo) + "\n" : TopoText.of(topo));
+        } else {
+            PlacementReport report = placementOf(topo);
+            if (json) {
+                ObjectNode root = TopoJson.of(topo);
+                root.set("placement", report.toJson());
+                out.print(root.toPrettyString() + "\n");
+            } else {
+                out.print(TopoText.of(topo) + "\n" + report.text());
+            }
+        }
         out.flush();
+    }
+
+    /** Loads the model as --numa says, faults its pages in and asks the kernel where they are. */
+    private PlacementReport placementOf(HostTopology topo) {
+        GgufModel gguf = GgufModel.open(model);
+        NumaMode mode = numa == null ? NumaMode.OFF : numa;
+        try (NumaPlacement placement = NumaLoad.load(gguf, LoadOptions.defaults(), topo, mode, mirrorScope)) {
+            return PlacementReport.of(gguf, placement, PageLocator.DEFAULT_SAMPLES);
+        }
+    }
+
+    static final class NumaModeConverter implements CommandLine.ITypeConverter<NumaMode> {
+        @Override
+        public NumaMode convert(String value) {
+            return NumaMode.parse(value);
+        }
+    }
+
+    static final class MirrorScopeConverter implements CommandLine.ITypeConverter<MirrorScope> {
+        @Override
+        public MirrorScope convert(String value) {
+            return MirrorScope.parse(value);
+        }
     }
 }
