@@ -17,9 +17,15 @@ import java.util.SplittableRandom;
  * tests), then per test one warm-up run and {@code reps} timed runs. Prompt tests evaluate random token
  * ids in chunks of the logical batch (the session splits them into micro-batches); generation tests
  * evaluate one token at a time. The depth is filled once per test, untimed, and every run rewinds to it.
+ *
+ * <p>The warm-up is one run as in llama-bench, repeated while the warm-up has taken less than
+ * {@link #WARM_UP_NANOS} (up to {@link #MAX_WARM_UPS} runs): on a small model one run is too short for
+ * the JIT to compile the kernels, and the first timed runs would measure the interpreter.
  */
 public final class BenchRunner {
     private static final String BACKEND = "CPU";
+    static final long WARM_UP_NANOS = 3_000_000_000L;
+    static final int MAX_WARM_UPS = 10;
     private final int reps;
     private final BenchProgress progress;
     private final SplittableRandom random = new SplittableRandom(1234);
@@ -60,17 +66,25 @@ public final class BenchRunner {
         BenchTest t = c.test();
         session.reset();
         if (t.nDepth() > 0) prompt(session, t.nDepth(), c.options().batch());
+        progress.run(index, total, c, 0, reps);
+        long warmUp = 0;
+        for (int i = 0; i < MAX_WARM_UPS && warmUp < WARM_UP_NANOS; i++) warmUp += once(session, c);
         double[] samples = new double[reps];
-        for (int rep = 0; rep <= reps; rep++) {
+        for (int rep = 1; rep <= reps; rep++) {
             progress.run(index, total, c, rep, reps);
-            session.truncate(t.nDepth());
-            long start = System.nanoTime();
-            if (t.nPrompt() > 0) prompt(session, t.nPrompt(), c.options().batch());
-            else generate(session, t.nGen());
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (rep > 0) samples[rep - 1] = t.tokens() / seconds;
+            samples[rep - 1] = t.tokens() / (once(session, c) / 1e9);
         }
         return samples;
+    }
+
+    /** One run of the test from its depth; returns its nanoseconds. */
+    private long once(Session session, BenchCase c) {
+        BenchTest t = c.test();
+        session.truncate(t.nDepth());
+        long start = System.nanoTime();
+        if (t.nPrompt() > 0) prompt(session, t.nPrompt(), c.options().batch());
+        else generate(session, t.nGen());
+        return System.nanoTime() - start;
     }
 
     private void prompt(Session session, int n, int batch) {
