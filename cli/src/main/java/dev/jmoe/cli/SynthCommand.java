@@ -2,6 +2,7 @@ package dev.jmoe.cli;
 
 import dev.jmoe.host.model.Architecture;
 import dev.jmoe.host.synth.SynthModelWriter;
+import dev.jmoe.host.synth.SynthPreset;
 import dev.jmoe.host.synth.SynthSpec;
 import dev.jmoe.host.synth.SynthType;
 import picocli.CommandLine;
@@ -23,38 +24,43 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The GGUF file to write.")
     Path output;
 
-    @Option(names = "--arch", defaultValue = "qwen3moe", paramLabel = "ARCH", description = "qwen3moe or llama (Mixtral-style) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--like", defaultValue = "speed", paramLabel = "MODEL",
+            description = "Start from a released model's shape: qwen3-30b-a3b, qwen3-235b-a22b, mixtral-8x7b, or speed "
+                    + "(n_embd 1024, 8 layers, 32 experts of ff 512, 4 used; the default). Flags below override single dimensions.")
+    String like;
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "qwen3moe or llama (Mixtral-style) (default: from --like).")
     String arch;
 
-    @Option(names = "--n-embd", defaultValue = "1024", paramLabel = "N", description = "Embedding width (default: ${DEFAULT-VALUE}).")
-    int embd;
+    @Option(names = "--n-embd", paramLabel = "N", description = "Embedding width (default: from --like).")
+    Integer embd;
 
-    @Option(names = "--layers", defaultValue = "8", paramLabel = "N", description = "Layers (default: ${DEFAULT-VALUE}).")
-    int layers;
+    @Option(names = "--layers", paramLabel = "N", description = "Layers (default: from --like).")
+    Integer layers;
 
-    @Option(names = "--experts", defaultValue = "32", paramLabel = "N", description = "Routed experts per layer (default: ${DEFAULT-VALUE}).")
-    int experts;
+    @Option(names = "--experts", paramLabel = "N", description = "Routed experts per layer (default: from --like).")
+    Integer experts;
 
-    @Option(names = "--experts-used", defaultValue = "4", paramLabel = "N", description = "Experts per token (default: ${DEFAULT-VALUE}).")
-    int expertsUsed;
+    @Option(names = "--experts-used", paramLabel = "N", description = "Experts per token (default: from --like).")
+    Integer expertsUsed;
 
-    @Option(names = "--expert-ff", defaultValue = "512", paramLabel = "N", description = "Rows of one expert's gate/up (default: ${DEFAULT-VALUE}).")
-    int expertFf;
+    @Option(names = "--expert-ff", paramLabel = "N", description = "Rows of one expert's gate/up (default: from --like).")
+    Integer expertFf;
 
-    @Option(names = "--heads", defaultValue = "16", paramLabel = "N", description = "Query heads (default: ${DEFAULT-VALUE}).")
-    int heads;
+    @Option(names = "--heads", paramLabel = "N", description = "Query heads (default: from --like).")
+    Integer heads;
 
-    @Option(names = "--heads-kv", defaultValue = "4", paramLabel = "N", description = "Key/value heads (default: ${DEFAULT-VALUE}).")
-    int kvHeads;
+    @Option(names = "--heads-kv", paramLabel = "N", description = "Key/value heads (default: from --like).")
+    Integer kvHeads;
 
-    @Option(names = "--head-dim", defaultValue = "64", paramLabel = "N", description = "Head size (default: ${DEFAULT-VALUE}).")
-    int headDim;
+    @Option(names = "--head-dim", paramLabel = "N", description = "Head size (default: from --like).")
+    Integer headDim;
 
-    @Option(names = "--vocab", defaultValue = "32000", paramLabel = "N", description = "Vocabulary size, at least 257 (default: ${DEFAULT-VALUE}).")
-    int vocab;
+    @Option(names = "--vocab", paramLabel = "N", description = "Vocabulary size, at least 257 (default: from --like).")
+    Integer vocab;
 
-    @Option(names = "--ctx", defaultValue = "32768", paramLabel = "N", description = "Trained context length written to the metadata (default: ${DEFAULT-VALUE}).")
-    int context;
+    @Option(names = "--ctx", paramLabel = "N", description = "Trained context length written to the metadata (default: from --like).")
+    Integer context;
 
     @Option(names = "--type", defaultValue = "q4_k_m", paramLabel = "TYPE", description = "q4_k_m, q8_0, q4_0 or f32 (default: ${DEFAULT-VALUE}).")
     String type;
@@ -67,12 +73,19 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SynthSpec s = new SynthSpec(Architecture.of(arch), embd, layers, experts, expertsUsed, expertFf, heads, kvHeads, headDim,
-                vocab, context, SynthType.parse(type), seed);
+        SynthPreset p = SynthPreset.parse(like);
+        SynthSpec s = new SynthSpec(arch == null ? p.arch : Architecture.of(arch), or(embd, p.embd), or(layers, p.layers),
+                or(experts, p.experts), or(expertsUsed, p.expertsUsed), or(expertFf, p.expertFf), or(heads, p.heads),
+                or(kvHeads, p.kvHeads), or(headDim, p.headDim), or(vocab, p.vocab), or(context, p.contextLength),
+                SynthType.parse(type), seed);
         SynthModelWriter.Report r = SynthModelWriter.write(s, output);
         spec.commandLine().getOut().printf(Locale.ROOT, "synth: wrote %s: %.1f MB (experts %.1f MB), %.1f M params, %s, in %.2f s%n",
                 r.file(), r.fileBytes() / 1e6, r.expertBytes() / 1e6, r.params() / 1e6, s.type().name().toLowerCase(Locale.ROOT), r.seconds());
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private static int or(Integer given, int preset) {
+        return given != null ? given : preset;
     }
 }

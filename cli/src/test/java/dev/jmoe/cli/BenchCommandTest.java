@@ -101,6 +101,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void synthLikeTakesAReleasedShapeAndFlagsOverrideIt() throws Exception {
+        Path file = dir.resolve("m.gguf");
+        Run w = run("synth", "--like", "mixtral-8x7b", "--layers", "1", "--n-embd", "256", "--expert-ff", "256", "--heads", "4",
+                "--heads-kv", "2", "--head-dim", "64", "--vocab", "300", "--type", "q4_0", "-o", file.toString());
+        assertEquals(0, w.exit(), w.err());
+        var model = dev.jmoe.host.gguf.GgufModel.open(file);
+        assertEquals("llama", model.metadata().getString("general.architecture"));
+        assertEquals(8, model.metadata().getInt("llama.expert_count"), "from the preset");
+        assertEquals(2, model.metadata().getInt("llama.expert_used_count"), "from the preset");
+        assertEquals(1, model.metadata().getInt("llama.block_count"), "overridden");
+        assertTrue(Files.list(dir).noneMatch(f -> f.getFileName().toString().endsWith(".synth-tmp")), "scratch file removed");
+    }
+
+    @Test
     void synthRefusesAnImpossibleShape() {
         Run r = run("synth", "-o", dir.resolve("x.gguf").toString(), "--experts", "4", "--experts-used", "8");
         assertEquals(1, r.exit());

@@ -6,9 +6,14 @@ import dev.jmoe.host.gguf.GgufWriter;
 import dev.jmoe.host.kernel.quant.WeightQuantizer;
 import dev.jmoe.host.model.Architecture;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -28,19 +33,49 @@ public final class SynthModelWriter {
     private long params;
     private int tensorIndex;
 
-    private SynthModelWriter(SynthSpec spec) {
+    private final ScratchSpace scratch;
+
+    private SynthModelWriter(SynthSpec spec, ScratchSpace scratch) {
         this.spec = spec;
+        this.scratch = scratch;
     }
 
+    /**
+     * Writes the model to {@code file}. The tensors are built in a scratch file mapped beside it (deleted
+     * afterwards), not in the heap, so a model larger than RAM can be written given twice its size on disk.
+     */
     public static Report write(SynthSpec spec, Path file) {
         long start = System.nanoTime();
-        try (Arena arena = Arena.ofConfined()) {
-            SynthModelWriter w = new SynthModelWriter(spec);
+        Path scratch = file.resolveSibling(file.getFileName() + ".synth-tmp");
+        try (Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(scratch, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                     StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE)) {
+            SynthModelWriter w = new SynthModelWriter(spec, new ScratchSpace(channel, arena));
             w.metadata();
-            w.tensors(arena);
+            w.tensors();
             w.writer.write(file);
-            long size = file.toFile().length();
-            return new Report(file, size, w.expertBytes, w.params, (System.nanoTime() - start) / 1e9);
+            return new Report(file, Files.size(file), w.expertBytes, w.params, (System.nanoTime() - start) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Tensor buffers as successive page-aligned mappings of one scratch file. */
+    private static final class ScratchSpace {
+        private static final long PAGE = 4096;
+        private final FileChannel channel;
+        private final Arena arena;
+        private long used;
+
+        ScratchSpace(FileChannel channel, Arena arena) {
+            this.channel = channel;
+            this.arena = arena;
+        }
+
+        MemorySegment allocate(long bytes) throws IOException {
+            MemorySegment s = channel.map(FileChannel.MapMode.READ_WRITE, used, bytes, arena);
+            used += (bytes + PAGE - 1) / PAGE * PAGE;
+            return s;
         }
     }
 
@@ -66,45 +101,45 @@ public final class SynthModelWriter {
         SynthVocabulary.write(writer, spec.vocab(), spec.arch() == Architecture.QWEN3MOE ? "qwen2" : "default");
     }
 
-    private void tensors(Arena arena) {
+    private void tensors() throws IOException {
         int e = spec.embd(), hd = spec.headDim(), n = spec.layers();
-        matrix(arena, "token_embd.weight", "token_embd", -1, e, spec.vocab(), 1);
+        matrix("token_embd.weight", "token_embd", -1, e, spec.vocab(), 1);
         for (int i = 0; i < n; i++) {
             String b = "blk." + i + ".";
-            ones(arena, b + "attn_norm.weight", e);
-            matrix(arena, b + "attn_q.weight", "attn_q", i, e, spec.heads() * hd, 1);
-            matrix(arena, b + "attn_k.weight", "attn_k", i, e, spec.kvHeads() * hd, 1);
-            matrix(arena, b + "attn_v.weight", "attn_v", i, e, spec.kvHeads() * hd, 1);
-            matrix(arena, b + "attn_output.weight", "attn_output", i, spec.heads() * hd, e, 1);
+            ones(b + "attn_norm.weight", e);
+            matrix(b + "attn_q.weight", "attn_q", i, e, spec.heads() * hd, 1);
+            matrix(b + "attn_k.weight", "attn_k", i, e, spec.kvHeads() * hd, 1);
+            matrix(b + "attn_v.weight", "attn_v", i, e, spec.kvHeads() * hd, 1);
+            matrix(b + "attn_output.weight", "attn_output", i, spec.heads() * hd, e, 1);
             if (spec.arch().qkNorm) {
-                ones(arena, b + "attn_q_norm.weight", hd);
-                ones(arena, b + "attn_k_norm.weight", hd);
+                ones(b + "attn_q_norm.weight", hd);
+                ones(b + "attn_k_norm.weight", hd);
             }
-            ones(arena, b + "ffn_norm.weight", e);
-            float32Matrix(arena, b + "ffn_gate_inp.weight", e, spec.experts());
-            expertBytes += matrix(arena, b + "ffn_gate_exps.weight", "ffn_gate_exps", i, e, spec.expertFf(), spec.experts());
-            expertBytes += matrix(arena, b + "ffn_up_exps.weight", "ffn_up_exps", i, e, spec.expertFf(), spec.experts());
-            expertBytes += matrix(arena, b + "ffn_down_exps.weight", "ffn_down_exps", i, spec.expertFf(), e, spec.experts());
+            ones(b + "ffn_norm.weight", e);
+            float32Matrix(b + "ffn_gate_inp.weight", e, spec.experts());
+            expertBytes += matrix(b + "ffn_gate_exps.weight", "ffn_gate_exps", i, e, spec.expertFf(), spec.experts());
+            expertBytes += matrix(b + "ffn_up_exps.weight", "ffn_up_exps", i, e, spec.expertFf(), spec.experts());
+            expertBytes += matrix(b + "ffn_down_exps.weight", "ffn_down_exps", i, spec.expertFf(), e, spec.experts());
         }
-        ones(arena, "output_norm.weight", e);
-        matrix(arena, "output.weight", "output", -1, e, spec.vocab(), 1);
+        ones("output_norm.weight", e);
+        matrix("output.weight", "output", -1, e, spec.vocab(), 1);
     }
 
     /** A [cols, rows, count] weight (count 1: a plain matrix) of the type the spec's mix gives {@code role}; returns its bytes. */
-    private long matrix(Arena arena, String name, String role, int layer, int cols, int rows, int count) {
+    private long matrix(String name, String role, int layer, int cols, int rows, int count) throws IOException {
         GgmlType type = spec.type().weightType(role, layer, spec.layers(), cols);
-        return add(arena, name, type, count == 1 ? new long[] {cols, rows} : new long[] {cols, rows, count}, (long) rows * count);
+        return add(name, type, count == 1 ? new long[] {cols, rows} : new long[] {cols, rows, count}, (long) rows * count);
     }
 
     /** The router stays F32 in every type, as in the reference's quantized files. */
-    private void float32Matrix(Arena arena, String name, int cols, int rows) {
-        add(arena, name, GgmlType.F32, new long[] {cols, rows}, rows);
+    private void float32Matrix(String name, int cols, int rows) throws IOException {
+        add(name, GgmlType.F32, new long[] {cols, rows}, rows);
     }
 
-    private long add(Arena arena, String name, GgmlType type, long[] shape, long rows) {
+    private long add(String name, GgmlType type, long[] shape, long rows) throws IOException {
         int cols = (int) shape[0];
         long rowBytes = type.bytesFor(cols);
-        MemorySegment data = arena.allocate(rowBytes * rows, 64);
+        MemorySegment data = scratch.allocate(rowBytes * rows);
         SplittableRandom random = new SplittableRandom(spec.seed() * 1_000_003L + tensorIndex++);
         float bound = (float) Math.sqrt(3.0 / cols);
         float[] row = new float[cols];
@@ -117,7 +152,7 @@ public final class SynthModelWriter {
         return data.byteSize();
     }
 
-    private void ones(Arena arena, String name, int n) {
+    private void ones(String name, int n) {
         float[] v = new float[n];
         Arrays.fill(v, 1f);
         writer.addTensor(name, new long[] {n}, v);
