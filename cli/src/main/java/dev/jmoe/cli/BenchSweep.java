@@ -1,0 +1,46 @@
+package dev.jmoe.cli;
+
+import dev.jmoe.host.bench.BenchCase;
+import dev.jmoe.host.bench.BenchFormat;
+import dev.jmoe.host.bench.BenchGrid;
+import dev.jmoe.host.bench.SweepRow;
+import dev.jmoe.host.bench.SweepRunner;
+import dev.jmoe.host.bench.SweepTable;
+import dev.jmoe.host.engine.Engine;
+import dev.jmoe.host.engine.EngineOptions;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** {@code jmoe bench --sweep}: one configuration, rows printed as they are measured (md, jsonl) or at the end (json). */
+final class BenchSweep {
+    private BenchSweep() {}
+
+    static int run(BenchGrid grid, int context, BenchFormat format, PrintWriter out, boolean progress) {
+        if (format == BenchFormat.CSV) throw new IllegalArgumentException("--sweep prints md, json or jsonl, not csv");
+        List<BenchCase> cases = grid.expand();
+        EngineOptions options = cases.getFirst().options();
+        if (cases.stream().map(c -> c.model() + " " + c.options()).distinct().count() > 1) {
+            throw new IllegalArgumentException("--sweep takes one value each of -m, -t, -b, -ub, -ctk, -ctv and the load flags");
+        }
+        if (context < 1) throw new IllegalArgumentException("-c must be at least 1, got " + context);
+        int ubatch = Math.min(options.batch(), options.ubatch());
+        try (Engine engine = Engine.load(cases.getFirst().model(), options.withContext(context))) {
+            if (format == BenchFormat.MD) out.print(SweepTable.header(false));
+            out.flush();
+            List<SweepRow> rows = new SweepRunner().run(engine.newSession(), ubatch, row -> {
+                if (format == BenchFormat.MD) out.print(SweepTable.row(row, false));
+                if (format == BenchFormat.JSONL) out.println(SweepTable.jsonLine(row));
+                out.flush();
+                if (progress) System.err.printf("\r\033[Ksweep: %d of %d tokens", row.nKv() + row.nPp(), context);
+            });
+            if (progress) TerminalProgress.clear();
+            if (format == BenchFormat.JSON) {
+                out.print(rows.stream().map(r -> "  " + SweepTable.jsonLine(r)).collect(Collectors.joining(",\n", "[\n", "\n]\n")));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

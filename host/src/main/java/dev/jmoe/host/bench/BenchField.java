@@ -1,0 +1,37 @@
+package dev.jmoe.host.bench;
+
+import dev.jmoe.host.engine.EngineOptions;
+import dev.jmoe.host.mem.HugePageMode;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The engine flags a result row can show, with llama-bench's column names and jmoe's defaults. The table
+ * shows a flag's column only when some row differs from the default (threads always), as llama-bench does.
+ */
+enum BenchField {
+    THREADS("threads", o -> String.valueOf(o.threads()), null),
+    N_BATCH("n_batch", o -> String.valueOf(o.batch()), "2048"),
+    N_UBATCH("n_ubatch", o -> String.valueOf(o.ubatch()), "512"),
+    TYPE_K("type_k", o -> o.cacheK().label(), "f16"),
+    TYPE_V("type_v", o -> o.cacheV().label(), "f16"),
+    MMAP("mmap", o -> o.load().mapsFile() ? "1" : "0", "1"),
+    MLOCK("mlock", o -> o.load().mlock() ? "1" : "0", "0"),
+    HUGEPAGES("hugepages", o -> o.load().hugePages().flag(), HugePageMode.OFF.flag());
+
+    final String header;
+    final Function<EngineOptions, String> value;
+    /** null: always shown. */
+    final String defaultValue;
+
+    BenchField(String header, Function<EngineOptions, String> value, String defaultValue) {
+        this.header = header;
+        this.value = value;
+        this.defaultValue = defaultValue;
+    }
+
+    boolean shown(List<BenchResult> results) {
+        return defaultValue == null || results.stream().anyMatch(r -> !value.apply(r.options()).equals(defaultValue));
+    }
+}

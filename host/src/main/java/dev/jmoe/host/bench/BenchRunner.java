@@ -1,0 +1,107 @@
+package dev.jmoe.host.bench;
+
+import dev.jmoe.host.engine.Engine;
+import dev.jmoe.host.engine.EngineOptions;
+import dev.jmoe.host.engine.Session;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Runs benchmark cases: loads each model configuration once (with a context just large enough for its
+ * tests), then per test one warm-up run and {@code reps} timed runs. Prompt tests evaluate random token
+ * ids in chunks of the logical batch (the session splits them into micro-batches); generation tests
+ * evaluate one token at a time. The depth is filled once per test, untimed, and every run rewinds to it.
+ *
+ * <p>The warm-up is one run as in llama-bench, repeated while the warm-up has taken less than
+ * {@link #WARM_UP_NANOS} (up to {@link #MAX_WARM_UPS} runs): on a small model one run is too short for
+ * the JIT to compile the kernels, and the first timed runs would measure the interpreter.
+ */
+public final class BenchRunner {
+    private static final String BACKEND = "CPU";
+    static final long WARM_UP_NANOS = 3_000_000_000L;
+    static final int MAX_WARM_UPS = 10;
+    private final int reps;
+    private final BenchProgress progress;
+    private final SplittableRandom random = new SplittableRandom(1234);
+
+    public BenchRunner(int reps, BenchProgress progress) {
+        if (reps < 1) throw new IllegalArgumentException("-r must be at least 1, got " + reps);
+        this.reps = reps;
+        this.progress = progress;
+    }
+
+    public List<BenchResult> run(List<BenchCase> cases) {
+        List<BenchResult> out = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<Load, List<BenchCase>> group : byLoad(cases).entrySet()) {
+            int context = group.getValue().stream().mapToInt(c -> c.test().contextNeeded()).max().orElseThrow();
+            try (Engine engine = Engine.load(group.getKey().model(), group.getKey().options().withContext(context))) {
+                ModelInfo info = ModelInfo.of(engine.model());
+                Session session = engine.newSession();
+                for (BenchCase c : group.getValue()) {
+                    double[] samples = time(session, c, index++, cases.size());
+                    out.add(new BenchResult(info, BACKEND, c.options(), c.test(), samples, Optional.empty()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private record Load(Path model, EngineOptions options) {}
+
+    /** Cases that share a model and options, in first-seen order (the grid already lists them together). */
+    private static Map<Load, List<BenchCase>> byLoad(List<BenchCase> cases) {
+        Map<Load, List<BenchCase>> groups = new LinkedHashMap<>();
+        for (BenchCase c : cases) groups.computeIfAbsent(new Load(c.model(), c.options()), k -> new ArrayList<>()).add(c);
+        return groups;
+    }
+
+    private double[] time(Session session, BenchCase c, int index, int total) {
+        BenchTest t = c.test();
+        session.reset();
+        if (t.nDepth() > 0) prompt(session, t.nDepth(), c.options().batch());
+        progress.run(index, total, c, 0, reps);
+        long warmUp = 0;
+        for (int i = 0; i < MAX_WARM_UPS && warmUp < WARM_UP_NANOS; i++) warmUp += once(session, c);
+        double[] samples = new double[reps];
+        for (int rep = 1; rep <= reps; rep++) {
+            progress.run(index, total, c, rep, reps);
+            samples[rep - 1] = t.tokens() / (once(session, c) / 1e9);
+        }
+        return samples;
+    }
+
+    /** One run of the test from its depth; returns its nanoseconds. */
+    private long once(Session session, BenchCase c) {
+        BenchTest t = c.test();
+        session.truncate(t.nDepth());
+        long start = System.nanoTime();
+        if (t.nPrompt() > 0) prompt(session, t.nPrompt(), c.options().batch());
+        else generate(session, t.nGen());
+        return System.nanoTime() - start;
+    }
+
+    private void prompt(Session session, int n, int batch) {
+        for (int done = 0; done < n; done += batch) session.evaluate(randomTokens(Math.min(batch, n - done), session.vocabSize()));
+    }
+
+    private void generate(Session session, int n) {
+        int[] one = new int[1];
+        for (int i = 0; i < n; i++) {
+            one[0] = random.nextInt(session.vocabSize());
+            session.evaluate(one);
+        }
+    }
+
+    int[] randomTokens(int n, int vocab) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = random.nextInt(vocab);
+        return ids;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jmoe.host.bench;
+
+import dev.jmoe.host.engine.Session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * llama-sweep-bench's measurement: walk the context up in steps of one micro-batch; at each depth time
+ * ub/4 single-token decodes (then rewind) and one micro-batch of prompt processing, which stays in the
+ * cache as the step to the next depth (the same state a rewind and an untimed fill would leave).
+ * A warm-up of both runs first, at depth 0, untimed, repeated up to {@link BenchRunner#MAX_WARM_UPS} times
+ * while it has taken less than {@link BenchRunner#WARM_UP_NANOS} (so the JIT has compiled the kernels).
+ */
+public final class SweepRunner {
+    private final SplittableRandom random = new SplittableRandom(4321);
+
+    /** Rows for depths 0, ub, 2 ub, ... while a micro-batch still fits in the session's context. */
+    public List<SweepRow> run(Session session, int ubatch, Consumer<SweepRow> onRow) {
+        if (ubatch < 1) throw new IllegalArgumentException("-ub must be at least 1, got " + ubatch);
+        int nTg = Math.max(1, ubatch / 4);
+        int context = session.contextSize();
+        if (Math.max(ubatch, nTg) > context) {
+            throw new IllegalArgumentException("context " + context + " is smaller than one micro-batch of " + ubatch);
+        }
+        double warmUp = 0;
+        for (int i = 0; i < BenchRunner.MAX_WARM_UPS && warmUp < BenchRunner.WARM_UP_NANOS / 1e9; i++) {
+            session.reset();
+            warmUp += generate(session, nTg);
+            session.reset();
+            warmUp += prompt(session, ubatch);
+        }
+        session.reset();
+        List<SweepRow> rows = new ArrayList<>();
+        for (int nKv = 0; nKv + ubatch <= context; nKv += ubatch) {
+            double tTg = nKv + nTg <= context ? generate(session, nTg) : Double.NaN;
+            session.truncate(nKv);
+            double tPp = prompt(session, ubatch);
+            SweepRow row = new SweepRow(ubatch, nTg, nKv, tPp, tTg, Optional.empty());
+            rows.add(row);
+            onRow.accept(row);
+        }
+        return rows;
+    }
+
+    private double prompt(Session session, int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = random.nextInt(session.vocabSize());
+        long start = System.nanoTime();
+        session.evaluate(ids);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private double generate(Session session, int n) {
+        int[] one = new int[1];
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            one[0] = random.nextInt(session.vocabSize());
+            session.evaluate(one);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
