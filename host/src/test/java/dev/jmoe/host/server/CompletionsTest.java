@@ -205,4 +205,40 @@ class CompletionsTest {
         assertEquals(2.0, m1.get("jmoe_slots_total"));
         assertTrue(m1.containsKey("jmoe_queue_depth") && m1.containsKey("jmoe_slots_busy"), m1.toString());
     }
+
+    @Test
+    void aSeededSampledCompletionRepeatsAndStreamsTheSameText() {
+        ObjectNode request = Http.JSON.createObjectNode().put("prompt", "Seeded sampling").put("max_tokens", 16)
+                .put("temperature", 1.0).put("top_k", 0).put("top_p", 1.0).put("min_p", 0).put("seed", 1234);
+        String first = text(http.post("/v1/completions", request).json());
+        assertEquals(first, text(http.post("/v1/completions", request).json()));
+        StringBuilder streamed = new StringBuilder();
+        for (JsonNode e : http.post("/v1/completions", request.deepCopy().put("stream", true)).events()) {
+            streamed.append(e.path("choices").path(0).path("text").asText());
+        }
+        assertEquals(first, streamed.toString());
+        String otherSeed = text(http.post("/v1/completions", request.deepCopy().put("seed", 99)).json());
+        assertFalse(otherSeed.equals(first), "a different seed should sample differently from the 4096-token vocabulary");
+    }
+
+    @Test
+    void aRepeatedPromptReusesTheSlotsCacheAndGivesTheSameText() {
+        ObjectNode request = completion("A prompt that is evaluated once and then reused from the cache", 6);
+        String first = text(http.post("/v1/completions", request).json());
+        double before = PrometheusParser.parse(http.get("/metrics").body()).get("jmoe_prompt_tokens_total");
+        String second = text(http.post("/v1/completions", request).json());
+        double after = PrometheusParser.parse(http.get("/metrics").body()).get("jmoe_prompt_tokens_total");
+        assertEquals(first, second);
+        assertEquals(1.0, after - before, "only the last prompt token is evaluated again (its logits start the reply)");
+    }
+
+    @Test
+    void includeUsageAddsAUsageChunkWithoutChoices() {
+        ObjectNode request = completion(PROMPT, 3).put("stream", true);
+        request.putObject("stream_options").put("include_usage", true);
+        List<JsonNode> events = http.post("/v1/completions", request).events();
+        JsonNode last = events.getLast();
+        assertEquals(0, last.path("choices").size(), last.toString());
+        assertEquals(3, last.path("usage").path("completion_tokens").asInt());
+    }
 }
