@@ -88,13 +88,16 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    /** Every request but {@code /health} must carry {@code Authorization: Bearer KEY} (the scheme name in any case). */
     private void authorize(HttpExchange ex) {
         if (config.apiKey() == null) return;
         String header = ex.getRequestHeaders().getFirst("Authorization");
-        byte[] expected = ("Bearer " + config.apiKey()).getBytes(StandardCharsets.UTF_8);
-        if (header == null || !MessageDigest.isEqual(expected, header.trim().getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiError(401, "authentication_error", header == null
-                    ? "missing Authorization header: send 'Authorization: Bearer <key>'" : "invalid API key");
+        if (header == null) throw new ApiError(401, "authentication_error", "missing Authorization header: send 'Authorization: Bearer <key>'");
+        header = header.trim();
+        boolean bearer = header.regionMatches(true, 0, "Bearer ", 0, 7);
+        byte[] given = (bearer ? header.substring(7).trim() : "").getBytes(StandardCharsets.UTF_8);
+        if (!bearer || !MessageDigest.isEqual(config.apiKey().getBytes(StandardCharsets.UTF_8), given)) {
+            throw new ApiError(401, "authentication_error", "invalid API key");
         }
     }
 

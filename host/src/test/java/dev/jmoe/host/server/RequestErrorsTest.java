@@ -84,6 +84,9 @@ class RequestErrorsTest {
         assertError(401, "authentication_error", "invalid API key", wrong.get("/v1/models"));
         assertEquals(200, anonymous.get("/health").status());
         assertEquals(200, http.get("/v1/models").status());
+        assertEquals(200, anonymous.send(anonymous.request("/v1/models").header("Authorization", "bearer " + KEY).GET().build()).status());
+        assertError(401, "authentication_error", "invalid API key",
+                anonymous.send(anonymous.request("/v1/models").header("Authorization", "Basic " + KEY).GET().build()));
     }
 
     @Test
