@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OpenAiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenAiServer.class);
     private static final int SPARE_THREADS = 4;
+    private static final int STOP_SECONDS = 10;
 
     private final ServerConfig config;
     private final HttpServer http;
@@ -110,7 +111,7 @@ public final class OpenAiServer implements AutoCloseable {
         stopping = true;
         Serving s = serving;
         if (s != null) s.slots().close();
-        http.stop(0);
+        http.stop(STOP_SECONDS); // returns as soon as the running exchanges (ended above) are done
         executor.shutdown();
         boolean idle;
         try {

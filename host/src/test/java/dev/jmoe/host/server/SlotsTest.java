@@ -82,4 +82,29 @@ class SlotsTest {
             awaitIdle(http);
         }
     }
+
+    @Test
+    void closingStopsARunningGenerationAndAnswersTheQueueWith503() throws Exception {
+        OpenAiServer server = TestServers.start(TestServers.config(1, 1), CONTEXT);
+        Http http = new Http(server.port());
+        try (RawStream running = new RawStream(server.port(), "/v1/completions", longRequest())) {
+            assertNotNull(running.nextEvent());
+            var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> http.post("/v1/completions", CompletionsTest.completion("queued", 2)));
+            for (int i = 0; i < 200 && metrics(http).get("jmoe_queue_depth") < 1; i++) Thread.sleep(20);
+            assertEquals(1.0, metrics(http).get("jmoe_queue_depth"));
+            long start = System.nanoTime();
+            server.close();
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "close took more than 10 s");
+            Http.Response queued = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(503, queued.status(), queued.body());
+            int events = 0;
+            try {
+                while (running.nextEvent() != null && events < LONG) events++;
+            } catch (java.io.IOException expected) {
+                // the connection was closed under the stream: also an end
+            }
+            assertTrue(events < LONG - 1, "the running generation went on after close: " + events + " more events");
+        }
+    }
 }
