@@ -1,0 +1,17 @@
+/**
+ * {@code jmoe serve}: an OpenAI-compatible HTTP server over the engine.
+ *
+ * <ul>
+ *   <li>HTTP: the JDK's built-in {@code com.sun.net.httpserver} (real HTTP/1.1, chunked SSE, no dependency) on a
+ *       bounded pool of platform threads ({@link dev.jmoe.host.server.OpenAiServer}); JSON through Jackson.</li>
+ *   <li>Requests: {@link dev.jmoe.host.server.Endpoints} routes; {@link dev.jmoe.host.server.CompletionRequestParser}
+ *       turns a body into a validated request or a 400 naming the field; {@link dev.jmoe.host.server.ApiError}
+ *       carries every client-facing error to one place that writes it.</li>
+ *   <li>Slots: {@link dev.jmoe.host.server.SlotPool} hands out one session per request (longest cached prefix
+ *       first) and bounds the queue; {@link dev.jmoe.host.server.Generator} runs prompt and decode through the
+ *       {@link dev.jmoe.host.server.DecodeScheduler}, the seam where continuous batching will go.</li>
+ *   <li>GPU seams: {@link dev.jmoe.host.server.Accelerator} supplies placement, pin mode, the PCIe meter's metrics
+ *       and the pin switch; without a GPU it is {@code Accelerator.none}.</li>
+ * </ul>
+ */
+package dev.jmoe.host.server;
