@@ -63,13 +63,4 @@ final class KScales {
     static long mins(long packed, int packedHigh) {
         return (mins0to3(packed) & 0xFFFFFFFFL) | ((long) mins4to7(packed, packedHigh) << 32);
     }
-
-    /** Σ_j min_j · sums[from + j] over the eight sub-blocks: the integer part of a Q4_K/Q5_K min term. */
-    static float minDot(long packed, int packedHigh, float[] sums, int from) {
-        int m03 = mins0to3(packed), m47 = mins4to7(packed, packedHigh);
-        return (m03 & 0xFF) * sums[from] + ((m03 >>> 8) & 0xFF) * sums[from + 1]
-                + ((m03 >>> 16) & 0xFF) * sums[from + 2] + (m03 >>> 24) * sums[from + 3]
-                + (m47 & 0xFF) * sums[from + 4] + ((m47 >>> 8) & 0xFF) * sums[from + 5]
-                + ((m47 >>> 16) & 0xFF) * sums[from + 6] + (m47 >>> 24) * sums[from + 7];
-    }
 }

@@ -117,13 +117,15 @@ final class VectorDot implements RowDot {
 
     /**
      * Q8_0 or Q4_0 against four tokens: each weight block is widened to floats once and multiplied with the
-     * four tokens' activations (exact lane sums per token, then d·da_t).
+     * four tokens' activations (exact lane sums per token, then d·da_t). Q4_0 blocks alternate between two
+     * accumulators per token as {@link #q4_0} does, so each token's result equals its single dot bit for bit.
      */
     private static void blocks32x4(boolean nibbles, MemorySegment w, long off, Activation a0, Activation a1,
                                    Activation a2, Activation a3, float[] out) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
         long blockBytes = nibbles ? 18 : 34;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        FloatVector odd0 = FloatVector.zero(F), odd1 = FloatVector.zero(F), odd2 = FloatVector.zero(F), odd3 = FloatVector.zero(F);
         for (int blk = 0; blk < a0.n / 32; blk++) {
             long b = off + blockBytes * blk;
             int e0 = 32 * blk;
@@ -144,15 +146,22 @@ final class VectorDot implements RowDot {
                 }
             }
             float d = Bytes.f16(w, b);
-            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[blk]), acc0);
-            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[blk]), acc1);
-            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), acc2);
-            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
+            if (nibbles && (blk & 1) == 1) {
+                odd0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[blk]), odd0);
+                odd1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[blk]), odd1);
+                odd2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), odd2);
+                odd3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), odd3);
+            } else {
+                acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[blk]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[blk]), acc1);
+                acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), acc2);
+                acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
+            }
         }
-        out[0] = laneSum(acc0);
-        out[1] = laneSum(acc1);
-        out[2] = laneSum(acc2);
-        out[3] = laneSum(acc3);
+        out[0] = laneSum(nibbles ? acc0.add(odd0) : acc0);
+        out[1] = laneSum(nibbles ? acc1.add(odd1) : acc1);
+        out[2] = laneSum(nibbles ? acc2.add(odd2) : acc2);
+        out[3] = laneSum(nibbles ? acc3.add(odd3) : acc3);
     }
 
     /** Q4_K against four tokens, as {@link #q4_k} with the nibbles widened once per chunk for all four. */
@@ -160,7 +169,7 @@ final class VectorDot implements RowDot {
                                float[] out) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
-        float mins0 = 0, mins1 = 0, mins2 = 0, mins3 = 0;
+        FloatVector mins0 = FloatVector.zero(M), mins1 = FloatVector.zero(M), mins2 = FloatVector.zero(M), mins3 = FloatVector.zero(M);
         for (int sb = 0; sb < a0.n / 256; sb++) {
             long b = off + 144L * sb;
             int e0 = 256 * sb;
@@ -196,15 +205,17 @@ final class VectorDot implements RowDot {
             acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[sb]), acc1);
             acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
             acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
-            mins0 += dmin * a0.scales[sb] * KScales.minDot(packed, packedHigh, a0.sums32, 8 * sb);
-            mins1 += dmin * a1.scales[sb] * KScales.minDot(packed, packedHigh, a1.sums32, 8 * sb);
-            mins2 += dmin * a2.scales[sb] * KScales.minDot(packed, packedHigh, a2.sums32, 8 * sb);
-            mins3 += dmin * a3.scales[sb] * KScales.minDot(packed, packedHigh, a3.sums32, 8 * sb);
+            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
+            mins0 = m.mul(FloatVector.fromArray(M, a0.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a0.scales[sb]), mins0);
+            mins1 = m.mul(FloatVector.fromArray(M, a1.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a1.scales[sb]), mins1);
+            mins2 = m.mul(FloatVector.fromArray(M, a2.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a2.scales[sb]), mins2);
+            mins3 = m.mul(FloatVector.fromArray(M, a3.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a3.scales[sb]), mins3);
         }
-        out[0] = laneSum(acc0) - mins0;
-        out[1] = laneSum(acc1) - mins1;
-        out[2] = laneSum(acc2) - mins2;
-        out[3] = laneSum(acc3) - mins3;
+        // The min terms in the same vector form and order as q4_k, so each token equals its single dot bit for bit.
+        out[0] = laneSum(acc0) - laneSum(mins0);
+        out[1] = laneSum(acc1) - laneSum(mins1);
+        out[2] = laneSum(acc2) - laneSum(mins2);
+        out[3] = laneSum(acc3) - laneSum(mins3);
     }
 
     /** Q6_K against four tokens, as {@link #q6_k}: each row k's quants are widened and scaled once for all four. */

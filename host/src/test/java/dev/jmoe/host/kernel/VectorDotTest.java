@@ -85,6 +85,8 @@ class VectorDotTest {
             for (int t = 0; t < 4; t++) {
                 double want = ScalarDot.integer(type, all, offset, a[t]);
                 assertEquals(want, out[t], DotMagnitude.tolerance(type, all, offset, a[t]), type + " token " + t);
+                // Batching must not change a token's result at all, or -ub sizes give different logits.
+                assertEquals(kernel.dot(type, all, offset, a[t]), out[t], 0f, type + " token " + t + " against its single dot");
             }
         }
     }
