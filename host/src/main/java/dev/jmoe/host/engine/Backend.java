@@ -2,6 +2,7 @@ package dev.jmoe.host.engine;
 
 import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.WeightMatrix;
+import dev.jmoe.host.model.RouterSpec;
 
 /**
  * The ops a forward pass is written against. Activations are row-major {@code [tokens][width]} float
@@ -27,14 +28,17 @@ public interface Backend {
     /** Rotates each of {@code heads} heads of each token in place by its position. */
     void rope(float[] x, int tokens, int heads, int headSize, int[] positions, RopeSpec rope);
 
-    /** Writes the keys and values of each token into the cache at its position. */
+    /** Writes the keys and values of each token into the cache at its position (keys only where the layer's rows are shared). */
     void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions);
 
     /** Causal attention of each token's query heads over cache positions 0 .. its own position. */
     void attention(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape shape, float[] out);
 
-    /** Softmax over each token's router logits, the top {@code used}, their probabilities renormalised to sum 1. */
-    Routing route(float[] logits, int tokens, int experts, int used);
+    /**
+     * Each token's experts from its router logits, as {@code spec} says (softmax or sigmoid scores, top-k of
+     * score + {@code bias} within the allowed groups, weights normalised and scaled); bias may be null.
+     */
+    Routing route(float[] logits, int tokens, int experts, RouterSpec spec, float[] bias);
 
     /** out[i] = silu(gate[i]) · up[i] for i below n; out may be gate. */
     void swiglu(float[] gate, float[] up, int n, float[] out);

@@ -7,6 +7,7 @@ import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.RopeStyle;
+import dev.jmoe.host.model.RouterSpec;
 
 
 /**
@@ -59,16 +60,19 @@ public final class CpuBackend implements Backend {
         int pairs = rope.dims() / 2;
         float[] cos = new float[pairs];
         float[] sin = new float[pairs];
+        float[] mix = rope.extrapolationMix();
+        float interpolation = rope.scaling() == null ? 1f : 1f / rope.scaling().factor();
         // The angle shrinks by a constant factor per pair, in float steps as the reference takes them.
         float step = (float) Math.pow(rope.base(), -2.0 / rope.dims());
         for (int t = 0; t < tokens; t++) {
             float theta = positions[t];
             for (int i = 0; i < pairs; i++) {
-                cos[i] = (float) Math.cos(theta);
-                sin[i] = (float) Math.sin(theta);
+                float angle = rope.scaling() == null ? theta : theta * interpolation * (1 - mix[i]) + theta * mix[i];
+                cos[i] = (float) Math.cos(angle);
+                sin[i] = (float) Math.sin(angle);
                 theta *= step;
             }
-            for (int h = 0; h < heads; h++) rotate(x, (t * heads + h) * headSize, rope.style(), pairs, cos, sin);
+            for (int h = 0; h < heads; h++) rotate(x, (t * heads + h) * headSize + rope.first(), rope.style(), pairs, cos, sin);
         }
     }
 
@@ -84,11 +88,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
-        int kWidth = k.length / tokens, vWidth = v.length / tokens;
-        for (int t = 0; t < tokens; t++) {
-            kv.keys().write(positions[t], k, t * kWidth);
-            kv.values().write(positions[t], v, t * vWidth);
-        }
+        int kWidth = k.length / tokens;
+        for (int t = 0; t < tokens; t++) kv.keys().write(positions[t], k, t * kWidth);
+        if (kv.sharesRows()) return;
+        int vWidth = v.length / tokens;
+        for (int t = 0; t < tokens; t++) kv.values().write(positions[t], v, t * vWidth);
     }
 
     @Override
@@ -97,24 +101,67 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Routing route(float[] logits, int tokens, int experts, int used) {
+    public Routing route(float[] logits, int tokens, int experts, RouterSpec spec, float[] bias) {
+        int used = spec.used();
         int[] chosen = new int[tokens * used];
         float[] weights = new float[tokens * used];
-        float[] probs = new float[experts];
+        float[] scores = new float[experts];
+        float[] selection = new float[experts];
+        boolean[] allowed = new boolean[experts];
         for (int t = 0; t < tokens; t++) {
-            softmax(logits, t * experts, experts, probs);
+            if (spec.gating() == RouterSpec.Gating.SOFTMAX) softmax(logits, t * experts, experts, scores);
+            else for (int e = 0; e < experts; e++) scores[e] = 1f / (1f + (float) Math.exp(-logits[t * experts + e]));
+            for (int e = 0; e < experts; e++) selection[e] = bias == null ? scores[e] : scores[e] + bias[e];
+            allowGroups(selection, spec, allowed);
             float sum = 0;
             for (int j = 0; j < used; j++) {
                 int best = -1;
-                for (int e = 0; e < experts; e++) if (probs[e] >= 0 && (best < 0 || probs[e] > probs[best])) best = e;
+                for (int e = 0; e < experts; e++) if (allowed[e] && (best < 0 || selection[e] > selection[best])) best = e;
                 chosen[t * used + j] = best;
-                weights[t * used + j] = probs[best];
-                sum += probs[best];
-                probs[best] = -1; // taken
+                weights[t * used + j] = scores[best];
+                sum += scores[best];
+                allowed[best] = false; // taken
             }
-            for (int j = 0; j < used; j++) weights[t * used + j] /= sum;
+            for (int j = 0; j < used; j++) {
+                if (spec.normalize()) weights[t * used + j] /= sum;
+                weights[t * used + j] *= spec.scale();
+            }
         }
         return new Routing(tokens, used, chosen, weights);
+    }
+
+    /**
+     * Marks the experts that may be chosen: all of them, or with expert groups only those of the
+     * {@code groupsUsed} groups whose two best selection scores sum highest (ties to the lower group).
+     */
+    private static void allowGroups(float[] selection, RouterSpec spec, boolean[] allowed) {
+        int groups = spec.groups();
+        if (groups == 1) {
+            java.util.Arrays.fill(allowed, true);
+            return;
+        }
+        int size = selection.length / groups;
+        float[] rank = new float[groups];
+        for (int g = 0; g < groups; g++) {
+            float first = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
+            for (int e = g * size; e < (g + 1) * size; e++) {
+                if (selection[e] > first) {
+                    second = first;
+                    first = selection[e];
+                } else if (selection[e] > second) {
+                    second = selection[e];
+                }
+            }
+            rank[g] = size == 1 ? first : first + second;
+        }
+        java.util.Arrays.fill(allowed, false);
+        boolean[] taken = new boolean[groups];
+        for (int k = 0; k < spec.groupsUsed(); k++) {
+            int best = -1;
+            for (int g = 0; g < groups; g++) if (!taken[g] && (best < 0 || rank[g] > rank[best])) best = g;
+            taken[best] = true;
+            java.util.Arrays.fill(allowed, best * size, (best + 1) * size, true);
+        }
     }
 
     private static void softmax(float[] x, int off, int n, float[] out) {

@@ -1,6 +1,7 @@
 package dev.jmoe.host.engine;
 
-import dev.jmoe.host.model.LayerWeights;
+import dev.jmoe.host.model.MoeWeights;
+import dev.jmoe.host.model.RouterSpec;
 
 /**
  * The MoE FFN of one layer for one micro-batch: route each token, then run every (token, expert) pair
@@ -10,19 +11,20 @@ import dev.jmoe.host.model.LayerWeights;
 public final class ExpertExecutor {
     private final Backend backend;
     private final int experts;
-    private final int used;
+    private final RouterSpec router;
 
-    public ExpertExecutor(Backend backend, int experts, int used) {
+    public ExpertExecutor(Backend backend, int experts, RouterSpec router) {
         this.backend = backend;
         this.experts = experts;
-        this.used = used;
+        this.router = router;
     }
 
     /** out[t] = Σ_j weight_tj · down_e(silu(gate_e(h_t)) · up_e(h_t)) over the experts e chosen for token t. */
-    public void run(LayerWeights w, float[] h, int tokens, float[] out) {
+    public void run(MoeWeights w, float[] h, int tokens, float[] out) {
+        int used = router.used();
         float[] logits = new float[tokens * experts];
         backend.matmul(w.router(), h, tokens, logits);
-        Routing r = backend.route(logits, tokens, experts, used);
+        Routing r = backend.route(logits, tokens, experts, router, w.selectionBias());
         int pairs = tokens * used;
         int[] pairToken = new int[pairs];
         int[] self = new int[pairs];
@@ -30,15 +32,15 @@ public final class ExpertExecutor {
             pairToken[i] = i / used;
             self[i] = i;
         }
-        int ff = w.gateExps().rows();
+        int ff = w.gate().rows();
         float[] gate = new float[pairs * ff];
         float[] up = new float[pairs * ff];
-        backend.experts(w.gateExps(), h, tokens, pairToken, r.experts(), gate);
-        backend.experts(w.upExps(), h, tokens, pairToken, r.experts(), up);
+        backend.experts(w.gate(), h, tokens, pairToken, r.experts(), gate);
+        backend.experts(w.up(), h, tokens, pairToken, r.experts(), up);
         backend.swiglu(gate, up, pairs * ff, gate);
-        int embd = w.downExps().rows();
+        int embd = w.down().rows();
         float[] down = new float[pairs * embd];
-        backend.experts(w.downExps(), gate, pairs, self, r.experts(), down);
+        backend.experts(w.down(), gate, pairs, self, r.experts(), down);
         weightedSum(r, down, embd, out);
     }
 

@@ -5,10 +5,16 @@ import dev.jmoe.host.model.ModelConfig;
 /**
  * Keys and values of every layer for positions 0 .. {@code capacity}-1. Which positions hold valid
  * entries is the session's business (its position counter): truncating is just moving that counter.
+ * Latent attention (deepseek2) caches one compressed row per token, {@code [c | k_pe]}, that serves as the
+ * key and whose c part is the value: its layers hold the same rows twice, stored in the key type.
  */
 public final class KvCache {
-    /** One layer's keys and values. */
-    public record Layer(KvRows keys, KvRows values) {}
+    /** One layer's keys and values (the same rows for latent attention). */
+    public record Layer(KvRows keys, KvRows values) {
+        public boolean sharesRows() {
+            return keys == values;
+        }
+    }
 
     private final Layer[] layers;
     private final int capacity;
@@ -23,7 +29,12 @@ public final class KvCache {
         this.capacity = capacity;
         this.layers = new Layer[c.layers()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(keyType.rows(capacity, c.kDim(), c.keyLength()), valueType.rows(capacity, c.vDim(), c.valueLength()));
+            if (c.mla() != null) {
+                KvRows rows = keyType.rows(capacity, c.kDim(), c.kDim());
+                layers[i] = new Layer(rows, rows);
+            } else {
+                layers[i] = new Layer(keyType.rows(capacity, c.kDim(), c.keyLength()), valueType.rows(capacity, c.vDim(), c.valueLength()));
+            }
         }
     }
 

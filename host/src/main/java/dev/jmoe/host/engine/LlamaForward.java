@@ -1,16 +1,16 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.model.AttentionWeights;
 import dev.jmoe.host.model.LayerWeights;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
 
 /**
- * The forward pass of the llama family (llama, Mixtral, qwen3, qwen3moe) for one micro-batch, written
+ * The forward pass of a transformer (llama, Mixtral, qwen3, qwen3moe, deepseek2) for one micro-batch, written
  * once against {@link Backend}. Per layer:
  * <pre>
- *   h = rmsnorm(x) ; q,k,v = Wq h, Wk h, Wv h ; [qwen3: per-head rmsnorm of q, k] ; rope(q, k)
- *   cache(k, v) ; x += Wo · attention(q, cache)
- *   h = rmsnorm(x) ; x += MoE(h) (routed experts) or down(silu(gate h) · up h)
+ *   x += attention(rmsnorm(x))     grouped-query ({@link GroupedQueryAttention}) or latent ({@link LatentAttention})
+ *   x += FFN(rmsnorm(x))           routed experts and/or a dense SwiGLU ({@link FeedForward})
  * </pre>
  * then logits = Woutput · rmsnorm(x) for the tokens asked for.
  */
@@ -18,17 +18,17 @@ public final class LlamaForward {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Backend backend;
-    private final ExpertExecutor experts;
-    private final AttentionShape attention;
-    private final RopeSpec rope;
+    private final FeedForward ffn;
+    private final GroupedQueryAttention groupedQuery;
+    private final LatentAttention latent;
 
     public LlamaForward(ModelConfig c, ModelWeights w, Backend backend) {
         this.c = c;
         this.w = w;
         this.backend = backend;
-        this.experts = c.isMoe() ? new ExpertExecutor(backend, c.experts(), c.expertsUsed()) : null;
-        this.attention = new AttentionShape(c.heads(), c.kvHeads(), c.keyLength(), c.valueLength(), (float) (1 / Math.sqrt(c.keyLength())));
-        this.rope = new RopeSpec(c.arch().rope, c.ropeDim(), c.ropeBase());
+        this.ffn = new FeedForward(backend, c.isMoe() ? new ExpertExecutor(backend, c.experts(), c.moe().router()) : null);
+        this.groupedQuery = c.mla() == null ? new GroupedQueryAttention(c, backend) : null;
+        this.latent = c.mla() != null ? new LatentAttention(c, backend) : null;
     }
 
     /**
@@ -57,39 +57,19 @@ public final class LlamaForward {
     private void attentionBlock(LayerWeights lw, float[] x, int n, int[] positions, KvCache.Layer kv) {
         float[] h = new float[x.length];
         backend.rmsNorm(x, n, c.embd(), lw.attnNorm(), c.rmsEps(), h);
-        float[] q = new float[n * c.qDim()];
-        float[] k = new float[n * c.kDim()];
-        float[] v = new float[n * c.vDim()];
-        backend.matmul(lw.q(), h, n, q);
-        backend.matmul(lw.k(), h, n, k);
-        backend.matmul(lw.v(), h, n, v);
-        if (lw.qNorm() != null) {
-            backend.rmsNorm(q, n * c.heads(), c.keyLength(), lw.qNorm(), c.rmsEps(), q);
-            backend.rmsNorm(k, n * c.kvHeads(), c.keyLength(), lw.kNorm(), c.rmsEps(), k);
+        float[] out = new float[x.length];
+        switch (lw.attention()) {
+            case AttentionWeights.GroupedQuery g -> groupedQuery.run(g, h, n, positions, kv, out);
+            case AttentionWeights.Latent l -> latent.run(l, h, n, positions, kv, out);
         }
-        backend.rope(q, n, c.heads(), c.keyLength(), positions, rope);
-        backend.rope(k, n, c.kvHeads(), c.keyLength(), positions, rope);
-        backend.storeKv(kv, k, v, n, positions);
-        float[] attended = new float[n * c.attnOutDim()];
-        backend.attention(q, n, positions, kv, attention, attended);
-        backend.matmul(lw.attnOutput(), attended, n, h);
-        backend.add(x, h, x.length);
+        backend.add(x, out, x.length);
     }
 
     private void ffnBlock(LayerWeights lw, float[] x, int n) {
         float[] h = new float[x.length];
         backend.rmsNorm(x, n, c.embd(), lw.ffnNorm(), c.rmsEps(), h);
         float[] out = new float[x.length];
-        if (lw.isMoe()) {
-            experts.run(lw, h, n, out);
-        } else {
-            float[] gate = new float[n * c.ff()];
-            float[] up = new float[n * c.ff()];
-            backend.matmul(lw.ffnGate(), h, n, gate);
-            backend.matmul(lw.ffnUp(), h, n, up);
-            backend.swiglu(gate, up, gate.length, gate);
-            backend.matmul(lw.ffnDown(), gate, n, out);
-        }
+        ffn.run(lw, h, n, out);
         backend.add(x, out, x.length);
     }
 }

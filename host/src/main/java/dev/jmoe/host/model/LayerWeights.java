@@ -1,20 +1,16 @@
 package dev.jmoe.host.model;
 
-import dev.jmoe.host.kernel.ExpertWeights;
-import dev.jmoe.host.kernel.WeightMatrix;
-
 /**
- * One transformer block of the llama family. Norm weights are plain floats; matrices are slices of the
- * model's tensor data. Either the MoE fields ({@code router}, {@code *Exps}) or the dense FFN fields
- * ({@code ffnGate/Up/Down}) are set, never both; {@code qNorm}/{@code kNorm} only where the architecture
- * normalises Q and K per head.
+ * One transformer block. Norm weights are plain floats; matrices are slices of the model's tensor data. The
+ * FFN is the sum of whatever is set: routed experts ({@code moe}) and/or a dense SwiGLU ({@code dense}: the
+ * layer's FFN where it has no experts, DeepSeek's shared experts where it has both).
  */
-public record LayerWeights(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v, float[] qNorm,
-                           float[] kNorm, WeightMatrix attnOutput, float[] ffnNorm, WeightMatrix router,
-                           ExpertWeights gateExps, ExpertWeights upExps, ExpertWeights downExps,
-                           WeightMatrix ffnGate, WeightMatrix ffnUp, WeightMatrix ffnDown) {
+public record LayerWeights(float[] attnNorm, AttentionWeights attention, float[] ffnNorm, MoeWeights moe, DenseFfnWeights dense) {
+    public LayerWeights {
+        if (moe == null && dense == null) throw new IllegalArgumentException("a layer needs experts or a dense FFN");
+    }
 
     public boolean isMoe() {
-        return router != null;
+        return moe != null;
     }
 }

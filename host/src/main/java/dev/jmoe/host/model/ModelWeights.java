@@ -9,13 +9,15 @@ import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.host.kernel.WeightMatrix;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The tensors of a llama-family model bound to their roles, each checked against the config's shape and
+ * The tensors of a model bound to their roles, each checked against the config's shape and
  * against the kernels (a type without a CPU kernel is named with its tensor). Nothing is copied but the
  * small norm vectors; the matrices are slices of {@code data}, which must outlive this object.
  *
@@ -27,36 +29,106 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
         Binder b = new Binder(model, data, placement);
         WeightMatrix embd = b.matrix("token_embd.weight", c.embd(), c.vocab());
         List<LayerWeights> layers = new ArrayList<>(c.layers());
-        for (int i = 0; i < c.layers(); i++) layers.add(layer(b, c, "blk." + i + "."));
+        for (int i = 0; i < c.layers(); i++) layers.add(layer(b, c, i));
         WeightMatrix output = model.find("output.weight").isPresent() ? b.matrix("output.weight", c.embd(), c.vocab()) : embd;
         return new ModelWeights(embd, List.copyOf(layers), b.vector("output_norm.weight", c.embd()), output);
     }
 
-    private static LayerWeights layer(Binder b, ModelConfig c, String p) {
-        float[] qNorm = c.arch().qkNorm ? b.vector(p + "attn_q_norm.weight", c.keyLength()) : null;
-        float[] kNorm = c.arch().qkNorm ? b.vector(p + "attn_k_norm.weight", c.keyLength()) : null;
-        WeightMatrix q = b.matrix(p + "attn_q.weight", c.embd(), c.qDim());
-        WeightMatrix k = b.matrix(p + "attn_k.weight", c.embd(), c.kDim());
-        WeightMatrix v = b.matrix(p + "attn_v.weight", c.embd(), c.vDim());
-        WeightMatrix out = b.matrix(p + "attn_output.weight", c.attnOutDim(), c.embd());
-        float[] attnNorm = b.vector(p + "attn_norm.weight", c.embd());
-        float[] ffnNorm = b.vector(p + "ffn_norm.weight", c.embd());
-        if (c.isMoe()) {
+    private static LayerWeights layer(Binder b, ModelConfig c, int index) {
+        String p = "blk." + index + ".";
+        AttentionWeights attention = c.mla() != null ? latent(b, c, p) : groupedQuery(b, c, p);
+        MoeWeights moe = null;
+        DenseFfnWeights dense;
+        if (c.isMoeLayer(index)) {
             if (b.model().find(p + "ffn_gate_exps.weight").isEmpty() && b.model().find(p + "ffn_gate.0.weight").isPresent()) {
                 throw new UnsupportedModelException(p + "ffn_gate.0.weight: one tensor per expert (an old Mixtral layout) is not "
                         + "supported; convert the model again so each layer has merged ffn_*_exps tensors");
             }
-            return new LayerWeights(attnNorm, q, k, v, qNorm, kNorm, out, ffnNorm,
-                    b.matrix(p + "ffn_gate_inp.weight", c.embd(), c.experts()),
-                    b.experts(p + "ffn_gate_exps.weight", c.embd(), c.expertFf(), c.experts()),
-                    b.experts(p + "ffn_up_exps.weight", c.embd(), c.expertFf(), c.experts()),
-                    b.experts(p + "ffn_down_exps.weight", c.expertFf(), c.embd(), c.experts()),
-                    null, null, null);
+            MoeShape m = c.moe();
+            moe = new MoeWeights(b.matrix(p + "ffn_gate_inp.weight", c.embd(), m.experts()),
+                    b.model().find(p + "exp_probs_b.bias").isPresent() ? b.vector(p + "exp_probs_b.bias", m.experts()) : null,
+                    b.experts(p + "ffn_gate_exps.weight", c.embd(), m.expertFf(), m.experts()),
+                    b.experts(p + "ffn_up_exps.weight", c.embd(), m.expertFf(), m.experts()),
+                    b.experts(p + "ffn_down_exps.weight", m.expertFf(), c.embd(), m.experts()));
+            dense = m.shared() > 0 ? denseFfn(b, c, p, "_shexp", m.expertFf() * m.shared()) : null;
+        } else {
+            dense = denseFfn(b, c, p, "", c.ff());
         }
-        return new LayerWeights(attnNorm, q, k, v, qNorm, kNorm, out, ffnNorm, null, null, null, null,
-                b.matrix(p + "ffn_gate.weight", c.embd(), c.ff()),
-                b.matrix(p + "ffn_up.weight", c.embd(), c.ff()),
-                b.matrix(p + "ffn_down.weight", c.ff(), c.embd()));
+        return new LayerWeights(b.vector(p + "attn_norm.weight", c.embd()), attention, b.vector(p + "ffn_norm.weight", c.embd()), moe, dense);
+    }
+
+    private static AttentionWeights groupedQuery(Binder b, ModelConfig c, String p) {
+        float[] qNorm = c.arch().qkNorm ? b.vector(p + "attn_q_norm.weight", c.keyLength()) : null;
+        float[] kNorm = c.arch().qkNorm ? b.vector(p + "attn_k_norm.weight", c.keyLength()) : null;
+        return new AttentionWeights.GroupedQuery(b.matrix(p + "attn_q.weight", c.embd(), c.qDim()),
+                b.matrix(p + "attn_k.weight", c.embd(), c.kDim()), b.matrix(p + "attn_v.weight", c.embd(), c.vDim()),
+                qNorm, kNorm, b.matrix(p + "attn_output.weight", c.attnOutDim(), c.embd()));
+    }
+
+    /**
+     * Latent attention, from either layout: one {@code attn_kv_b} (kv_lora columns, per head nope key rows
+     * then value rows), whose key rows are transposed here once into F32 absorb matrices, or the split
+     * {@code attn_k_b} / {@code attn_v_b}, which already hold both per head in the form attention needs.
+     */
+    private static AttentionWeights latent(Binder b, ModelConfig c, String p) {
+        LatentAttentionShape s = c.mla();
+        int heads = c.heads();
+        WeightMatrix qA = null, q;
+        float[] qANorm = null;
+        if (s.qLoraRank() > 0) {
+            qA = b.matrix(p + "attn_q_a.weight", c.embd(), s.qLoraRank());
+            qANorm = b.vector(p + "attn_q_a_norm.weight", s.qLoraRank());
+            q = b.matrix(p + "attn_q_b.weight", s.qLoraRank(), heads * s.keyLength());
+        } else {
+            q = b.matrix(p + "attn_q.weight", c.embd(), heads * s.keyLength());
+        }
+        ExpertWeights keyAbsorb, valueUp;
+        if (b.model().find(p + "attn_k_b.weight").isPresent()) {
+            keyAbsorb = b.experts(p + "attn_k_b.weight", s.nopeDim(), s.kvLoraRank(), heads);
+            valueUp = b.experts(p + "attn_v_b.weight", s.kvLoraRank(), s.valueDim(), heads);
+        } else {
+            WeightMatrix kvB = b.matrix(p + "attn_kv_b.weight", s.kvLoraRank(), heads * (s.nopeDim() + s.valueDim()));
+            keyAbsorb = transposedKeys(kvB, s, heads);
+            valueUp = valueRows(kvB, s, heads);
+        }
+        return new AttentionWeights.Latent(qA, qANorm, q, b.matrix(p + "attn_kv_a_mqa.weight", c.embd(), s.cacheWidth()),
+                b.vector(p + "attn_kv_a_norm.weight", s.kvLoraRank()), keyAbsorb, valueUp,
+                b.matrix(p + "attn_output.weight", heads * s.valueDim(), c.embd()));
+    }
+
+    private static DenseFfnWeights denseFfn(Binder b, ModelConfig c, String p, String suffix, int ff) {
+        return new DenseFfnWeights(b.matrix(p + "ffn_gate" + suffix + ".weight", c.embd(), ff),
+                b.matrix(p + "ffn_up" + suffix + ".weight", c.embd(), ff),
+                b.matrix(p + "ffn_down" + suffix + ".weight", ff, c.embd()));
+    }
+
+    /**
+     * The key rows of each head of {@code attn_kv_b} (rows h·(nope+value) ..+nope), transposed and dequantized:
+     * per head an F32 matrix of kv_lora rows × nope columns, the form attn_k_b has in split files.
+     */
+    private static ExpertWeights transposedKeys(WeightMatrix kvB, LatentAttentionShape s, int heads) {
+        int n = s.nopeDim(), cols = kvB.cols();
+        MemorySegment t = Arena.ofAuto().allocate(4L * heads * n * cols, 64);
+        float[] row = new float[cols];
+        for (int h = 0; h < heads; h++) {
+            long head = 4L * h * n * cols;
+            for (int i = 0; i < n; i++) {
+                ScalarDequant.row(kvB.type(), kvB.data(), (long) (h * (n + s.valueDim()) + i) * kvB.rowBytes(), cols, row, 0);
+                for (int j = 0; j < cols; j++) t.set(ValueLayout.JAVA_FLOAT_UNALIGNED, head + 4L * ((long) j * n + i), row[j]);
+            }
+        }
+        return new ExpertWeights(t, GgmlType.F32, n, cols, heads);
+    }
+
+    /** The value rows of each head of {@code attn_kv_b}, copied back to back (same type): attn_v_b's layout. */
+    private static ExpertWeights valueRows(WeightMatrix kvB, LatentAttentionShape s, int heads) {
+        long bytes = s.valueDim() * kvB.rowBytes();
+        MemorySegment v = Arena.ofAuto().allocate(heads * bytes, 64);
+        for (int h = 0; h < heads; h++) {
+            long from = (long) (h * (s.nopeDim() + s.valueDim()) + s.nopeDim()) * kvB.rowBytes();
+            MemorySegment.copy(kvB.data(), from, v, h * bytes, bytes);
+        }
+        return new ExpertWeights(v, kvB.type(), kvB.cols(), s.valueDim(), heads);
     }
 
     /** Finds tensors, checks their shape, type and placement, and slices their data. */

@@ -5,7 +5,8 @@ import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
-import dev.jmoe.host.model.LayerWeights;
+import dev.jmoe.host.model.MoeWeights;
+import dev.jmoe.host.model.RouterSpec;
 import dev.jmoe.host.model.RopeStyle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -100,12 +101,46 @@ class CpuBackendTest {
 
     @Test
     void routingTakesTheTopExpertsAndRenormalisesTheirProbabilities() {
-        Routing r = CPU.route(new float[] {1, 3, 2, 0, /* token 1 */ 5, 0, 0, 6}, 2, 4, 2);
+        Routing r = CPU.route(new float[] {1, 3, 2, 0, /* token 1 */ 5, 0, 0, 6}, 2, 4, RouterSpec.softmaxTopK(2), null);
         assertArrayEquals(new int[] {1, 2, 3, 0}, r.experts());
         double e1 = Math.exp(1);
         assertEquals(e1 / (e1 + 1), r.weights()[0], 1e-6);
         assertEquals(1 / (e1 + 1), r.weights()[1], 1e-6);
         assertEquals(e1 / (e1 + 1), r.weights()[2], 1e-6);
+    }
+
+    /** DeepSeek-V3's rule: pick by sigmoid + bias, weigh by the unbiased sigmoids, normalised, times the scale. */
+    @Test
+    void sigmoidRoutingSelectsWithTheBiasButWeighsWithoutIt() {
+        RouterSpec spec = new RouterSpec(RouterSpec.Gating.SIGMOID, 2, true, 2.5f, 1, 1);
+        // sigmoids 0.731, 0.881, 0.5, 0.269; the bias lifts expert 3 past experts 0 and 1.
+        Routing r = CPU.route(new float[] {1, 2, 0, -1}, 1, 4, spec, new float[] {0, 0, 0, 0.9f});
+        assertArrayEquals(new int[] {3, 1}, r.experts());
+        double s3 = 1 / (1 + Math.exp(1)), s1 = 1 / (1 + Math.exp(-2));
+        assertEquals(2.5 * s3 / (s3 + s1), r.weights()[0], 1e-6);
+        assertEquals(2.5 * s1 / (s3 + s1), r.weights()[1], 1e-6);
+        RouterSpec raw = new RouterSpec(RouterSpec.Gating.SOFTMAX, 2, false, 1f, 1, 1);
+        Routing unnormalised = CPU.route(new float[] {1, 3, 2, 0}, 1, 4, raw, null);
+        double z = Math.exp(1) + Math.exp(3) + Math.exp(2) + 1;
+        assertEquals(Math.exp(3) / z, unnormalised.weights()[0], 1e-6);
+        assertEquals(Math.exp(2) / z, unnormalised.weights()[1], 1e-6);
+    }
+
+    /** Group-limited routing: only experts of the groups whose two best scores sum highest may be chosen. */
+    @Test
+    void groupLimitedRoutingKeepsTheBestGroups() {
+        // Four groups of two experts; biased scores per group: {0.9, 0.1}=1.0, {0.6, 0.6}=1.2, {0.95, 0}=0.95,
+        // {0.5, 0.55}=1.05. The two best groups are 1 and 3: expert 4 (0.95) is the best single score but is
+        // out, so the top three are 2 and 3 (0.6, ties to the lower) and 7 (0.55).
+        float[] selection = {0.9f, 0.1f, 0.6f, 0.6f, 0.95f, 0f, 0.5f, 0.55f};
+        float[] logits = new float[8];
+        for (int e = 0; e < 8; e++) logits[e] = (float) Math.log(selection[e] / (1 - selection[e] + 1e-30));
+        logits[5] = -40;
+        RouterSpec spec = new RouterSpec(RouterSpec.Gating.SIGMOID, 3, true, 1f, 4, 2);
+        Routing r = CPU.route(logits, 1, 8, spec, null);
+        assertArrayEquals(new int[] {2, 3, 7}, r.experts());
+        assertEquals(0.6 / 1.75, r.weights()[0], 1e-5);
+        assertEquals(0.55 / 1.75, r.weights()[2], 1e-5);
     }
 
     @Test
@@ -139,9 +174,9 @@ class CpuBackendTest {
         try (Arena arena = Arena.ofShared()) {
             WeightMatrix router = matrix(arena, embd, experts);
             ExpertWeights gate = experts(arena, embd, ff, experts), up = experts(arena, embd, ff, experts), down = experts(arena, ff, embd, experts);
-            LayerWeights lw = new LayerWeights(null, null, null, null, null, null, null, null, router, gate, up, down, null, null, null);
+            MoeWeights moe = new MoeWeights(router, null, gate, up, down);
             float[] h = gaussian(tokens * embd), out = new float[tokens * embd];
-            new ExpertExecutor(CPU, experts, used).run(lw, h, tokens, out);
+            new ExpertExecutor(CPU, experts, RouterSpec.softmaxTopK(used)).run(moe, h, tokens, out);
             for (int t = 0; t < tokens; t++) {
                 double[] p = new double[experts];
                 for (int e = 0; e < experts; e++) p[e] = Math.exp(dot(router, e, h, t * embd));

@@ -18,7 +18,7 @@ class GoldenLogitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen3moe-a-f32", "mixtral-a-f32"})
+    @ValueSource(strings = {"qwen3moe-a-f32", "mixtral-a-f32", "ds2-a-f32"})
     void floatModelsMatchEveryLogit(String model) throws Exception {
         GoldenLogits golden = GoldenLogits.of(model);
         GoldenLogits.Agreement a = golden.compare(logits(model, golden));
@@ -37,7 +37,7 @@ class GoldenLogitsTest {
      * sensitive. With float activations it reaches 95%.
      */
     @ParameterizedTest
-    @CsvSource({"qwen3moe-a-q8_0, 0.9", "qwen3moe-a-q4_0, 0.9", "qwen3moe-a-q4_k_m, 0.85", "qwen3moe-a-q6_k, 0.9", "mixtral-a-q4_k_m, 0.9"})
+    @CsvSource({"qwen3moe-a-q8_0, 0.9", "qwen3moe-a-q4_0, 0.9", "qwen3moe-a-q4_k_m, 0.85", "qwen3moe-a-q6_k, 0.9", "mixtral-a-q4_k_m, 0.9", "ds2-a-q4_k_m, 0.9"})
     void quantizedModelsMatchMostPositions(String model, double within) throws Exception {
         GoldenLogits golden = GoldenLogits.of(model);
         GoldenLogits.Agreement a = golden.compare(logits(model, golden));

@@ -12,7 +12,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Config and weights from the test models' metadata and tensors (values per the testdata README). */
 class ModelConfigTest {
@@ -22,23 +24,51 @@ class ModelConfigTest {
     @Test
     void qwen3moeShape() {
         ModelConfig c = ModelConfig.from(GgufModel.open(TestData.model("qwen3moe-a-q4_k_m")));
-        assertEquals(new ModelConfig(Architecture.QWEN3MOE, 2, 256, 4, 2, 64, 64, 64, 1e6f, 1e-6f, 8, 2, 256, 256, 4096, 4096), c);
+        assertEquals(new ModelConfig(Architecture.QWEN3MOE, 2, 256, 4, 2, 64, 64, 64, 1e6f, 1e-6f, 256, 4096, 4096,
+                new MoeShape(8, 256, 0, 0, RouterSpec.softmaxTopK(2)), null, null), c);
     }
 
     @Test
     void mixtralIsLlamaWithExpertsAndItsVocabularyFromTheMetadata() {
         ModelConfig c = ModelConfig.from(GgufModel.open(TestData.model("mixtral-a-f32")));
-        assertEquals(new ModelConfig(Architecture.LLAMA, 2, 256, 4, 2, 64, 64, 64, 10000f, 1e-6f, 4, 2, 256, 256, 4096, 4096), c);
+        assertEquals(new ModelConfig(Architecture.LLAMA, 2, 256, 4, 2, 64, 64, 64, 10000f, 1e-6f, 256, 4096, 4096,
+                new MoeShape(4, 256, 0, 0, RouterSpec.softmaxTopK(2)), null, null), c);
         assertEquals(RopeStyle.ADJACENT_PAIRS, c.arch().rope);
     }
 
+    /** The testdata README's table: 3 layers (1 dense), 4 MLA heads, q_lora 128, kv_lora 512, 128+64 keys, 128 values. */
     @Test
-    void deepseek2IsNamedAsNotSupportedYet() {
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> ModelConfig.from(GgufModel.open(TestData.model("ds2-a-f32"))));
-        assertEquals("architecture deepseek2 is not supported yet (supported: llama, qwen3, qwen3moe)", e.getMessage());
-        assertEquals("architecture gpt2 is not supported (supported: llama, qwen3, qwen3moe)",
+    void deepseek2Shape() {
+        ModelConfig c = ModelConfig.from(GgufModel.open(TestData.model("ds2-a-f32")));
+        assertEquals(new ModelConfig(Architecture.DEEPSEEK2, 3, 256, 4, 4, 192, 128, 64, 10000f, 1e-6f, 512, 4096, 2048,
+                new MoeShape(8, 128, 1, 1, new RouterSpec(RouterSpec.Gating.SIGMOID, 2, true, 2.5f, 1, 1)),
+                new LatentAttentionShape(128, 512, 128, 64, 128), null), c);
+        assertEquals(576, c.kDim());
+        assertFalse(c.isMoeLayer(0));
+        assertTrue(c.isMoeLayer(1));
+    }
+
+    @Test
+    void unknownArchitectureIsNamedWithTheSupportedOnes() {
+        assertEquals("architecture gpt2 is not supported (supported: llama, qwen3, qwen3moe, deepseek2)",
                 assertThrows(UnsupportedModelException.class, () -> Architecture.of("gpt2")).getMessage());
+    }
+
+    @Test
+    void yarnIsReadForDeepseek2AndRefusedElsewhere() {
+        Path yarn = dir.resolve("yarn.gguf");
+        ModelRewrite.rewrite(TestData.model("ds2-a-q4_k_m"), yarn, md -> {
+            md.put("deepseek2.rope.scaling.type", new GgufValue.Str("yarn"));
+            md.put("deepseek2.rope.scaling.factor", new GgufValue.Float32(40f));
+            md.put("deepseek2.rope.scaling.original_context_length", new GgufValue.UInt32(4096));
+            md.put("deepseek2.rope.scaling.yarn_log_multiplier", new GgufValue.Float32(0.1f));
+        }, (t, w) -> w.same(t));
+        assertEquals(new RopeScaling(40f, 4096, 0.1f), ModelConfig.from(GgufModel.open(yarn)).ropeScaling());
+        Path qwen = dir.resolve("qwen-yarn.gguf");
+        ModelRewrite.rewrite(TestData.model("qwen3moe-a-q8_0"), qwen,
+                md -> md.put("qwen3moe.rope.scaling.type", new GgufValue.Str("yarn")), (t, w) -> w.same(t));
+        assertEquals("qwen3moe.rope.scaling.type yarn is not supported for qwen3moe (supported: yarn for deepseek2)",
+                assertThrows(UnsupportedModelException.class, () -> ModelConfig.from(GgufModel.open(qwen))).getMessage());
     }
 
     @Test
