@@ -26,7 +26,8 @@ class PerplexityCommandTest {
 
     @ParameterizedTest
     @CsvSource({"qwen3moe-a-f32, false", "mixtral-a-f32, false", "qwen3moe-a-q8_0, true", "qwen3moe-a-q6_k, true",
-            "qwen3moe-a-q4_0, true", "qwen3moe-a-q4_k_m, true", "mixtral-a-q4_k_m, true"})
+            "qwen3moe-a-q4_0, true", "qwen3moe-a-q4_k_m, true", "mixtral-a-q4_k_m, true",
+            "ds2-a-f32, false", "ds2-a-q4_k_m, true"})
     void matchesLlamaPerplexity(String model, boolean quantized) throws Exception {
         // The final estimate within 0.5% (F32) or 2% (quantized), as the testdata README asks. A single 64-token
         // chunk moves more when rounding picks a different expert at one position (mixtral-a-f32's first chunk is

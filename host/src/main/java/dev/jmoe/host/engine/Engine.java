@@ -48,7 +48,9 @@ public final class Engine implements AutoCloseable {
             pool = new WorkerPool(options.threads(), "jmoe-worker");
             LlamaForward forward = new LlamaForward(config, weights, new CpuBackend(pool, RowDots.preferred()));
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
-            return new Engine(model, config, options, data, pool, forward);
+            Engine engine = new Engine(model, config, options, data, pool, forward);
+            log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));
+            return engine;
         } catch (RuntimeException e) {
             if (pool != null) pool.close();
             data.close();

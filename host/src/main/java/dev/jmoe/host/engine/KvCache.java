@@ -38,6 +38,25 @@ public final class KvCache {
         }
     }
 
+    /**
+     * One line for the load log: values cached per token and layer, their types, and the size for
+     * {@code positions}, e.g. {@code kv cache: latent 576 values per token and layer (kv_lora 512 + rope 64), f16, 3.4 MiB for 1024 positions}.
+     */
+    public static String describe(ModelConfig c, int positions, CacheType keyType, CacheType valueType) {
+        double bytes;
+        String what;
+        if (c.mla() != null) {
+            bytes = c.kDim() * keyType.bytesPerValue();
+            what = "latent " + c.kDim() + " values per token and layer (kv_lora " + c.mla().kvLoraRank() + " + rope "
+                    + c.mla().ropeDim() + "), " + keyType.label();
+        } else {
+            bytes = c.kDim() * keyType.bytesPerValue() + c.vDim() * valueType.bytesPerValue();
+            what = c.kDim() + " key + " + c.vDim() + " value values per token and layer, " + keyType.label() + "/" + valueType.label();
+        }
+        double mib = bytes * positions * c.layers() / (1 << 20);
+        return String.format(java.util.Locale.ROOT, "kv cache: %s, %.1f MiB for %d positions", what, mib, positions);
+    }
+
     public Layer layer(int i) {
         return layers[i];
     }

@@ -7,6 +7,7 @@ import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.MoeWeights;
 import dev.jmoe.host.model.RouterSpec;
+import dev.jmoe.host.model.RopeScaling;
 import dev.jmoe.host.model.RopeStyle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,39 @@ class CpuBackendTest {
                 }
             }
         }
+    }
+
+    /**
+     * YaRN as the testdata README writes it, in doubles: per pair i of d dims, theta_extrap = pos·base^(-2i/d),
+     * theta_interp = theta_extrap / f, mixed by a ramp between the correction dimensions of beta 32 and 1. The
+     * rotated part starts at {@code first} (DeepSeek's rope part sits after the nope part of each head).
+     */
+    @Test
+    void yarnRopeMixesInterpolatedAndExtrapolatedAnglesByTheRamp() {
+        int dims = 64, first = 8, size = 72;
+        double base = 10000, f = 40, n0 = 4096;
+        int[] positions = {0, 7, 100};
+        float[] x = gaussian(positions.length * size), y = x.clone();
+        CPU.rope(y, positions.length, 1, size, positions,
+                new RopeSpec(RopeStyle.ADJACENT_PAIRS, dims, (float) base, first, new RopeScaling((float) f, (int) n0, 0.1f)));
+        double low = Math.max(0, Math.floor(dims * Math.log(n0 / (32 * 2 * Math.PI)) / (2 * Math.log(base))));
+        double high = Math.min(dims - 1, Math.ceil(dims * Math.log(n0 / (2 * Math.PI)) / (2 * Math.log(base))));
+        assertEquals(10, low);
+        assertEquals(23, high);
+        for (int t = 0; t < positions.length; t++) {
+            for (int i = 0; i < first; i++) assertEquals(x[t * size + i], y[t * size + i], "head part before the rope dims");
+            for (int i = 0; i < dims / 2; i++) {
+                double extrap = positions[t] * Math.pow(base, -2.0 * i / dims);
+                double ramp = 1 - Math.min(1, Math.max(0, (i - low) / Math.max(0.001, high - low)));
+                double theta = extrap / f * (1 - ramp) + extrap * ramp;
+                int a = t * size + first + 2 * i;
+                double wantA = x[a] * Math.cos(theta) - x[a + 1] * Math.sin(theta);
+                double wantB = x[a] * Math.sin(theta) + x[a + 1] * Math.cos(theta);
+                assertEquals(wantA, y[a], 1e-3, "pos " + positions[t] + " pair " + i);
+                assertEquals(wantB, y[a + 1], 1e-3, "pos " + positions[t] + " pair " + i);
+            }
+        }
+        assertEquals(1 + 0.1 * Math.log(40), new RopeScaling(40, 4096, 0.1f).mscale(), 1e-6);
     }
 
     @Test

@@ -14,14 +14,14 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /** Test helper: writes a variant of a test model (metadata edited, tensors dropped, replaced or added). */
-final class ModelRewrite {
+public final class ModelRewrite {
     private ModelRewrite() {}
 
     /**
      * Copies {@code source} to {@code target}: metadata through {@code metadata} (edit the map in place),
      * every tensor through {@code tensor}, which calls {@code Tensors.put} for what to write in its place.
      */
-    static void rewrite(Path source, Path target, java.util.function.Consumer<Map<String, GgufValue>> metadata,
+    public static void rewrite(Path source, Path target, java.util.function.Consumer<Map<String, GgufValue>> metadata,
                         BiConsumer<GgufTensorInfo, TensorWriter> tensor) {
         GgufModel model = GgufModel.open(source);
         Map<String, GgufValue> md = new LinkedHashMap<>(model.metadata().asMap());
@@ -35,12 +35,12 @@ final class ModelRewrite {
     }
 
     /** Writes tensors for one source tensor: itself ({@link #same}) or others. */
-    record TensorWriter(GgufWriter writer, MemorySegment data) {
-        void same(GgufTensorInfo t) {
+    public record TensorWriter(GgufWriter writer, MemorySegment data) {
+        public void same(GgufTensorInfo t) {
             writer.addTensor(t.name(), t.type(), t.shape(), data);
         }
 
-        void put(String name, GgmlType type, long[] shape, MemorySegment bytes) {
+        public void put(String name, GgmlType type, long[] shape, MemorySegment bytes) {
             writer.addTensor(name, type, shape, bytes);
         }
     }
