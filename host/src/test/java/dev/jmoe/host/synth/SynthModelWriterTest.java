@@ -54,6 +54,56 @@ class SynthModelWriterTest {
         }
     }
 
+    /**
+     * DeepSeek-V3's shape with its width cut down (the latent ranks, head sizes, groups, routing rule and YaRN
+     * kept): the engine reads back what was written, and the tensors have the shapes of the published files.
+     */
+    @Test
+    void deepseekV3ShapeLoadsWithItsLatentAttentionAndRouting() {
+        SynthPreset v3 = SynthPreset.DEEPSEEK_V3;
+        SynthSpec spec = new SynthSpec(Architecture.DEEPSEEK2, 256, 4, 16, v3.expertsUsed, 64, 4, 4, v3.headDim, 512, 4096,
+                SynthType.Q4_K_M, 3, v3.latent.withDense(3, 256));
+        Path file = dir.resolve("v3.gguf");
+        SynthModelWriter.write(spec, file);
+        GgufModel model = GgufModel.open(file);
+        assertEquals("1536,768", model.tensor("blk.0.attn_q_b.weight").shapeText());
+        assertEquals("256,576", model.tensor("blk.0.attn_kv_a_mqa.weight").shapeText());
+        assertEquals("512,1024", model.tensor("blk.0.attn_kv_b.weight").shapeText());
+        assertEquals("256,256", model.tensor("blk.2.ffn_gate.weight").shapeText());
+        assertEquals("256,64,16", model.tensor("blk.3.ffn_gate_exps.weight").shapeText());
+        assertEquals("16", model.tensor("blk.3.exp_probs_b.bias").shapeText());
+        assertEquals("256,64", model.tensor("blk.3.ffn_up_shexp.weight").shapeText());
+        try (Engine engine = Engine.load(file, EngineOptions.defaults(1).withContext(64))) {
+            ModelConfig c = engine.config();
+            assertEquals(new dev.jmoe.host.model.LatentAttentionShape(1536, 512, 128, 64, 128), c.mla());
+            assertEquals(new dev.jmoe.host.model.RouterSpec(dev.jmoe.host.model.RouterSpec.Gating.SIGMOID, 8, true, 2.5f, 8, 4), c.moe().router());
+            assertEquals(3, c.moe().leadingDense());
+            assertEquals(new dev.jmoe.host.model.RopeScaling(40f, 4096, 0.1f), c.ropeScaling());
+            float[] logits = engine.newSession().evaluate(new int[] {1, 2, 3, 300});
+            for (float v : logits) assertTrue(Float.isFinite(v), "logit " + v);
+        }
+    }
+
+    /** V2-Lite's differences: a plain attn_q, softmax gating without renormalising, two shared experts. */
+    @Test
+    void deepseekV2LiteShapeHasAPlainQueryAndSoftmaxRouting() {
+        SynthPreset lite = SynthPreset.DEEPSEEK_V2_LITE;
+        SynthSpec spec = new SynthSpec(Architecture.DEEPSEEK2, 256, 2, 8, lite.expertsUsed, 64, 4, 4, lite.headDim, 512, 4096,
+                SynthType.Q8_0, 3, lite.latent.withDense(1, 256));
+        Path file = dir.resolve("lite.gguf");
+        SynthModelWriter.write(spec, file);
+        GgufModel model = GgufModel.open(file);
+        assertTrue(model.find("blk.0.attn_q_a.weight").isEmpty());
+        assertEquals("256,768", model.tensor("blk.0.attn_q.weight").shapeText());
+        assertEquals("256,128", model.tensor("blk.1.ffn_gate_shexp.weight").shapeText());
+        try (Engine engine = Engine.load(file, EngineOptions.defaults(1).withContext(64))) {
+            assertEquals(new dev.jmoe.host.model.RouterSpec(dev.jmoe.host.model.RouterSpec.Gating.SOFTMAX, 6, false, 1f, 1, 1),
+                    engine.config().moe().router());
+            float[] logits = engine.newSession().evaluate(new int[] {5, 6, 7});
+            for (float v : logits) assertTrue(Float.isFinite(v), "logit " + v);
+        }
+    }
+
     @Test
     void mixtralStyleLlamaLoadsToo() {
         Path file = dir.resolve("llama.gguf");
