@@ -88,10 +88,13 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SynthPreset p = SynthPreset.parse(like);
+        int h = or(heads, p.heads);
+        // Latent attention has no kv heads of its own: every head reads the one compressed row.
+        int kv = p.latent != null ? h : or(kvHeads, p.kvHeads);
         SynthSpec s = new SynthSpec(arch == null ? p.arch : Architecture.of(arch), or(embd, p.embd), or(layers, p.layers),
-                or(experts, p.experts), or(expertsUsed, p.expertsUsed), or(expertFf, p.expertFf), or(heads, p.heads),
-                or(kvHeads, p.kvHeads), or(headDim, p.headDim), or(vocab, p.vocab), or(context, p.contextLength),
-                SynthType.parse(type), seed, latent(p.latent));
+                or(experts, p.experts), or(expertsUsed, p.expertsUsed), or(expertFf, p.expertFf), h, kv,
+                or(headDim, p.headDim), or(vocab, p.vocab), or(context, p.contextLength), SynthType.parse(type), seed,
+                latent(p.latent));
         SynthModelWriter.Report r = SynthModelWriter.write(s, output);
         spec.commandLine().getOut().printf(Locale.ROOT, "synth: wrote %s: %.1f MB (experts %.1f MB), %.1f M params, %s, in %.2f s%n",
                 r.file(), r.fileBytes() / 1e6, r.expertBytes() / 1e6, r.params() / 1e6, s.type().name().toLowerCase(Locale.ROOT), r.seconds());

@@ -51,12 +51,18 @@ class LogitsCommandTest {
         assertFalse(r.err().contains("\tat "), r.err());
     }
 
+    /** deepseek2 through the command: the file it writes agrees with the reference's within the README's 0.01. */
     @Test
-    void unsupportedArchitectureNamesItAndTheSupportedOnes() {
-        MainTest.Result r = MainTest.jmoe("logits", "-m", TestData.model("ds2-a-f32").toString(),
-                "--tokens", "1", "-o", dir.resolve("x").toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("architecture deepseek2 is not supported yet (supported: llama, qwen3, qwen3moe)"), r.err());
+    void deepseek2LogitsFileMatchesTheReference() throws Exception {
+        String ids = java.nio.file.Files.readAllLines(TestData.golden("ds2-a-f32.tokens.txt")).get(1);
+        Path out = dir.resolve("ds2.f32");
+        MainTest.Result r = MainTest.jmoe("logits", "-m", TestData.model("ds2-a-f32").toString(), "--tokens", ids, "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        java.nio.ByteBuffer got = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(out)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer want = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(TestData.golden("ds2-a-f32.logits.f32")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(want.capacity(), got.capacity());
+        for (int i = 0; i < want.capacity(); i += 4) assertEquals(want.getFloat(i), got.getFloat(i), 0.01f, "logit " + i / 4);
     }
 
     @Test

@@ -1,7 +1,12 @@
 package dev.jmoe.cli;
 
 import dev.jmoe.host.TestData;
+import dev.jmoe.host.gguf.GgufValue;
+import dev.jmoe.host.model.ModelRewrite;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,10 +21,13 @@ class ServeCommandTest {
     }
 
     @Test
-    void anUnsupportedModelFailsAfterListeningAndStopsTheServer() {
-        MainTest.Result r = MainTest.jmoe("serve", "-m", TestData.model("ds2-a-f32").toString(), "--port", "0");
+    void anUnsupportedModelFailsAfterListeningAndStopsTheServer(@TempDir Path dir) {
+        Path gpt2 = dir.resolve("gpt2.gguf");
+        ModelRewrite.rewrite(TestData.model("qwen3moe-a-q8_0"), gpt2,
+                md -> md.put("general.architecture", new GgufValue.Str("gpt2")), (t, w) -> w.same(t));
+        MainTest.Result r = MainTest.jmoe("serve", "-m", gpt2.toString(), "--port", "0");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("jmoe serve: listening on http://127.0.0.1:"), r.err());
-        assertTrue(r.err().contains("architecture deepseek2 is not supported yet"), r.err());
+        assertTrue(r.err().contains("architecture gpt2 is not supported"), r.err());
     }
 }
