@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Causal attention over the KV cache on the CPU. Work is split by (token, kv head): each unit reads its
  * cached key and value rows once, as floats, for all the query heads that share them (GQA), and does the
- * dot products and weighted sums with vectors. Sums run in a fixed order, so results do not depend on the
- * worker count or the JIT's state.
+ * dot products and weighted sums with vectors. Where that gives fewer units than workers (decoding one
+ * token; latent attention has a single kv head for all of DeepSeek's 128 heads) the heads of a group are
+ * split into parts, each reading the rows again. Sums run in a fixed order per head, so results do not
+ * depend on the worker count, the split or the JIT's state.
  */
 final class CpuAttention {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -31,33 +33,39 @@ final class CpuAttention {
     }
 
     static void run(WorkerPool pool, float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
-        int units = tokens * s.kvHeads();
+        int group = s.heads() / s.kvHeads();
+        int groups = tokens * s.kvHeads();
+        int parts = Math.min(group, Math.max(1, Math.ceilDiv(pool.workers(), groups)));
+        int perPart = Math.ceilDiv(group, parts);
+        int units = groups * parts;
         AtomicInteger next = new AtomicInteger();
         pool.run((worker, workers) -> {
             Scratch scratch = new Scratch(s);
             for (int u; (u = next.getAndIncrement()) < units; ) {
-                int t = u / s.kvHeads();
-                unit(q, t, u % s.kvHeads(), positions[t] + 1, kv, s, scratch, out);
+                int g = u / parts, first = (u % parts) * perPart;
+                int t = g / s.kvHeads();
+                if (first < group) unit(q, t, g % s.kvHeads(), first, Math.min(perPart, group - first), positions[t] + 1, kv, s, scratch, out);
             }
         });
     }
 
-    private static void unit(float[] q, int t, int kvHead, int seen, KvCache.Layer kv, AttentionShape s, Scratch sc, float[] out) {
-        int group = s.heads() / s.kvHeads();
-        int firstHead = t * s.heads() + kvHead * group;
-        if (sc.scores.length < group * seen) sc.scores = new float[group * seen];
+    /** Query heads {@code from .. from+count} of kv head {@code kvHead}'s group, for token t. */
+    private static void unit(float[] q, int t, int kvHead, int from, int count, int seen, KvCache.Layer kv, AttentionShape s,
+                             Scratch sc, float[] out) {
+        int firstHead = t * s.heads() + kvHead * (s.heads() / s.kvHeads()) + from;
+        if (sc.scores.length < count * seen) sc.scores = new float[count * seen];
         float[] scores = sc.scores, row = sc.row;
         for (int p = 0; p < seen; p++) {
             kv.keys().read(p, kvHead * s.keyLength(), s.keyLength(), row, 0);
-            for (int j = 0; j < group; j++) {
+            for (int j = 0; j < count; j++) {
                 scores[j * seen + p] = dot(q, (firstHead + j) * s.keyLength(), row, s.keyLength(), sc.lanes) * s.scale();
             }
         }
-        for (int j = 0; j < group; j++) sc.inverse[j] = softmaxNumerators(scores, j * seen, seen);
-        for (int j = 0; j < group; j++) java.util.Arrays.fill(out, (firstHead + j) * s.valueLength(), (firstHead + j + 1) * s.valueLength(), 0f);
+        for (int j = 0; j < count; j++) sc.inverse[j] = softmaxNumerators(scores, j * seen, seen);
+        for (int j = 0; j < count; j++) java.util.Arrays.fill(out, (firstHead + j) * s.valueLength(), (firstHead + j + 1) * s.valueLength(), 0f);
         for (int p = 0; p < seen; p++) {
             kv.values().read(p, kvHead * s.valueLength(), s.valueLength(), row, 0);
-            for (int j = 0; j < group; j++) {
+            for (int j = 0; j < count; j++) {
                 axpy(scores[j * seen + p] * sc.inverse[j], row, out, (firstHead + j) * s.valueLength(), s.valueLength());
             }
         }
