@@ -68,7 +68,7 @@ public final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (gpuMem != null && !placement) throw new CommandLine.ParameterException(spec.commandLine(), "--gpu-mem needs --placement");
         if (placement) {
-            PlacementReport.print(m, engineFlags.toOptions(0), PlacementReport.gpus(spec, gpuMem), tensorFilter, json, out);
+            InspectPlacement.print(m, engineFlags.toOptions(0), InspectPlacement.gpus(spec, gpuMem), tensorFilter, json, out);
             out.flush();
             return 0;
         }

@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * {@code inspect --placement}: the plan the placement rules make for a model, on this machine's GPUs or on
  * hypothetical ones ({@code --gpu-mem}), so a plan can be checked on a box without a GPU. Reads only the header.
  */
-final class PlacementReport {
-    private PlacementReport() {}
+final class InspectPlacement {
+    private InspectPlacement() {}
 
     /** The GPUs of {@code --gpu-mem}, or those the installed backend finds (usable or not); null means "this machine". */
     static Gpus gpus(CommandLine.Model.CommandSpec spec, List<Double> gibs) {
