@@ -1,5 +1,6 @@
 package dev.jmoe.cli;
 
+import dev.jmoe.host.bench.BenchCase;
 import dev.jmoe.host.bench.BenchFormat;
 import dev.jmoe.host.bench.BenchGrid;
 import dev.jmoe.host.bench.BenchProgress;
@@ -8,6 +9,7 @@ import dev.jmoe.host.bench.BenchRunner;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.mem.HugePageMode;
 import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.model.PlacementRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "4096", description = "Context to sweep (--sweep; default: ${DEFAULT-VALUE}).")
     int context;
 
+    /** One placement for every case (not part of the cross product). */
+    @CommandLine.Mixin
+    PlacementFlags placement = new PlacementFlags();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,8 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
                 batches, ubatches, cacheK, cacheV, loads());
         PrintWriter out = spec.commandLine().getOut();
         boolean progress = TerminalProgress.wanted(format);
-        if (sweep) return BenchSweep.run(grid, context, format, out, progress);
-        List<BenchResult> results = new BenchRunner(reps, progress ? new TerminalProgress() : BenchProgress.NONE).run(grid.expand());
+        PlacementRules rules = placement.toRules();
+        List<BenchCase> cases = grid.expand().stream()
+                .map(c -> new BenchCase(c.model(), c.options().withPlacement(rules), c.test())).toList();
+        if (sweep) return BenchSweep.run(cases, context, format, out, progress);
+        List<BenchResult> results = new BenchRunner(reps, progress ? new TerminalProgress() : BenchProgress.NONE).run(cases);
         if (progress) TerminalProgress.clear();
         out.print(format.render(results));
         out.flush();

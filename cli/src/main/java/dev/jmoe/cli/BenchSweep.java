@@ -2,7 +2,6 @@ package dev.jmoe.cli;
 
 import dev.jmoe.host.bench.BenchCase;
 import dev.jmoe.host.bench.BenchFormat;
-import dev.jmoe.host.bench.BenchGrid;
 import dev.jmoe.host.bench.SweepRow;
 import dev.jmoe.host.bench.SweepRunner;
 import dev.jmoe.host.bench.SweepTable;
@@ -17,9 +16,8 @@ import java.util.stream.Collectors;
 final class BenchSweep {
     private BenchSweep() {}
 
-    static int run(BenchGrid grid, int context, BenchFormat format, PrintWriter out, boolean progress) {
+    static int run(List<BenchCase> cases, int context, BenchFormat format, PrintWriter out, boolean progress) {
         if (format == BenchFormat.CSV) throw new IllegalArgumentException("--sweep prints md, json or jsonl, not csv");
-        List<BenchCase> cases = grid.expand();
         EngineOptions options = cases.getFirst().options();
         if (cases.stream().map(c -> c.model() + " " + c.options()).distinct().count() > 1) {
             throw new IllegalArgumentException("--sweep takes one value each of -m, -t, -b, -ub, -ctk, -ctv and the load flags");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The engine flags every command that runs a model takes, with llama.cpp's names and defaults:
- * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv} and the load flags.
+ * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv}, the load flags and the placement flags.
  * The model path itself ({@code -m}) stays with each command: some require it, {@code run} does not.
  */
 public final class EngineFlags {
@@ -34,10 +34,13 @@ public final class EngineFlags {
     @CommandLine.Mixin
     LoadFlags load = new LoadFlags();
 
+    @CommandLine.Mixin
+    PlacementFlags placement = new PlacementFlags();
+
     /** The options, with {@code defaultContext} used where {@code -c} was not given (0 = the model's). */
     EngineOptions toOptions(int defaultContext) {
         if (context < 0) throw new IllegalArgumentException("-c must not be negative, got " + context);
-        return new EngineOptions(threads, context > 0 ? context : defaultContext, batch, ubatch, cacheK, cacheV, load.toOptions());
+        return new EngineOptions(threads, context > 0 ? context : defaultContext, batch, ubatch, cacheK, cacheV, load.toOptions(), placement.toRules());
     }
 
     static final class CacheTypeConverter implements CommandLine.ITypeConverter<CacheType> {

@@ -46,8 +46,16 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--load", description = "Also place the tensor data in memory as the load flags ask, touch every page, and report mode, time and GB/s.")
     boolean load;
 
+    @Option(names = "--placement", description = "Print where the engine flags (-ngl, -ot, --cpu-moe, --n-cpu-moe, -c, -ctk, -ctv) would put "
+            + "each tensor and the KV cache, on this machine's GPUs or those of --gpu-mem; loads nothing.")
+    boolean placement;
+
+    @Option(names = "--gpu-mem", split = ",", paramLabel = "GiB", description = "With --placement: plan for hypothetical GPUs of this much memory "
+            + "(CUDA0, CUDA1, ... comma-separated) instead of this machine's.")
+    List<Double> gpuMem;
+
     @CommandLine.Mixin
-    LoadFlags loadFlags = new LoadFlags();
+    EngineFlags engineFlags = new EngineFlags();
 
     @Spec
     CommandSpec spec;
@@ -58,7 +66,13 @@ public final class InspectCommand implements Callable<Integer> {
         List<GgufTensorInfo> tensors = m.tensors().stream()
                 .filter(t -> tensorFilter == null || tensorFilter.matcher(t.name()).find()).toList();
         PrintWriter out = spec.commandLine().getOut();
-        List<ModelLoad.Result> loads = load ? ModelLoad.run(m, loadFlags.toOptions()) : List.of();
+        if (gpuMem != null && !placement) throw new CommandLine.ParameterException(spec.commandLine(), "--gpu-mem needs --placement");
+        if (placement) {
+            InspectPlacement.print(m, engineFlags.toOptions(0), InspectPlacement.gpus(spec, gpuMem), tensorFilter, json, out);
+            out.flush();
+            return 0;
+        }
+        List<ModelLoad.Result> loads = load ? ModelLoad.run(m, engineFlags.load.toOptions()) : List.of();
         if (json) {
             ObjectNode root = toJson(m, tensors);
             if (load) root.set("load", ModelLoad.toJson(loads));

@@ -2,6 +2,8 @@ package dev.jmoe.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.jmoe.host.engine.BackendSelection;
+import dev.jmoe.host.model.PlacementException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,8 +64,14 @@ public final class JmoeCommand implements Runnable {
         return cl;
     }
 
+    /**
+     * Sets the root level; the load notices (logback.xml shows them at INFO by default) follow a level that
+     * hides INFO, so {@code --log-level warn} or {@code error} silences them too.
+     */
     private static void setLogLevel(Level level) {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+        Logger notices = (Logger) LoggerFactory.getLogger(BackendSelection.class);
+        notices.setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.INFO);
     }
 
     /** Turns an exception from a command into one line on stderr (the stack trace only with -v). */
@@ -72,6 +80,10 @@ public final class JmoeCommand implements Runnable {
         public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
             if (e instanceof CommandLine.ParameterException pe) {
                 cl.getErr().println(pe.getMessage());
+                return 2;
+            }
+            if (e instanceof PlacementException) { // the placement flags do not fit this machine: fixed by changing them
+                cl.getErr().println("jmoe " + cl.getCommandName() + ": " + e.getMessage());
                 return 2;
             }
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -18,15 +18,6 @@ public enum CacheType {
                 + Arrays.stream(values()).map(CacheType::label).collect(Collectors.joining(", ")) + ")");
     }
 
-    /** Bytes one cached value takes (q8_0: 32 int8 and an f16 scale per block). */
-    public double bytesPerValue() {
-        return switch (this) {
-            case F16 -> 2;
-            case F32 -> 4;
-            case Q8_0 -> 34.0 / 32;
-        };
-    }
-
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -7,6 +7,8 @@ import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.model.Placement;
+import dev.jmoe.host.model.DevicePlanner;
+import dev.jmoe.host.model.TensorSize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,11 @@ public final class Engine implements AutoCloseable {
     private final TensorDataSource data;
     private final WorkerPool pool;
     private final LlamaForward forward;
+    private final Placement placement;
 
-    private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, LlamaForward forward) {
+    private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, LlamaForward forward,
+                   Placement placement) {
+        this.placement = placement;
         this.model = model;
         this.config = config;
         this.options = options;
@@ -40,7 +45,7 @@ public final class Engine implements AutoCloseable {
     public static Engine load(Path path, EngineOptions options) {
         GgufModel model = GgufModel.open(path);
         ModelConfig config = ModelConfig.from(model);
-        Placement placement = Placement.allCpu(model);
+        Placement placement = plan(model, config, options);
         TensorDataSource data = TensorDataSource.open(model, options.load());
         WorkerPool pool = null;
         try {
@@ -48,7 +53,7 @@ public final class Engine implements AutoCloseable {
             pool = new WorkerPool(options.threads(), "jmoe-worker");
             LlamaForward forward = new LlamaForward(config, weights, new CpuBackend(pool, RowDots.preferred()));
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
-            Engine engine = new Engine(model, config, options, data, pool, forward);
+            Engine engine = new Engine(model, config, options, data, pool, forward, placement);
             log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));
             return engine;
         } catch (RuntimeException e) {
@@ -56,6 +61,23 @@ public final class Engine implements AutoCloseable {
             data.close();
             throw e;
         }
+    }
+
+    /**
+     * Where the tensors go: the rules of {@code options.placement()} on the GPUs a usable backend offers (none
+     * today, so everything lands on the CPU, with one line saying why when the rules wanted a GPU). A plan that
+     * uses a GPU is printed as a table, since that is what a user checks first when memory runs short.
+     */
+    private static Placement plan(GgufModel model, ModelConfig config, EngineOptions options) {
+        var kv = KvCacheSizing.of(config, contextSize(config, options), options.cacheK(), options.cacheV());
+        var gpus = BackendSelection.gpus(options.placement());
+        Placement placement = DevicePlanner.plan(TensorSize.of(model), config.layers(), options.placement(), gpus, kv);
+        BackendSelection.announce(placement);
+        return placement;
+    }
+
+    public Placement placement() {
+        return placement;
     }
 
     public ModelConfig config() {
@@ -75,6 +97,11 @@ public final class Engine implements AutoCloseable {
 
     /** The context a session gets: {@code -c}, or when that is 0 the model's trained length up to {@link #DEFAULT_CONTEXT_CAP}. */
     public int contextSize() {
+        return contextSize(config, options);
+    }
+
+    /** The context a session of a model with {@code config} gets under {@code options} (see {@link #contextSize()}). */
+    public static int contextSize(ModelConfig config, EngineOptions options) {
         return options.context() > 0 ? options.context() : Math.min(config.contextLength(), DEFAULT_CONTEXT_CAP);
     }
 

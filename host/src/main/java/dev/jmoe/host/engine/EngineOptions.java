@@ -1,18 +1,21 @@
 package dev.jmoe.host.engine;
 
 import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.model.PlacementRules;
 
 import java.util.Objects;
 
 /**
  * How to load and run a model; the llama.cpp flags {@code -t}, {@code -c}, {@code -b}, {@code -ub},
- * {@code --cache-type-k}, {@code --cache-type-v} and the load flags.
+ * {@code --cache-type-k}, {@code --cache-type-v}, the load flags and the placement flags ({@code -ngl},
+ * {@code -ot}, {@code --cpu-moe}, {@code --n-cpu-moe}).
  *
  * @param context 0 for the model's trained context length, capped at {@link Engine#DEFAULT_CONTEXT_CAP}
  * @param batch   the most tokens a caller hands to one {@link Session#evaluate} call (logical batch)
  * @param ubatch  the most tokens one forward pass runs at once (physical micro-batch)
  */
-public record EngineOptions(int threads, int context, int batch, int ubatch, CacheType cacheK, CacheType cacheV, LoadOptions load) {
+public record EngineOptions(int threads, int context, int batch, int ubatch, CacheType cacheK, CacheType cacheV, LoadOptions load,
+                            PlacementRules placement) {
     public EngineOptions {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         if (context < 0) throw new IllegalArgumentException("context size must not be negative, got " + context);
@@ -21,6 +24,12 @@ public record EngineOptions(int threads, int context, int batch, int ubatch, Cac
         Objects.requireNonNull(cacheK, "cacheK");
         Objects.requireNonNull(cacheV, "cacheV");
         Objects.requireNonNull(load, "load");
+        Objects.requireNonNull(placement, "placement");
+    }
+
+    /** Without placement flags: {@link PlacementRules#defaults()} ({@code -ngl auto}). */
+    public EngineOptions(int threads, int context, int batch, int ubatch, CacheType cacheK, CacheType cacheV, LoadOptions load) {
+        this(threads, context, batch, ubatch, cacheK, cacheV, load, PlacementRules.defaults());
     }
 
     /** llama.cpp's defaults: context of the model (capped), -b 2048, -ub 512, f16 cache; threads as given. */
@@ -29,22 +38,26 @@ public record EngineOptions(int threads, int context, int batch, int ubatch, Cac
     }
 
     public EngineOptions withContext(int context) {
-        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load, placement);
     }
 
     public EngineOptions withBatch(int batch, int ubatch) {
-        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load, placement);
     }
 
     public EngineOptions withCache(CacheType k, CacheType v) {
-        return new EngineOptions(threads, context, batch, ubatch, k, v, load);
+        return new EngineOptions(threads, context, batch, ubatch, k, v, load, placement);
     }
 
     public EngineOptions withLoad(LoadOptions load) {
-        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load, placement);
     }
 
     public EngineOptions withThreads(int threads) {
-        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load);
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load, placement);
+    }
+
+    public EngineOptions withPlacement(PlacementRules placement) {
+        return new EngineOptions(threads, context, batch, ubatch, cacheK, cacheV, load, placement);
     }
 }

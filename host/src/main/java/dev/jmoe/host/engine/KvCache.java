@@ -43,14 +43,12 @@ public final class KvCache {
      * {@code positions}, e.g. {@code kv cache: latent 576 values per token and layer (kv_lora 512 + rope 64), f16, 3.4 MiB for 1024 positions}.
      */
     public static String describe(ModelConfig c, int positions, CacheType keyType, CacheType valueType) {
-        double bytes;
+        double bytes = KvCacheSizing.bytes(keyType, c.kDim()) + KvCacheSizing.bytes(valueType, c.vDim());
         String what;
         if (c.mla() != null) {
-            bytes = c.kDim() * keyType.bytesPerValue();
             what = "latent " + c.kDim() + " values per token and layer (kv_lora " + c.mla().kvLoraRank() + " + rope "
                     + c.mla().ropeDim() + "), " + keyType.label();
         } else {
-            bytes = c.kDim() * keyType.bytesPerValue() + c.vDim() * valueType.bytesPerValue();
             what = c.kDim() + " key + " + c.vDim() + " value values per token and layer, " + keyType.label() + "/" + valueType.label();
         }
         double mib = bytes * positions * c.layers() / (1 << 20);

@@ -6,7 +6,6 @@ import dev.jmoe.host.chat.ChatTemplates;
 import dev.jmoe.host.engine.Engine;
 import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.gguf.GgufModel;
-import dev.jmoe.host.model.Placement;
 import dev.jmoe.host.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
@@ -47,8 +46,7 @@ public final class ServedModel implements AutoCloseable {
             String eos = tokenizer.eos() >= 0 ? tokenizer.tokenPiece(tokenizer.eos()) : "";
             ChatTemplate template = ChatTemplates.choose(chatTemplate,
                     gguf.metadata().findString("tokenizer.chat_template").orElse(null), name, bos, eos);
-            // The engine decides placement but does not expose it yet; the CPU engine places everything on the CPU.
-            return new ServedModel(engine, tokenizer, template, name, Accelerator.none(Placement.allCpu(gguf).summary()));
+            return new ServedModel(engine, tokenizer, template, name, Accelerator.none(engine.placement().summary()));
         } catch (RuntimeException e) {
             engine.close();
             throw e;

@@ -1,0 +1,41 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.model.GpuDevice;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A GPU backend that can plug into the engine, found through {@link ServiceLoader} (the {@code cuda}
+ * module provides one), so {@code host} alone never touches JCuda. Today it only says what it finds;
+ * the methods that open a device and run a layer's ops there join this interface with the CUDA forward pass.
+ */
+public interface BackendProvider {
+
+    /** What this backend finds on this machine. Must not throw: a missing driver or device is a status, not an error. */
+    Status status();
+
+    /**
+     * What a provider found.
+     *
+     * @param usable  whether the engine can run layers on {@code devices}
+     * @param reason  why not, when not usable (no driver, no device, backend not built)
+     * @param devices the GPUs found, usable or not (a plan for them can still be shown)
+     */
+    record Status(boolean usable, String reason, List<GpuDevice> devices) {
+        public Status {
+            devices = List.copyOf(devices);
+            if (!usable && (reason == null || reason.isBlank())) throw new IllegalArgumentException("an unusable backend needs a reason");
+        }
+
+        public static Status unusable(String reason, List<GpuDevice> devices) {
+            return new Status(false, reason, devices);
+        }
+    }
+
+    /** The provider on the class path, if the cuda module is there. */
+    static Optional<BackendProvider> installed() {
+        return ServiceLoader.load(BackendProvider.class).findFirst();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.jmoe.host.engine;
+
+import dev.jmoe.host.model.GpuDevice;
+import dev.jmoe.host.model.PlacementRules;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which GPUs a plan gets, and the one line when it wanted one and gets none. Providers here are test doubles. */
+class BackendSelectionTest {
+    private final List<String> notices = new ArrayList<>();
+
+    @Test
+    void cpuOnlyRulesDoNotLookForABackend() {
+        List<GpuDevice> gpus = BackendSelection.gpus(PlacementRules.cpuOnly(),
+                () -> { throw new AssertionError("-ngl 0 must not load a GPU backend"); }, notices::add);
+        assertTrue(gpus.isEmpty());
+        assertTrue(notices.isEmpty(), notices.toString());
+    }
+
+    @Test
+    void noBackendOnTheClassPathIsOneLine() {
+        assertTrue(BackendSelection.gpus(PlacementRules.defaults(), Optional::empty, notices::add).isEmpty());
+        assertEquals(List.of("no CUDA device: CUDA backend not on the class path; running CPU-only"), notices);
+    }
+
+    @Test
+    void anUnusableBackendSaysWhyOnce() {
+        BackendProvider noDriver = () -> BackendProvider.Status.unusable("no CUDA driver (libcuda.so.1 not found)", List.of());
+        assertTrue(BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(noDriver), notices::add).isEmpty());
+        assertEquals(List.of("no CUDA device: no CUDA driver (libcuda.so.1 not found); running CPU-only"), notices);
+    }
+
+    @Test
+    void devicesWithoutAUsableBackendAreNamedAsSuch() {
+        BackendProvider notBuilt = () -> BackendProvider.Status.unusable("the CUDA forward pass is not built yet",
+                List.of(new GpuDevice(0, "fixture", 1L << 34)));
+        assertTrue(BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(notBuilt), notices::add).isEmpty());
+        assertEquals(List.of("CUDA backend unusable: the CUDA forward pass is not built yet; running CPU-only"), notices);
+    }
+
+    @Test
+    void aProviderThatThrowsIsReportedNotRaised() {
+        BackendProvider broken = () -> { throw new UnsatisfiedLinkError("libjcuda.so: bad ELF"); };
+        assertTrue(BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(broken), notices::add).isEmpty());
+        assertEquals(1, notices.size());
+        assertTrue(notices.getFirst().startsWith("no CUDA device: GPU backend failed to load: java.lang.UnsatisfiedLinkError: libjcuda.so: bad ELF"), notices.toString());
+    }
+
+    @Test
+    void aUsableBackendGivesItsDevicesSilently() {
+        List<GpuDevice> devices = List.of(new GpuDevice(0, "fixture", 1L << 34));
+        BackendProvider usable = () -> new BackendProvider.Status(true, "", devices);
+        assertEquals(devices, BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(usable), notices::add));
+        assertTrue(notices.isEmpty());
+    }
+}
