@@ -4,6 +4,8 @@ import dev.jmoe.host.model.LayerWeights;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
 
+import java.util.Arrays;
+
 /**
  * The forward pass of the llama family (llama, Mixtral, qwen3, qwen3moe) for one micro-batch, written
  * once against {@link Backend}. Per layer:
@@ -13,8 +15,12 @@ import dev.jmoe.host.model.ModelWeights;
  *   h = rmsnorm(x) ; x += MoE(h) (routed experts) or down(silu(gate h) · up h)
  * </pre>
  * then logits = Woutput · rmsnorm(x) for the tokens asked for.
+ *
+ * <p>A micro-batch may hold tokens of several sequences ({@link #decode}): every weight product runs over all
+ * of them at once (each weight row is read once for the batch), while storing keys and values and attending
+ * run per sequence on that sequence's cache ({@link Span}).
  */
-public final class LlamaForward {
+public final class LlamaForward implements Forward {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Backend backend;
@@ -31,18 +37,33 @@ public final class LlamaForward {
         this.rope = new RopeSpec(c.arch().rope, c.ropeDim(), c.ropeBase());
     }
 
-    /**
-     * Runs tokens[from .. from+n) at positions pos0 .. pos0+n-1 and returns the logits
-     * [outputs][vocab] of the last {@code outputs} of them (0 ≤ outputs ≤ n).
-     */
+    /** Tokens [first, first+count) of a micro-batch that belong to one sequence, whose cache is {@code cache}. */
+    private record Span(int first, int count, KvCache cache) {}
+
+    @Override
     public float[] forward(int[] tokens, int from, int n, int pos0, KvCache cache, int outputs) {
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) positions[t] = pos0 + t;
+        return run(tokens, from, n, positions, new Span[] {new Span(0, n, cache)}, outputs);
+    }
+
+    @Override
+    public float[] decode(int[] tokens, int[] positions, KvCache[] caches) {
+        int n = tokens.length;
+        if (positions.length != n || caches.length != n) {
+            throw new IllegalArgumentException(n + " tokens, " + positions.length + " positions and " + caches.length + " caches");
+        }
+        Span[] spans = new Span[n];
+        for (int s = 0; s < n; s++) spans[s] = new Span(s, 1, caches[s]);
+        return run(tokens, 0, n, positions.clone(), spans, n);
+    }
+
+    private float[] run(int[] tokens, int from, int n, int[] positions, Span[] spans, int outputs) {
         float[] x = new float[n * c.embd()];
         backend.embed(w.tokenEmbd(), tokens, from, n, x);
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
-            attentionBlock(lw, x, n, positions, cache.layer(l));
+            attentionBlock(lw, x, n, positions, spans, l);
             ffnBlock(lw, x, n);
         }
         if (outputs == 0) return new float[0];
@@ -54,7 +75,7 @@ public final class LlamaForward {
         return logits;
     }
 
-    private void attentionBlock(LayerWeights lw, float[] x, int n, int[] positions, KvCache.Layer kv) {
+    private void attentionBlock(LayerWeights lw, float[] x, int n, int[] positions, Span[] spans, int layer) {
         float[] h = new float[x.length];
         backend.rmsNorm(x, n, c.embd(), lw.attnNorm(), c.rmsEps(), h);
         float[] q = new float[n * c.qDim()];
@@ -69,9 +90,8 @@ public final class LlamaForward {
         }
         backend.rope(q, n, c.heads(), c.keyLength(), positions, rope);
         backend.rope(k, n, c.kvHeads(), c.keyLength(), positions, rope);
-        backend.storeKv(kv, k, v, n, positions);
         float[] attended = new float[n * c.attnOutDim()];
-        backend.attention(q, n, positions, kv, attention, attended);
+        for (Span s : spans) cacheAndAttend(s, layer, q, k, v, positions, attended);
         backend.matmul(lw.attnOutput(), attended, n, h);
         backend.add(x, h, x.length);
     }
@@ -91,5 +111,27 @@ public final class LlamaForward {
             backend.matmul(lw.ffnDown(), gate, n, out);
         }
         backend.add(x, out, x.length);
+    }
+
+    /** Stores one span's keys and values in its sequence's cache and attends over that cache alone. */
+    private void cacheAndAttend(Span s, int layer, float[] q, float[] k, float[] v, int[] positions, float[] attended) {
+        KvCache.Layer kv = s.cache().layer(layer);
+        int[] pos = rows(positions, s, 1);
+        float[] spanQ = rows(q, s, c.qDim());
+        backend.storeKv(kv, rows(k, s, c.kDim()), rows(v, s, c.vDim()), s.count(), pos);
+        float[] out = s.count() * c.attnOutDim() == attended.length ? attended : new float[s.count() * c.attnOutDim()];
+        backend.attention(spanQ, s.count(), pos, kv, attention, out);
+        if (out != attended) System.arraycopy(out, 0, attended, s.first() * c.attnOutDim(), out.length);
+    }
+
+    /** The span's rows of a [tokens][width] array: the array itself when the span is the whole batch. */
+    private static float[] rows(float[] a, Span s, int width) {
+        if (s.first() == 0 && s.count() * width == a.length) return a;
+        return Arrays.copyOfRange(a, s.first() * width, (s.first() + s.count()) * width);
+    }
+
+    private static int[] rows(int[] a, Span s, int width) {
+        if (s.first() == 0 && s.count() * width == a.length) return a;
+        return Arrays.copyOfRange(a, s.first() * width, (s.first() + s.count()) * width);
     }
 }
