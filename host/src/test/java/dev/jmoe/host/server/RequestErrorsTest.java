@@ -25,7 +25,7 @@ class RequestErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(new ServerConfig("127.0.0.1", 0, 1, 2, KEY, 4096, true), CONTEXT);
+        server = TestServers.start(new ServerConfig("127.0.0.1", 0, 1, 2, KEY, 4096, true, true), CONTEXT);
         http = new Http(server.port(), KEY);
     }
 
