@@ -94,6 +94,25 @@ final class BatchingScheduler implements DecodeScheduler {
     }
 
     private void loop() {
+        try {
+            rounds();
+        } catch (RuntimeException | Error e) {
+            // Never leave slots waiting on a thread that is gone: refuse all work from now on.
+            lock.lock();
+            try {
+                closed = true;
+                for (Step s : decodes) s.result().completeExceptionally(e);
+                for (Step s : prompts) s.result().completeExceptionally(e);
+                decodes.clear();
+                prompts.clear();
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    private void rounds() {
         lock.lock();
         try {
             while (true) {
