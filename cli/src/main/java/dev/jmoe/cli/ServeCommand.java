@@ -52,6 +52,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--admin", description = "Enable /admin/* endpoints (expert pin mode; needs a GPU backend).")
     boolean admin;
 
+    @Option(names = {"-nocb", "--no-cont-batching"}, description = "Run each slot's decode step as its own forward pass "
+            + "instead of batching the busy slots' steps together (continuous batching, the default).")
+    boolean noContBatching;
+
     @CommandLine.Mixin
     EngineFlags engineFlags = new EngineFlags();
 
@@ -60,7 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, bodyLimit, admin);
+        ServerConfig config = new ServerConfig(host, port, parallel, queue, apiKey, bodyLimit, admin, !noContBatching);
         var options = engineFlags.toOptions(DEFAULT_CONTEXT);
         OpenAiServer server = OpenAiServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -13,6 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A loaded model ready to run: its config, its tensors placed in memory, a worker pool and a backend.
@@ -27,10 +32,10 @@ public final class Engine implements AutoCloseable {
     private final EngineOptions options;
     private final TensorDataSource data;
     private final WorkerPool pool;
-    private final LlamaForward forward;
+    private final Forward forward;
     private final Placement placement;
 
-    private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, LlamaForward forward,
+    private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, Forward forward,
                    Placement placement) {
         this.placement = placement;
         this.model = model;
@@ -51,7 +56,7 @@ public final class Engine implements AutoCloseable {
         try {
             ModelWeights weights = ModelWeights.load(model, config, data, placement);
             pool = new WorkerPool(options.threads(), "jmoe-worker");
-            LlamaForward forward = new LlamaForward(config, weights, new CpuBackend(pool, RowDots.preferred()));
+            Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred()));
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
             Engine engine = new Engine(model, config, options, data, pool, forward, placement);
             log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));
@@ -109,6 +114,43 @@ public final class Engine implements AutoCloseable {
     public Session newSession() {
         KvCache cache = new KvCache(config, contextSize(), options.cacheK(), options.cacheV());
         return new Session(forward, cache, config.vocab(), Math.min(options.batch(), options.ubatch()));
+    }
+
+    /**
+     * One decode step for several sessions of this engine in one forward pass per micro-batch (continuous
+     * batching): appends tokens[s] to sessions.get(s) and returns the logits after it, one row per session,
+     * each equal to what {@code sessions.get(s).evaluate(new int[] {tokens[s]})} gives. Every session is
+     * checked before any runs, so a refused step changes none of them.
+     */
+    public float[][] decode(List<Session> sessions, int[] tokens) {
+        int n = sessions.size();
+        if (tokens.length != n) throw new IllegalArgumentException(n + " sessions but " + tokens.length + " tokens");
+        Set<Session> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int s = 0; s < n; s++) {
+            Session session = sessions.get(s);
+            if (session.forward() != forward) throw new IllegalArgumentException("session " + s + " belongs to another engine");
+            if (!seen.add(session)) throw new IllegalArgumentException("session " + s + " appears twice in one decode step");
+            session.check(new int[] {tokens[s]});
+        }
+        float[][] rows = new float[n][];
+        int vocab = config.vocab();
+        int ubatch = Math.min(options.batch(), options.ubatch());
+        for (int first = 0; first < n; first += ubatch) {
+            int count = Math.min(ubatch, n - first);
+            int[] part = Arrays.copyOfRange(tokens, first, first + count);
+            int[] positions = new int[count];
+            KvCache[] caches = new KvCache[count];
+            for (int s = 0; s < count; s++) {
+                positions[s] = sessions.get(first + s).position();
+                caches[s] = sessions.get(first + s).cache();
+            }
+            float[] logits = forward.decode(part, positions, caches);
+            for (int s = 0; s < count; s++) {
+                rows[first + s] = Arrays.copyOfRange(logits, s * vocab, (s + 1) * vocab);
+                sessions.get(first + s).advance();
+            }
+        }
+        return rows;
     }
 
     @Override

@@ -23,7 +23,8 @@ final class GroupedQueryAttention {
         this.rope = new RopeSpec(c.arch().rope, c.ropeDim(), c.ropeBase());
     }
 
-    void run(AttentionWeights.GroupedQuery w, float[] h, int n, int[] positions, KvCache.Layer kv, float[] out) {
+    /** out = the attention block's output for the n tokens of h, each span attending over its own sequence's cache. */
+    void run(AttentionWeights.GroupedQuery w, float[] h, int n, int[] positions, SequenceSpan[] spans, int layer, float[] out) {
         float[] q = new float[n * c.qDim()];
         float[] k = new float[n * c.kDim()];
         float[] v = new float[n * c.vDim()];
@@ -36,9 +37,8 @@ final class GroupedQueryAttention {
         }
         backend.rope(q, n, c.heads(), c.keyLength(), positions, rope);
         backend.rope(k, n, c.kvHeads(), c.keyLength(), positions, rope);
-        backend.storeKv(kv, k, v, n, positions);
         float[] attended = new float[n * c.attnOutDim()];
-        backend.attention(q, n, positions, kv, shape, attended);
+        for (SequenceSpan s : spans) s.storeAndAttend(backend, layer, q, k, v, positions, shape, attended);
         backend.matmul(w.output(), attended, n, out);
     }
 }

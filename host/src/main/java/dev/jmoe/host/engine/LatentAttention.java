@@ -39,7 +39,8 @@ final class LatentAttention {
         this.keyRope = new RopeSpec(c.arch().rope, s.ropeDim(), c.ropeBase(), s.kvLoraRank(), yarn);
     }
 
-    void run(AttentionWeights.Latent w, float[] h, int n, int[] positions, KvCache.Layer kv, float[] out) {
+    /** out = the attention block's output for the n tokens of h, each span attending over its own sequence's cache. */
+    void run(AttentionWeights.Latent w, float[] h, int n, int[] positions, SequenceSpan[] spans, int layer, float[] out) {
         int heads = c.heads(), key = s.keyLength(), lora = s.kvLoraRank(), width = s.cacheWidth();
         float[] q = new float[n * heads * key];
         if (w.qA() != null) {
@@ -55,7 +56,6 @@ final class LatentAttention {
         normalizeLatent(row, n, w.kvANorm());
         backend.rope(q, n, heads, key, positions, queryRope);
         backend.rope(row, n, 1, width, positions, keyRope);
-        backend.storeKv(kv, row, null, n, positions);
 
         // Pair i = (token i / heads, head i % heads) runs head i % heads's matrix: all heads in one product.
         int pairs = n * heads;
@@ -74,7 +74,7 @@ final class LatentAttention {
             System.arraycopy(q, i * key + s.nopeDim(), query, i * width + lora, s.ropeDim());
         }
         float[] latent = new float[pairs * lora];
-        backend.attention(query, n, positions, kv, shape, latent);
+        for (SequenceSpan span : spans) span.storeAndAttend(backend, layer, query, row, null, positions, shape, latent);
         float[] values = new float[pairs * s.valueDim()];
         backend.experts(w.valueUp(), latent, pairs, self, head, values);
         backend.matmul(w.output(), values, n, out);

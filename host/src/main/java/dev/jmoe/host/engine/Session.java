@@ -4,16 +4,17 @@ package dev.jmoe.host.engine;
  * One sequence being evaluated: its KV cache and the next position. Tokens go in through
  * {@link #evaluate} (prompt chunks or one token at a time for decoding), split into micro-batches;
  * {@link #truncate} drops the tail of the sequence (for regenerating or for perplexity chunks).
+ * Several sessions can take one decode step together through {@link Engine#decode}.
  * Not thread-safe: one caller at a time, and one session of an engine running at a time.
  */
 public final class Session {
-    private final LlamaForward forward;
+    private final Forward forward;
     private final KvCache cache;
     private final int vocab;
     private final int ubatch;
     private int position;
 
-    Session(LlamaForward forward, KvCache cache, int vocab, int ubatch) {
+    Session(Forward forward, KvCache cache, int vocab, int ubatch) {
         this.forward = forward;
         this.cache = cache;
         this.vocab = vocab;
@@ -44,7 +45,20 @@ public final class Session {
         return logits;
     }
 
-    private void check(int[] tokens) {
+    Forward forward() {
+        return forward;
+    }
+
+    KvCache cache() {
+        return cache;
+    }
+
+    /** Records one token evaluated outside {@link #evaluate} (a batched decode step). */
+    void advance() {
+        position++;
+    }
+
+    void check(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("no tokens to evaluate");
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {

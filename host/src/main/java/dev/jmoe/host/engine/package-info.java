@@ -1,7 +1,9 @@
 /**
  * Running a model: {@link dev.jmoe.host.engine.Engine} loads it, {@link dev.jmoe.host.engine.Session} evaluates
- * tokens in micro-batches over a {@link dev.jmoe.host.engine.KvCache}. The forward pass
- * ({@link dev.jmoe.host.engine.LlamaForward}) is written against the {@link dev.jmoe.host.engine.Backend} ops;
+ * tokens in micro-batches over a {@link dev.jmoe.host.engine.KvCache}; {@link dev.jmoe.host.engine.Engine#decode}
+ * takes one decode step of several sessions in one pass (continuous batching). Each architecture's forward pass
+ * implements {@link dev.jmoe.host.engine.Forward} (one sequence's micro-batch, and the batched decode step);
+ * {@link dev.jmoe.host.engine.TransformerForward} is written against the {@link dev.jmoe.host.engine.Backend} ops;
  * {@link dev.jmoe.host.engine.CpuBackend} implements them with the CPU kernels, and the MoE FFN goes through the
  * {@link dev.jmoe.host.engine.ExpertExecutor}, which groups a micro-batch's tokens per expert.
  *

@@ -22,7 +22,8 @@ final class CompletionRequestParser {
         if (n != 1) throw ApiError.invalid("'n' must be 1: jmoe generates one choice per request, got " + n);
         Prompt prompt = endpoint == CompletionRequest.Endpoint.CHAT ? messages(f) : prompt(f);
         JsonNode options = f.node("stream_options");
-        boolean includeUsage = options != null && options.isObject() && new Fields((ObjectNode) options).bool("include_usage", false);
+        if (options != null && !options.isObject()) throw Fields.wrongType("stream_options", "an object", options);
+        boolean includeUsage = options != null && new Fields((ObjectNode) options).bool("include_usage", false);
         return new CompletionRequest(endpoint, f.text("model", null), prompt, f.bool("stream", false), includeUsage,
                 maxTokens(f), sampling(f), stop(f));
     }

@@ -93,6 +93,8 @@ final class Endpoints {
         if (s == null) metrics.write(out, 0, 0, config.parallel());
         else {
             metrics.write(out, s.slots().busy(), s.slots().waiting(), s.slots().total());
+            out.counter("jmoe_forward_passes_total", "Forward passes run (a batched decode step of several slots counts once).", s.scheduler().passes())
+                    .counter("jmoe_decode_tokens_total", "Decode tokens run; over the passes that ran them, the mean batch.", s.scheduler().decodeTokens());
             s.model().accelerator().writeMetrics(out);
         }
         Exchanges.text(ex, 200, PrometheusText.CONTENT_TYPE, out.toString());

@@ -39,6 +39,8 @@ final class Generator {
         } catch (RuntimeException e) {
             slot.clear(); // the session may have advanced past what the slot recorded
             throw e;
+        } finally {
+            scheduler.finished(slot.session());
         }
     }
 

@@ -121,7 +121,10 @@ public final class OpenAiServer implements AutoCloseable {
             idle = false;
         }
         if (s == null) return;
-        if (idle) s.model().close();
+        if (idle) {
+            s.scheduler().close();
+            s.model().close();
+        }
         else log.warn("requests still running after 30 s; the model stays open");
     }
 }

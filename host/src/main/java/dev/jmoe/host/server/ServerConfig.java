@@ -9,8 +9,10 @@ package dev.jmoe.host.server;
  * @param apiKey    the Bearer key every request but {@code /health} must carry, or null for none
  * @param bodyLimit the largest request body in bytes; larger ones get 413
  * @param admin     whether {@code /admin/*} endpoints exist (otherwise 404)
+ * @param continuousBatching whether busy slots' decode steps share forward passes ({@code --no-cont-batching} turns it off)
  */
-public record ServerConfig(String host, int port, int parallel, int queue, String apiKey, long bodyLimit, boolean admin) {
+public record ServerConfig(String host, int port, int parallel, int queue, String apiKey, long bodyLimit, boolean admin,
+                           boolean continuousBatching) {
     public static final long DEFAULT_BODY_LIMIT = 16L << 20;
 
     public ServerConfig {
@@ -22,8 +24,12 @@ public record ServerConfig(String host, int port, int parallel, int queue, Strin
         if (bodyLimit < 1) throw new IllegalArgumentException("the body limit must be at least 1 byte, got " + bodyLimit);
     }
 
-    /** llama-server's defaults: 127.0.0.1:8080, one slot; a queue of 16, 16 MiB bodies, no key, no admin. */
+    /** llama-server's defaults: 127.0.0.1:8080, one slot; a queue of 16, 16 MiB bodies, no key, no admin, continuous batching. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, 1, 16, null, DEFAULT_BODY_LIMIT, false);
+        return new ServerConfig("127.0.0.1", 8080, 1, 16, null, DEFAULT_BODY_LIMIT, false, true);
+    }
+
+    public ServerConfig withContinuousBatching(boolean on) {
+        return new ServerConfig(host, port, parallel, queue, apiKey, bodyLimit, admin, on);
     }
 }

@@ -20,16 +20,28 @@ final class RawStream implements AutoCloseable {
     RawStream(int port, String path, String json) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(30_000);
+        send(socket, path, json);
+        in = socket.getInputStream();
+        String statusLine = line();
+        status = Integer.parseInt(statusLine.split(" ")[1]);
+        while (!line().isEmpty()) { } // headers
+    }
+
+    /** Sends the request and hangs up with a reset at once, before the response starts. */
+    static void sendAndHangUp(int port, String path, String json) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            send(socket, path, json);
+            socket.setSoLinger(true, 0);
+        }
+    }
+
+    private static void send(Socket socket, String path, String json) throws IOException {
         byte[] payload = json.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                 + payload.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(payload);
         out.flush();
-        in = socket.getInputStream();
-        String statusLine = line();
-        status = Integer.parseInt(statusLine.split(" ")[1]);
-        while (!line().isEmpty()) { } // headers
     }
 
     /** The next {@code data:} payload, or null at the end of the body. */

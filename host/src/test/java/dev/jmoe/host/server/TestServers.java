@@ -17,7 +17,7 @@ final class TestServers {
     }
 
     static ServerConfig config(int parallel, int queue) {
-        return new ServerConfig("127.0.0.1", 0, parallel, queue, null, ServerConfig.DEFAULT_BODY_LIMIT, false);
+        return new ServerConfig("127.0.0.1", 0, parallel, queue, null, ServerConfig.DEFAULT_BODY_LIMIT, false, true);
     }
 
     static OpenAiServer start(ServerConfig config, int context) throws IOException {

@@ -6,15 +6,19 @@ import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
 
 /**
- * The forward pass of a transformer (llama, Mixtral, qwen3, qwen3moe, deepseek2) for one micro-batch, written
- * once against {@link Backend}. Per layer:
+ * The forward pass of every supported architecture (llama, Mixtral, qwen3, qwen3moe, deepseek2) for one
+ * micro-batch, written once against {@link Backend}. Per layer:
  * <pre>
  *   x += attention(rmsnorm(x))     grouped-query ({@link GroupedQueryAttention}) or latent ({@link LatentAttention})
  *   x += FFN(rmsnorm(x))           routed experts and/or a dense SwiGLU ({@link FeedForward})
  * </pre>
  * then logits = Woutput · rmsnorm(x) for the tokens asked for.
+ *
+ * <p>A micro-batch may hold tokens of several sequences ({@link #decode}): every weight product runs over all
+ * of them at once (each weight row is read once for the batch), while storing keys and values and attending
+ * run per sequence on that sequence's cache ({@link SequenceSpan}).
  */
-public final class LlamaForward {
+public final class TransformerForward implements Forward {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Backend backend;
@@ -22,7 +26,7 @@ public final class LlamaForward {
     private final GroupedQueryAttention groupedQuery;
     private final LatentAttention latent;
 
-    public LlamaForward(ModelConfig c, ModelWeights w, Backend backend) {
+    public TransformerForward(ModelConfig c, ModelWeights w, Backend backend) {
         this.c = c;
         this.w = w;
         this.backend = backend;
@@ -31,18 +35,30 @@ public final class LlamaForward {
         this.latent = c.mla() != null ? new LatentAttention(c, backend) : null;
     }
 
-    /**
-     * Runs tokens[from .. from+n) at positions pos0 .. pos0+n-1 and returns the logits
-     * [outputs][vocab] of the last {@code outputs} of them (0 ≤ outputs ≤ n).
-     */
+    @Override
     public float[] forward(int[] tokens, int from, int n, int pos0, KvCache cache, int outputs) {
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) positions[t] = pos0 + t;
+        return run(tokens, from, n, positions, new SequenceSpan[] {new SequenceSpan(0, n, cache)}, outputs);
+    }
+
+    @Override
+    public float[] decode(int[] tokens, int[] positions, KvCache[] caches) {
+        int n = tokens.length;
+        if (positions.length != n || caches.length != n) {
+            throw new IllegalArgumentException(n + " tokens, " + positions.length + " positions and " + caches.length + " caches");
+        }
+        SequenceSpan[] spans = new SequenceSpan[n];
+        for (int s = 0; s < n; s++) spans[s] = new SequenceSpan(s, 1, caches[s]);
+        return run(tokens, 0, n, positions.clone(), spans, n);
+    }
+
+    private float[] run(int[] tokens, int from, int n, int[] positions, SequenceSpan[] spans, int outputs) {
         float[] x = new float[n * c.embd()];
         backend.embed(w.tokenEmbd(), tokens, from, n, x);
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
-            attentionBlock(lw, x, n, positions, cache.layer(l));
+            attentionBlock(lw, x, n, positions, spans, l);
             ffnBlock(lw, x, n);
         }
         if (outputs == 0) return new float[0];
@@ -54,13 +70,13 @@ public final class LlamaForward {
         return logits;
     }
 
-    private void attentionBlock(LayerWeights lw, float[] x, int n, int[] positions, KvCache.Layer kv) {
+    private void attentionBlock(LayerWeights lw, float[] x, int n, int[] positions, SequenceSpan[] spans, int layer) {
         float[] h = new float[x.length];
         backend.rmsNorm(x, n, c.embd(), lw.attnNorm(), c.rmsEps(), h);
         float[] out = new float[x.length];
         switch (lw.attention()) {
-            case AttentionWeights.GroupedQuery g -> groupedQuery.run(g, h, n, positions, kv, out);
-            case AttentionWeights.Latent l -> latent.run(l, h, n, positions, kv, out);
+            case AttentionWeights.GroupedQuery g -> groupedQuery.run(g, h, n, positions, spans, layer, out);
+            case AttentionWeights.Latent l -> latent.run(l, h, n, positions, spans, layer, out);
         }
         backend.add(x, out, x.length);
     }
