@@ -39,11 +39,11 @@ public final class PcieMeter {
         evictionsAtStart = evictions.get();
     }
 
-    /** One copy of {@code bytes}, busy from {@code startMs} to {@code endMs} on the prefill's timeline. */
-    public synchronized void upload(long bytes, double startMs, double endMs) {
+    /** {@code copies} copies of {@code bytes} in all, busy from {@code startMs} to {@code endMs} on the prefill's timeline. */
+    public synchronized void upload(long bytes, int copies, double startMs, double endMs) {
         copyTime.add(startMs, endMs);
         this.bytes += bytes;
-        copies++;
+        this.copies += copies;
     }
 
     /** The compute stream busy from {@code startMs} to {@code endMs} (a layer's expert GEMMs). */

@@ -13,8 +13,8 @@ class PcieMeterTest {
         meter.pinnedBytes(() -> 3_000_000_000L);
         meter.beginPrefill();
         // Copies 0–10 ms and 10–30 ms (the copy engine busy 30 ms), 1.2 GB in all: 1.2e9 / 0.030 s = 40 GB/s.
-        meter.upload(400_000_000, 0, 10);
-        meter.upload(800_000_000, 10, 30);
+        meter.upload(400_000_000, 1, 0, 10);
+        meter.upload(800_000_000, 1, 10, 30);
         // Compute 5–15 ms and 25–40 ms: hidden copy time = (10 − 5) + (15 − 10) + (30 − 25) = 15 ms of 30 → 50%.
         meter.compute(5, 15);
         meter.compute(25, 40);
@@ -42,8 +42,8 @@ class PcieMeterTest {
         PcieMeter meter = new PcieMeter();
         meter.beginPrefill();
         // Two copy streams' intervals overlap 4–6 ms: busy 0–10 = 10 ms, not 12. Compute covers all: 100% hidden.
-        meter.upload(100_000_000, 0, 6);
-        meter.upload(100_000_000, 4, 10);
+        meter.upload(100_000_000, 1, 0, 6);
+        meter.upload(100_000_000, 1, 4, 10);
         meter.compute(0, 20);
         PcieSnapshot first = meter.endPrefill();
         assertEquals(0.010, first.copySeconds(), 1e-12);
@@ -52,7 +52,7 @@ class PcieMeterTest {
 
         meter.beginPrefill();
         // No compute this time: nothing hidden. 50 MB in 10 ms.
-        meter.upload(50_000_000, 100, 110);
+        meter.upload(50_000_000, 1, 100, 110);
         meter.miss();
         PcieSnapshot second = meter.endPrefill();
         assertEquals(0, second.overlap());
