@@ -88,11 +88,15 @@ final class CopiedStage implements ExpertStage {
         return stage;
     }
 
-    /** Blocks of about BLOCK_TARGET, whole 2 MiB pages, smaller when the budget is. */
+    /**
+     * Blocks of about BLOCK_TARGET in whole 2 MiB pages; smaller when the budget is, or when fewer slabs of this
+     * size exist than would fill one.
+     */
     private SizeClass sizeClass(long slabBytes) {
         return classes.computeIfAbsent(slabBytes, s -> {
             long align = AlignedMemory.ALIGNMENT;
-            long block = ByteSize.roundUp(Math.max(s, BLOCK_TARGET / s * s), align);
+            long slabs = tensors.stream().filter(t -> t.expertBytes() == s).mapToLong(ExpertTensor::experts).sum();
+            long block = ByteSize.roundUp(Math.max(s, Math.min(slabs, BLOCK_TARGET / s) * s), align);
             if (block > budget) block = Math.max(ByteSize.roundUp(s, align), ByteSize.roundDown(budget, align));
             return new SizeClass(s, Math.min(block, ByteSize.roundUp(Math.max(s, RegisterPlan.CHUNK_BYTES), align)),
                     new ArrayList<>());
