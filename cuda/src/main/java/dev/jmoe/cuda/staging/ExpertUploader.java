@@ -91,19 +91,24 @@ public final class ExpertUploader implements AutoCloseable {
         }
         recycle(slot);
         if (slot.lastConsumer != null) copyStream.waitFor(slot.lastConsumer);
+        // Leases first: a copy-mode miss fills its slab on the host here, which must not count as copy time.
+        List<StageLease> leases = new ArrayList<>();
+        for (int tensor : tensors) {
+            for (ExpertRuns.Run run : runs) leases.add(staging.lease(tensor, run));
+        }
         DeviceCopies.DeviceEvent start = copyStream.record();
         long[][] offsets = new long[tensors.length][];
-        List<StageLease> leases = new ArrayList<>();
         long at = 0;
         int copies = 0;
+        int next = 0;
         for (int p = 0; p < tensors.length; p++) {
             ExpertTensor t = staging.tensors().get(tensors[p]);
             offsets[p] = new long[t.experts()];
             Arrays.fill(offsets[p], -1);
             for (ExpertRuns.Run run : runs) {
-                StageLease lease = staging.lease(tensors[p], run);
-                leases.add(lease);
+                StageLease lease = leases.get(next++);
                 if (at + lease.bytes() > slot.buffer.bytes()) {
+                    leases.forEach(StageLease::close);
                     throw new IllegalStateException("layer experts exceed the staging slot of " + slot.buffer.bytes() + " bytes");
                 }
                 for (UploadSpan s : lease.spans()) {
