@@ -21,6 +21,8 @@ public final class ExpertStaging implements AutoCloseable {
     private final StagingOptions options;
     private final PcieMeter meter;
     private final Consumer<String> warnings;
+    /** One switch at a time: each builds its mode outside the lease lock, which must not happen twice at once. */
+    private final Object switching = new Object();
     private Current current;
     private boolean closed;
 
@@ -55,6 +57,7 @@ public final class ExpertStaging implements AutoCloseable {
         long bytes = tensors.stream().mapToLong(ExpertTensor::bytes).sum();
         s.current = new Current(s.build(options.initialMode(bytes)));
         meter.pinnedBytes(s::pinnedBytes);
+        LOG.info(s.describe());
         return s;
     }
 
@@ -116,20 +119,23 @@ public final class ExpertStaging implements AutoCloseable {
      * lease holds it, else when its last lease closes.
      */
     public PinMode switchTo(PinMode wanted) {
-        synchronized (this) {
-            if (current.stage.mode() == wanted) return wanted;
+        synchronized (switching) {
+            synchronized (this) {
+                if (closed) throw new IllegalStateException("expert staging is closed");
+                if (current.stage.mode() == wanted) return wanted;
+            }
+            ExpertStage next = build(wanted);
+            Current old;
+            synchronized (this) {
+                old = current;
+                current = new Current(next);
+                old.retired = true;
+                if (old.leases > 0) old = null;
+            }
+            if (old != null) old.stage.close();
+            LOG.info(next.describe());
+            return next.mode();
         }
-        ExpertStage next = build(wanted);
-        Current old;
-        synchronized (this) {
-            old = current;
-            current = new Current(next);
-            old.retired = true;
-            if (old.leases > 0) old = null;
-        }
-        if (old != null) old.stage.close();
-        LOG.info(next.describe());
-        return next.mode();
     }
 
     public synchronized PinMode mode() {
