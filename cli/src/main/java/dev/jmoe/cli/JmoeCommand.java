@@ -19,7 +19,7 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = JmoeCommand.Version.class,
         description = "Serves Mixture-of-Experts LLMs from GGUF: experts in host memory, the rest on CUDA.",
-        subcommands = {TopoCommand.class, InspectCommand.class, TokenizeCommand.class, RunCommand.class, ChatCommand.class, PerplexityCommand.class, LogitsCommand.class, BenchCommand.class, SynthCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TopoCommand.class, InspectCommand.class, TokenizeCommand.class, RunCommand.class, ChatCommand.class, PerplexityCommand.class, LogitsCommand.class, BenchCommand.class, PcieCommand.class, SynthCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class JmoeCommand implements Runnable {
 
     /** Global options, inherited by every subcommand (so {@code jmoe topo -v} works too). */

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Figures from /proc/meminfo. */
-final class MemInfo {
+public final class MemInfo {
     private MemInfo() {}
 
     /** MemAvailable in bytes: what can be allocated without swapping; Long.MAX_VALUE when unknown. */
-    static long availableBytes() {
+    public static long availableBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemAvailable:")) {
