@@ -5,6 +5,7 @@ import dev.jmoe.host.bench.BenchGrid;
 import dev.jmoe.host.bench.BenchProgress;
 import dev.jmoe.host.bench.BenchResult;
 import dev.jmoe.host.bench.BenchRunner;
+import dev.jmoe.host.bench.ResultPlot;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.mem.HugePageMode;
 import dev.jmoe.host.mem.LoadOptions;
@@ -16,6 +17,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -81,6 +84,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "4096", description = "Context to sweep (--sweep; default: ${DEFAULT-VALUE}).")
     int context;
 
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Also draw the results as a PNG chart: t/s against the KV depth (--sweep) or against the varied flag, one line per configuration.")
+    Path plot;
+
+    @Option(names = "--plot-x", paramLabel = "NAME",
+            description = "The x axis of a cross-product plot: n_depth, threads, n_batch, n_ubatch, type_k, type_v, mmap, mlock, hugepages, model "
+                    + "(default: the varied flag with numeric values, most values first).")
+    String plotX;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,12 +107,27 @@ public final class BenchCommand implements Callable<Integer> {
                 batches, ubatches, cacheK, cacheV, loads());
         PrintWriter out = spec.commandLine().getOut();
         boolean progress = TerminalProgress.wanted(format);
-        if (sweep) return BenchSweep.run(grid, context, format, out, progress);
+        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--plot writes PNG: the file name must end in .png, got " + plot);
+        }
+        if (sweep && plotX != null) throw new CommandLine.ParameterException(spec.commandLine(), "--plot-x is for cross products; a sweep plots against N_KV");
+        Optional<String> x = Optional.ofNullable(plotX).map(this::plotAxis);
+        if (sweep) return BenchSweep.run(grid, context, format, out, progress, plot);
         List<BenchResult> results = new BenchRunner(reps, progress ? new TerminalProgress() : BenchProgress.NONE).run(grid.expand());
         if (progress) TerminalProgress.clear();
         out.print(format.render(results));
         out.flush();
+        if (plot != null) PngPlot.write(ResultPlot.of(results, x), plot);
         return 0;
+    }
+
+    /** An unknown --plot-x fails as a usage error now, not after the benchmark has run. */
+    private String plotAxis(String name) {
+        try {
+            return ResultPlot.axisName(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private List<LoadOptions> loads() {
