@@ -9,6 +9,9 @@ import dev.jmoe.host.bench.ResultPlot;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.mem.HugePageMode;
 import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.numa.MirrorScope;
+import dev.jmoe.host.numa.NumaMode;
+import dev.jmoe.host.numa.NumaOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,6 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Huge-page modes: off, thp, 2m, 1g (default: ${DEFAULT-VALUE}).")
     List<HugePageMode> hugePages;
 
+    @Option(names = "--numa", split = ",", paramLabel = "MODE", defaultValue = "off", converter = TopoCommand.NumaModeConverter.class,
+            description = "NUMA placements: off, distribute, isolate, numactl, mirror (default: ${DEFAULT-VALUE}).")
+    List<NumaMode> numa;
+
+    @Option(names = "--numa-mirror", paramLabel = "SCOPE", defaultValue = "experts", converter = TopoCommand.MirrorScopeConverter.class,
+            description = "With --numa mirror: experts or all tensors get a replica per node (default: ${DEFAULT-VALUE}).")
+    MirrorScope numaMirror;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "md", description = "md, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     String output;
 
@@ -89,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path plot;
 
     @Option(names = "--plot-x", paramLabel = "NAME",
-            description = "The x axis of a cross-product plot: n_depth, threads, n_batch, n_ubatch, type_k, type_v, mmap, mlock, hugepages, model "
+            description = "The x axis of a cross-product plot: n_depth, threads, n_batch, n_ubatch, type_k, type_v, mmap, mlock, hugepages, numa, model "
                     + "(default: the varied flag with numeric values, most values first).")
     String plotX;
 
@@ -134,7 +145,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<LoadOptions> out = new ArrayList<>();
         for (int m : mmaps) {
             if (m != 0 && m != 1) throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--mmap': " + m + " (expected 0 or 1)");
-            for (HugePageMode h : hugePages) out.add(new LoadOptions(m == 1, mlock, h));
+            for (HugePageMode h : hugePages)
+                for (NumaMode n : numa) out.add(new LoadOptions(m == 1, mlock, h, new NumaOptions(n, numaMirror)));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.jmoe.host.bench;
 
 import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.mem.HugePageMode;
+import dev.jmoe.host.numa.NumaMode;
 
 import java.util.List;
 import java.util.function.Function;
@@ -18,7 +19,13 @@ enum BenchField {
     TYPE_V("type_v", o -> o.cacheV().label(), "f16", "V cache type", false),
     MMAP("mmap", o -> o.load().mapsFile() ? "1" : "0", "1", "mmap", false),
     MLOCK("mlock", o -> o.load().mlock() ? "1" : "0", "0", "mlock", false),
-    HUGEPAGES("hugepages", o -> o.load().hugePages().flag(), HugePageMode.OFF.flag(), "huge pages", false);
+    HUGEPAGES("hugepages", o -> o.load().hugePages().flag(), HugePageMode.OFF.flag(), "huge pages", false),
+    NUMA("numa", BenchField::numa, NumaMode.OFF.flag(), "--numa placement", false);
+
+    /** The --numa mode; no NUMA step at all reads as off (nothing is placed either way). */
+    static String numa(EngineOptions o) {
+        return o.load().numa() == null ? NumaMode.OFF.flag() : o.load().numa().mode().flag();
+    }
 
     final String header;
     final Function<EngineOptions, String> value;
