@@ -8,6 +8,11 @@ import dev.jmoe.host.bench.TransferStats;
 import dev.jmoe.host.engine.EngineOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.numa.NumaMode;
+import dev.jmoe.host.numa.NumaOptions;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 
@@ -15,6 +20,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,9 +48,9 @@ class PngPlotTest {
 
     @Test
     void chartSeriesAreTheResults() {
-        List<XYChart> charts = PngPlot.charts(ResultPlot.of(results(false), Optional.empty()));
+        var charts = PngPlot.charts(ResultPlot.of(results(false), Optional.empty()));
         assertEquals(1, charts.size());
-        XYChart c = charts.getFirst();
+        XYChart c = (XYChart) charts.getFirst();
         assertEquals("threads", c.getXAxisTitle());
         assertTrue(c.getYAxisTitle().contains("tokens/s"));
         assertTrue(c.getTitle().contains("qwen3moe 1.2B Q8_0"));
@@ -54,6 +60,24 @@ class PngPlotTest {
         assertArrayEquals(new double[] {100, 180}, series.get(0).getYData(), 1e-9);
         assertArrayEquals(new double[] {1, 2}, series.get(1).getXData());
         assertArrayEquals(new double[] {10, 12}, series.get(1).getYData(), 1e-9);
+    }
+
+    @Test
+    void namedValuesGoOnACategoryAxisWithGapsWhereASeriesHasNoPoint() {
+        // --numa off,isolate for tg16, and pp64 under isolate only: pp64's "off" is a gap (null), not a zero.
+        EngineOptions off = EngineOptions.defaults(2).withLoad(LoadOptions.defaults().withNuma(NumaOptions.of(NumaMode.OFF)));
+        EngineOptions isolate = EngineOptions.defaults(2).withLoad(LoadOptions.defaults().withNuma(NumaOptions.of(NumaMode.ISOLATE)));
+        List<BenchResult> results = List.of(
+                new BenchResult(MODEL, "CPU", off, BenchTest.generation(16, 0), new double[] {10, 14}, Optional.empty()),
+                new BenchResult(MODEL, "CPU", isolate, BenchTest.generation(16, 0), new double[] {11}, Optional.empty()),
+                new BenchResult(MODEL, "CPU", isolate, BenchTest.prompt(64, 0), new double[] {100}, Optional.empty()));
+        CategoryChart c = (CategoryChart) PngPlot.charts(ResultPlot.of(results, Optional.empty())).getFirst();
+        assertEquals("--numa placement", c.getXAxisTitle());
+        CategorySeries tg = c.getSeries("tg16");
+        assertEquals(List.of("off", "isolate"), List.copyOf(tg.getXData()));
+        assertArrayEquals(new double[] {12, 11}, tg.getYData(), 1e-9);
+        double[] pp = c.getSeries("pp64").getYData();
+        assertTrue(Double.isNaN(pp[0]) && pp[1] == 100, Arrays.toString(pp));
     }
 
     @Test
@@ -69,9 +93,9 @@ class PngPlotTest {
     @Test
     void transfersAddASecondPanelBelow() throws Exception {
         var plot = ResultPlot.of(results(true), Optional.empty());
-        List<XYChart> charts = PngPlot.charts(plot);
+        var charts = PngPlot.charts(plot);
         assertEquals(2, charts.size());
-        XYSeries pcie = charts.get(1).getSeries("pp64");
+        XYSeries pcie = ((XYChart) charts.get(1)).getSeries("pp64");
         assertArrayEquals(new double[] {8, 9}, pcie.getYData(), 1e-9);
         Path png = dir.resolve("pcie.png");
         PngPlot.write(plot, png);
