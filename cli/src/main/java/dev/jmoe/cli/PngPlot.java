@@ -62,6 +62,7 @@ final class PngPlot {
         label(c, p);
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setDefaultSeriesRenderStyle(p.lines() ? CategorySeries.CategorySeriesRenderStyle.Line : CategorySeries.CategorySeriesRenderStyle.Scatter);
+        c.getStyler().setOverlapped(true);   // every series's point on its category, not spread out like bars
         c.getStyler().setMarkerSize(8);
         for (Plot.Series s : p.series()) {
             List<Double> y = new ArrayList<>(java.util.Collections.nCopies(p.categories().size(), (Double) null));
