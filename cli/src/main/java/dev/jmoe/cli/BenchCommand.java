@@ -6,10 +6,14 @@ import dev.jmoe.host.bench.BenchGrid;
 import dev.jmoe.host.bench.BenchProgress;
 import dev.jmoe.host.bench.BenchResult;
 import dev.jmoe.host.bench.BenchRunner;
+import dev.jmoe.host.bench.ResultPlot;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.mem.HugePageMode;
 import dev.jmoe.host.mem.LoadOptions;
 import dev.jmoe.host.model.PlacementRules;
+import dev.jmoe.host.numa.MirrorScope;
+import dev.jmoe.host.numa.NumaMode;
+import dev.jmoe.host.numa.NumaOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +22,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -74,6 +80,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Huge-page modes: off, thp, 2m, 1g (default: ${DEFAULT-VALUE}).")
     List<HugePageMode> hugePages;
 
+    @Option(names = "--numa", split = ",", paramLabel = "MODE", defaultValue = "off", converter = TopoCommand.NumaModeConverter.class,
+            description = "NUMA placements: off, distribute, isolate, numactl, mirror (default: ${DEFAULT-VALUE}).")
+    List<NumaMode> numa;
+
+    @Option(names = "--numa-mirror", paramLabel = "SCOPE", defaultValue = "experts", converter = TopoCommand.MirrorScopeConverter.class,
+            description = "With --numa mirror: experts or all tensors get a replica per node (default: ${DEFAULT-VALUE}).")
+    MirrorScope numaMirror;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "md", description = "md, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     String output;
 
@@ -86,6 +100,15 @@ public final class BenchCommand implements Callable<Integer> {
     /** One placement for every case (not part of the cross product). */
     @CommandLine.Mixin
     PlacementFlags placement = new PlacementFlags();
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Also draw the results as a PNG chart: t/s against the KV depth (--sweep) or against the varied flag, one line per configuration.")
+    Path plot;
+
+    @Option(names = "--plot-x", paramLabel = "NAME",
+            description = "The x axis of a cross-product plot: n_depth, threads, n_batch, n_ubatch, type_k, type_v, mmap, mlock, hugepages, numa, model "
+                    + "(default: the varied flag with numeric values, most values first).")
+    String plotX;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -101,22 +124,38 @@ public final class BenchCommand implements Callable<Integer> {
                 batches, ubatches, cacheK, cacheV, loads());
         PrintWriter out = spec.commandLine().getOut();
         boolean progress = TerminalProgress.wanted(format);
+        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--plot writes PNG: the file name must end in .png, got " + plot);
+        }
+        if (sweep && plotX != null) throw new CommandLine.ParameterException(spec.commandLine(), "--plot-x is for cross products; a sweep plots against N_KV");
+        Optional<String> x = Optional.ofNullable(plotX).map(this::plotAxis);
         PlacementRules rules = placement.toRules();
         List<BenchCase> cases = grid.expand().stream()
                 .map(c -> new BenchCase(c.model(), c.options().withPlacement(rules), c.test())).toList();
-        if (sweep) return BenchSweep.run(cases, context, format, out, progress);
+        if (sweep) return BenchSweep.run(cases, context, format, out, progress, plot);
         List<BenchResult> results = new BenchRunner(reps, progress ? new TerminalProgress() : BenchProgress.NONE).run(cases);
         if (progress) TerminalProgress.clear();
         out.print(format.render(results));
         out.flush();
+        if (plot != null) PngPlot.write(ResultPlot.of(results, x), plot);
         return 0;
+    }
+
+    /** An unknown --plot-x fails as a usage error now, not after the benchmark has run. */
+    private String plotAxis(String name) {
+        try {
+            return ResultPlot.axisName(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private List<LoadOptions> loads() {
         List<LoadOptions> out = new ArrayList<>();
         for (int m : mmaps) {
             if (m != 0 && m != 1) throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--mmap': " + m + " (expected 0 or 1)");
-            for (HugePageMode h : hugePages) out.add(new LoadOptions(m == 1, mlock, h));
+            for (HugePageMode h : hugePages)
+                for (NumaMode n : numa) out.add(new LoadOptions(m == 1, mlock, h, new NumaOptions(n, numaMirror)));
         }
         return out;
     }

@@ -2,12 +2,15 @@ package dev.jmoe.cli;
 
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.EngineOptions;
+import dev.jmoe.host.numa.MirrorScope;
+import dev.jmoe.host.numa.NumaMode;
+import dev.jmoe.host.numa.NumaOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * The engine flags every command that runs a model takes, with llama.cpp's names and defaults:
- * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv}, the load flags and the placement flags.
+ * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv}, {@code --numa}, the load flags and the placement flags.
  * The model path itself ({@code -m}) stays with each command: some require it, {@code run} does not.
  */
 public final class EngineFlags {
@@ -31,6 +34,15 @@ public final class EngineFlags {
             description = "KV cache type for values: f16 (default), f32, q8_0.")
     CacheType cacheV = CacheType.F16;
 
+    @Option(names = "--numa", paramLabel = "MODE", converter = TopoCommand.NumaModeConverter.class,
+            description = "off (default), distribute, isolate, numactl, mirror: where the tensor data's pages go on a NUMA machine; "
+                    + "-v prints where they are (as 'jmoe topo -m MODEL --numa MODE').")
+    NumaMode numa = NumaMode.OFF;
+
+    @Option(names = "--numa-mirror", paramLabel = "SCOPE", converter = TopoCommand.MirrorScopeConverter.class,
+            description = "With --numa mirror: experts (default) or all tensors get a replica per node.")
+    MirrorScope numaMirror = MirrorScope.EXPERTS;
+
     @CommandLine.Mixin
     LoadFlags load = new LoadFlags();
 
@@ -40,7 +52,8 @@ public final class EngineFlags {
     /** The options, with {@code defaultContext} used where {@code -c} was not given (0 = the model's). */
     EngineOptions toOptions(int defaultContext) {
         if (context < 0) throw new IllegalArgumentException("-c must not be negative, got " + context);
-        return new EngineOptions(threads, context > 0 ? context : defaultContext, batch, ubatch, cacheK, cacheV, load.toOptions(), placement.toRules());
+        return new EngineOptions(threads, context > 0 ? context : defaultContext, batch, ubatch, cacheK, cacheV,
+                load.toOptions().withNuma(new NumaOptions(numa, numaMirror)), placement.toRules());
     }
 
     static final class CacheTypeConverter implements CommandLine.ITypeConverter<CacheType> {

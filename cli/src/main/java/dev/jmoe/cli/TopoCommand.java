@@ -14,6 +14,7 @@ import dev.jmoe.host.topo.HostTopology;
 import dev.jmoe.host.topo.SysTree;
 import dev.jmoe.host.topo.TopoJson;
 import dev.jmoe.host.topo.TopoText;
+import dev.jmoe.host.topo.TopoWarnings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,10 +73,15 @@ public final class TopoCommand implements Runnable {
                 root.set("placement", report.toJson());
                 out.print(root.toPrettyString() + "\n");
             } else {
-                out.print(TopoText.of(topo) + "\n" + report.text());
+                out.print(text(topo, report));
             }
         }
         out.flush();
+    }
+
+    /** The machine's report, then the placement's, without repeating a warning the first already gave (numa_balancing). */
+    static String text(HostTopology topo, PlacementReport report) {
+        return TopoText.of(topo) + "\n" + report.withoutWarnings(TopoWarnings.of(topo)).text();
     }
 
     /** Loads the model as --numa says, faults its pages in and asks the kernel where they are. */

@@ -52,8 +52,10 @@ class BenchCommandTest {
 
     @Test
     void markdownTableWithTheVariedFlag() {
-        Run r = run("bench", "-m", MODEL, "-p", "16", "-n", "0", "-r", "1", "-t", "1", "-ub", "8,16");
+        Path png = dir.resolve("ub.png");
+        Run r = run("bench", "-m", MODEL, "-p", "16", "-n", "0", "-r", "1", "-t", "1", "-ub", "8,16", "--plot", png.toString());
         assertEquals(0, r.exit(), r.err());
+        assertPng(png);
         String[] lines = r.out().split("\n");
         assertEquals(4, lines.length, r.out());
         assertTrue(lines[0].startsWith("| model ") && lines[0].contains("| n_ubatch |") && lines[0].endsWith("|                  t/s |"), lines[0]);
@@ -63,13 +65,35 @@ class BenchCommandTest {
 
     @Test
     void sweepPrintsARowPerMicroBatch() {
-        Run r = run("bench", "--sweep", "-m", MODEL, "-c", "32", "-ub", "16", "-t", "1");
+        Path png = dir.resolve("sweep.png");
+        Run r = run("bench", "--sweep", "-m", MODEL, "-c", "32", "-ub", "16", "-t", "1", "--plot", png.toString());
         assertEquals(0, r.exit(), r.err());
+        assertPng(png);
         String[] lines = r.out().split("\n");
         assertEquals("|    PP |     TG |   N_KV |   T_PP s | S_PP t/s |   T_TG s | S_TG t/s |", lines[0]);
         assertEquals(4, lines.length, r.out());
         assertTrue(lines[2].startsWith("|    16 |      4 |      0 |"), lines[2]);
         assertTrue(lines[3].startsWith("|    16 |      4 |     16 |"), lines[3]);
+    }
+
+    private static void assertPng(Path png) {
+        try {
+            var image = javax.imageio.ImageIO.read(png.toFile());
+            assertTrue(image != null && image.getWidth() == PngPlot.WIDTH && image.getHeight() == PngPlot.PANEL_HEIGHT, png + ": " + image);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(png + " was not written: " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void plotFlagsAreCheckedBeforeTheBenchmarkRuns() {
+        Run svg = run("bench", "-m", MODEL, "--plot", dir.resolve("x.svg").toString());
+        assertEquals(2, svg.exit());
+        assertTrue(svg.err().contains("must end in .png"), svg.err());
+        Run axis = run("bench", "-m", MODEL, "--plot", dir.resolve("x.png").toString(), "--plot-x", "colour");
+        assertEquals(2, axis.exit());
+        assertTrue(axis.err().contains("unknown --plot-x 'colour'"), axis.err());
+        assertTrue(Files.notExists(dir.resolve("x.png")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.jmoe.host.bench;
 
 import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.mem.HugePageMode;
+import dev.jmoe.host.numa.NumaMode;
 
 import java.util.List;
 import java.util.function.Function;
@@ -11,24 +12,36 @@ import java.util.function.Function;
  * shows a flag's column only when some row differs from the default (threads always), as llama-bench does.
  */
 enum BenchField {
-    THREADS("threads", o -> String.valueOf(o.threads()), null),
-    N_BATCH("n_batch", o -> String.valueOf(o.batch()), "2048"),
-    N_UBATCH("n_ubatch", o -> String.valueOf(o.ubatch()), "512"),
-    TYPE_K("type_k", o -> o.cacheK().label(), "f16"),
-    TYPE_V("type_v", o -> o.cacheV().label(), "f16"),
-    MMAP("mmap", o -> o.load().mapsFile() ? "1" : "0", "1"),
-    MLOCK("mlock", o -> o.load().mlock() ? "1" : "0", "0"),
-    HUGEPAGES("hugepages", o -> o.load().hugePages().flag(), HugePageMode.OFF.flag());
+    THREADS("threads", o -> String.valueOf(o.threads()), null, "threads", true),
+    N_BATCH("n_batch", o -> String.valueOf(o.batch()), "2048", "logical batch -b (tokens)", true),
+    N_UBATCH("n_ubatch", o -> String.valueOf(o.ubatch()), "512", "micro-batch -ub (tokens)", true),
+    TYPE_K("type_k", o -> o.cacheK().label(), "f16", "K cache type", false),
+    TYPE_V("type_v", o -> o.cacheV().label(), "f16", "V cache type", false),
+    MMAP("mmap", o -> o.load().mapsFile() ? "1" : "0", "1", "mmap", false),
+    MLOCK("mlock", o -> o.load().mlock() ? "1" : "0", "0", "mlock", false),
+    HUGEPAGES("hugepages", o -> o.load().hugePages().flag(), HugePageMode.OFF.flag(), "huge pages", false),
+    NUMA("numa", BenchField::numa, NumaMode.OFF.flag(), "--numa placement", false);
+
+    /** The --numa mode; no NUMA step at all reads as off (nothing is placed either way). */
+    static String numa(EngineOptions o) {
+        return o.load().numa() == null ? NumaMode.OFF.flag() : o.load().numa().mode().flag();
+    }
 
     final String header;
     final Function<EngineOptions, String> value;
     /** null: always shown. */
     final String defaultValue;
+    /** The axis title when a plot puts this flag on its x axis, with the unit where it has one. */
+    final String axisLabel;
+    /** Whether the values are numbers (a numeric axis) rather than names (one tick per value). */
+    final boolean numeric;
 
-    BenchField(String header, Function<EngineOptions, String> value, String defaultValue) {
+    BenchField(String header, Function<EngineOptions, String> value, String defaultValue, String axisLabel, boolean numeric) {
         this.header = header;
         this.value = value;
         this.defaultValue = defaultValue;
+        this.axisLabel = axisLabel;
+        this.numeric = numeric;
     }
 
     boolean shown(List<BenchResult> results) {

@@ -38,6 +38,7 @@ public final class BenchRecords {
         o.put("use_mmap", r.options().load().mapsFile());
         o.put("use_mlock", r.options().load().mlock());
         o.put("hugepages", r.options().load().hugePages().flag());
+        o.put("numa", BenchField.numa(r.options()));
         o.put("test", r.test().name());
         o.put("n_prompt", r.test().nPrompt());
         o.put("n_gen", r.test().nGen());

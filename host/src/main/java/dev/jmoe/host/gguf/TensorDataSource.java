@@ -3,6 +3,7 @@ package dev.jmoe.host.gguf;
 import dev.jmoe.host.mem.LoadOptions;
 import dev.jmoe.host.mem.LoadReport;
 import dev.jmoe.host.mem.ModelMemory;
+import dev.jmoe.host.numa.NumaTensorData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The tensor data of a model: each part's data section placed in memory by the memory layer
@@ -21,16 +23,39 @@ import java.util.Map;
  */
 public final class TensorDataSource implements AutoCloseable {
     private final Map<Path, ModelMemory> regions = new HashMap<>();
+    /** Set when another layer placed the tensors (NUMA): it hands out their data and is closed with this. */
+    private final Function<GgufTensorInfo, MemorySegment> placed;
+    private final AutoCloseable placedOwner;
 
-    private TensorDataSource() {}
+    private TensorDataSource() {
+        this(null, null);
+    }
+
+    private TensorDataSource(Function<GgufTensorInfo, MemorySegment> placed, AutoCloseable placedOwner) {
+        this.placed = placed;
+        this.placedOwner = placedOwner;
+    }
+
+    /**
+     * Tensor data that another layer placed ({@code --numa}: copies on chosen nodes): {@code segments} gives
+     * each tensor's data, {@code owner} is closed with this source.
+     */
+    public static TensorDataSource placed(Function<GgufTensorInfo, MemorySegment> segments, AutoCloseable owner) {
+        return new TensorDataSource(segments, owner);
+    }
 
     /** Maps the model's tensor data with the default options (mmap, no lock, no huge pages). */
     public static TensorDataSource open(GgufModel model) {
         return open(model, LoadOptions.defaults());
     }
 
-    /** Places the model's tensor data as {@code options} ask (the --no-mmap, --mlock, --hugepages flags). */
+    /**
+     * Places the model's tensor data as {@code options} ask (the --no-mmap, --mlock, --hugepages flags), then,
+     * when {@code options.numa()} is set, on NUMA nodes as {@code --numa} says.
+     */
     public static TensorDataSource open(GgufModel model, LoadOptions options) {
+        // The seam until the engine takes a placement itself: every engine load passes through here.
+        if (options.numa() != null) return NumaTensorData.open(model, options);
         TensorDataSource source = new TensorDataSource();
         try {
             for (GgufFile part : model.parts()) {
@@ -58,6 +83,7 @@ public final class TensorDataSource implements AutoCloseable {
 
     /** The data of {@code tensor}, read-only. */
     public MemorySegment segment(GgufTensorInfo tensor) {
+        if (placed != null) return placed.apply(tensor);
         return memory(tensor).segment().asSlice(tensor.dataOffset(), tensor.bytes());
     }
 
@@ -66,10 +92,10 @@ public final class TensorDataSource implements AutoCloseable {
      * what pinning pages in place needs). With mmap this follows the file offset; with a copy, the copy.
      */
     public boolean isAligned(GgufTensorInfo tensor, long alignment) {
-        return (memory(tensor).address() + tensor.dataOffset()) % alignment == 0;
+        return segment(tensor).address() % alignment == 0;
     }
 
-    /** One report per file part: bytes, mode used, time, GB/s, fallbacks taken. */
+    /** One report per file part: bytes, mode used, time, GB/s, fallbacks taken (none for placed data). */
     public List<LoadReport> reports() {
         List<LoadReport> reports = new ArrayList<>();
         for (ModelMemory m : regions.values()) reports.add(m.report());
@@ -85,6 +111,13 @@ public final class TensorDataSource implements AutoCloseable {
 
     @Override
     public void close() {
+        if (placedOwner != null) {
+            try {
+                placedOwner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release the placed tensor data: " + e.getMessage(), e);
+            }
+        }
         for (ModelMemory m : regions.values()) m.close();
         regions.clear();
     }

@@ -1,31 +1,33 @@
 package dev.jmoe.host.mem;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.jmoe.host.topo.HugePagePool;
+import dev.jmoe.host.topo.HugePagesReader;
+import dev.jmoe.host.topo.SysTree;
+import dev.jmoe.host.topo.TopologyFormatException;
+
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * The kernel's hugetlb pools as sysfs shows them ({@code hugepages-2048kB}, {@code hugepages-1048576kB}
- * under {@code /sys/kernel/mm/hugepages}). Read before asking mmap for huge pages so a short pool is
- * reported by how much, not just as ENOMEM. The root is a parameter so tests can point at a fake tree.
+ * Whether a hugetlb pool can back a new mapping, asked before mmap so a short pool is reported by how
+ * much, not just as ENOMEM. The pools are read by the topology's {@link HugePagesReader} (one reader of
+ * {@code /sys/kernel/mm/hugepages} for {@code jmoe topo} and for loading); the tree is a parameter so
+ * tests can point at a fake one.
  */
 public final class HugePageAvailability {
-    public static final Path SYSFS = Path.of("/sys/kernel/mm/hugepages");
+    private final SysTree sys;
 
-    private final Path root;
-
-    public HugePageAvailability(Path root) {
-        this.root = root;
+    public HugePageAvailability(SysTree sys) {
+        this.sys = sys;
     }
 
     public static HugePageAvailability system() {
-        return new HugePageAvailability(SYSFS);
+        return new HugePageAvailability(SysTree.live());
     }
 
-    /** The sysfs directory of the pool for {@code kind} (2m or 1g). */
-    public Path poolDir(HugePageMode kind) {
-        return root.resolve("hugepages-" + kind.pageBytes() / ByteSize.KIB + "kB");
+    /** The sysfs directory name of the pool for {@code kind} (2m or 1g). */
+    private static String poolName(HugePageMode kind) {
+        return "hugepages-" + kind.pageBytes() / ByteSize.KIB + "kB";
     }
 
     /**
@@ -33,14 +35,7 @@ public final class HugePageAvailability {
      * (free_hugepages counts reserved-but-untouched pages as free). Empty when there is no such pool.
      */
     public Optional<Long> availablePages(HugePageMode kind) {
-        Path dir = poolDir(kind);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        long free = readCount(dir.resolve("free_hugepages"));
-        Path resvFile = dir.resolve("resv_hugepages");
-        long reserved = Files.exists(resvFile) ? readCount(resvFile) : 0;
-        return Optional.of(Math.max(0, free - reserved));
+        return new HugePagesReader(sys).read().pool(kind.pageBytes()).map(HugePagePool::available);
     }
 
     /** Why {@code bytes} of {@code kind} pages cannot be had, or empty when the pool has enough. */
@@ -49,11 +44,11 @@ public final class HugePageAvailability {
         Optional<Long> available;
         try {
             available = availablePages(kind);
-        } catch (IllegalStateException unreadable) {
+        } catch (TopologyFormatException | UncheckedIOException unreadable) {
             return Optional.of(kind.flag() + ": " + unreadable.getMessage()); // a reason to fall back, not to fail
         }
         if (available.isEmpty()) {
-            return Optional.of(kind.flag() + ": no " + poolDir(kind).getFileName() + " pool on this kernel");
+            return Optional.of(kind.flag() + ": no " + poolName(kind) + " pool on this kernel");
         }
         long have = available.get();
         if (have >= needed) {
@@ -66,13 +61,5 @@ public final class HugePageAvailability {
     /** Pages of {@code kind} that {@code bytes} occupy (rounded up). */
     public static long pagesFor(HugePageMode kind, long bytes) {
         return ByteSize.roundUp(bytes, kind.pageBytes()) / kind.pageBytes();
-    }
-
-    private static long readCount(Path file) {
-        try {
-            return Long.parseLong(Files.readString(file).trim());
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot read huge page count from " + file + ": " + e.getMessage(), e);
-        }
     }
 }

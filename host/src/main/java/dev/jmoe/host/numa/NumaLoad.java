@@ -8,30 +8,25 @@ import dev.jmoe.host.topo.HostTopology;
 import dev.jmoe.host.topo.NumaNode;
 import dev.jmoe.host.topo.NumaTopology;
 import dev.jmoe.host.topo.PciLink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.jmoe.host.topo.TopoWarnings;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Loading a model with {@code --numa}: where the process is, where the GPU is, the plan, the placement. */
+/**
+ * Loading a model with {@code --numa}: where the process is, where the GPU is, the plan, the placement.
+ * Warnings (numa_balancing on, a policy refused) come back in {@link NumaPlacement#warnings()}, unlogged.
+ */
 public final class NumaLoad {
-    private static final Logger LOG = LoggerFactory.getLogger(NumaLoad.class);
-
     private NumaLoad() {}
 
     public static NumaPlacement load(GgufModel model, LoadOptions options, HostTopology topo, NumaMode mode, MirrorScope scope) {
         NumaTopology numa = topo.numa();
         PlacementPlanner planner = new PlacementPlanner(numa, startNode(numa), homeNode(topo));
         PlacementPlan plan = planner.plan(mode, scope, model.tensors());
-        plan.notes().forEach(LOG::info);
         List<String> warnings = new ArrayList<>();
-        if (numa.balancing() && mode != NumaMode.OFF) {
-            String line = "kernel.numa_balancing is on: the kernel migrates pages behind the --numa " + mode.flag()
-                    + " placement (sysctl -w kernel.numa_balancing=0)";
-            LOG.warn(line);
-            warnings.add(line);
-        }
+        // Returned, not logged: the caller shows each warning once (topo beside its own, the engine in its log).
+        if (numa.balancing() && mode != NumaMode.OFF) warnings.add(TopoWarnings.numaBalancing());
         return NumaPlacement.place(model, options, plan, warnings);
     }
 

@@ -5,8 +5,6 @@ import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.mem.LoadOptions;
 import dev.jmoe.host.mem.NativeCallException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -26,8 +24,6 @@ import java.util.Map;
  * the whole placement to {@code off} with one warning; the model still loads.
  */
 public final class NumaPlacement implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NumaPlacement.class);
-
     /** The memory layer's placement of the file; null once every tensor has been copied out of it. */
     private final TensorDataSource source;
     private final PlacementPlan plan;
@@ -64,8 +60,7 @@ public final class NumaPlacement implements AutoCloseable {
         } catch (NativeCallException e) {
             regions.forEach(PlacedRegion::close);
             String line = "numa " + plan.mode().flag() + ": " + e.getMessage() + "; NUMA placement is off";
-            LOG.warn(line);
-            warned.add(line);
+            warned.add(line);   // the caller shows it, once
             PlacementPlan off = new PlacementPlan(NumaMode.OFF, 1, List.of(), ReplicaMap.single(plan.replicaMap().replicaByNode().keySet()), List.of(line));
             return new NumaPlacement(source, off, List.of(), warned);
         } catch (RuntimeException e) {

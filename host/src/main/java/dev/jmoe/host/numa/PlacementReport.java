@@ -56,6 +56,11 @@ public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> 
         return new PlacementReport(plan.mode(), plan.replicas(), classes, plan.notes(), placement.warnings());
     }
 
+    /** This report without the warnings in {@code shown}: a caller that has shown them does not repeat them. */
+    public PlacementReport withoutWarnings(java.util.Collection<String> shown) {
+        return new PlacementReport(mode, replicas, classes, notes, warnings.stream().filter(w -> !shown.contains(w)).toList());
+    }
+
     private static long touch(MemorySegment s) {
         long sum = 0;
         for (long i = 0; i < s.byteSize(); i += 4096) sum += s.get(ValueLayout.JAVA_BYTE, i);

@@ -42,7 +42,8 @@ public final class HugePagesReader {
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparingInt(HugePagePool.NodePages::node))
                 .toList();
-        return new HugePagePool(pageBytes, sys.readLong(dir + "/nr_hugepages"), sys.readLong(dir + "/free_hugepages"), perNode);
+        return new HugePagePool(pageBytes, sys.readLong(dir + "/nr_hugepages"), sys.readLong(dir + "/free_hugepages"),
+                sys.readLongIfPresent(dir + "/resv_hugepages").orElse(0L), perNode);
     }
 
     private Optional<HugePagePool.NodePages> nodePages(int node, String dirName) {

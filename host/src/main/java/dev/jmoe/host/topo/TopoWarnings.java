@@ -9,10 +9,7 @@ public final class TopoWarnings {
 
     public static List<String> of(HostTopology topo) {
         List<String> warnings = new ArrayList<>();
-        if (topo.numa().balancing()) {
-            warnings.add("kernel.numa_balancing is on: the kernel migrates pages behind the engine's NUMA placement"
-                    + " (turn it off: sysctl -w kernel.numa_balancing=0)");
-        }
+        if (topo.numa().balancing()) warnings.add(numaBalancing());
         CpuInfo cpu = topo.cpu();
         if (cpu.has(IsaFeature.AVX2) && cpu.vectorBits() < 256) {
             warnings.add("the CPU has AVX2 but the Vector API prefers " + cpu.vectorBits()
@@ -22,6 +19,12 @@ public final class TopoWarnings {
             gpu.link().ifPresent(link -> narrowLink(gpu.device().index(), link, warnings));
         }
         return warnings;
+    }
+
+    /** The one wording of the numa_balancing warning, here and in a --numa placement. */
+    public static String numaBalancing() {
+        return "kernel.numa_balancing is on: the kernel migrates pages behind the engine's NUMA placement"
+                + " (turn it off: sysctl -w kernel.numa_balancing=0)";
     }
 
     /** Speed drops when a GPU idles; lanes do not, so fewer lanes than the device supports is the slot's doing. */

@@ -1,5 +1,6 @@
 package dev.jmoe.host.mem;
 
+import dev.jmoe.host.topo.SysTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,10 +99,11 @@ class HugePageFallbackTest {
     void enomemFromMmapAlsoFallsBack() throws IOException {
         assumeTrue(realFreePages("hugepages-2048kB") == 0, "2 MiB pool is not empty here");
         // A fake sysfs that claims plenty of free pages, so the real mmap is tried and fails.
-        Path pool = Files.createDirectories(dir.resolve("hugepages-2048kB"));
+        Path pool = Files.createDirectories(dir.resolve("sys/kernel/mm/hugepages/hugepages-2048kB"));
+        Files.writeString(pool.resolve("nr_hugepages"), "1000\n");
         Files.writeString(pool.resolve("free_hugepages"), "1000\n");
         Files.writeString(pool.resolve("resv_hugepages"), "0\n");
-        AnonymousMemory anonymous = new AnonymousMemory(new HugePageAvailability(dir), "madvise");
+        AnonymousMemory anonymous = new AnonymousMemory(new HugePageAvailability(new SysTree(dir)), "madvise");
         List<String> fallbacks = new ArrayList<>();
         AnonymousMemory.Allocation a = anonymous.allocate(ByteSize.MIB, HugePageMode.MB2, fallbacks);
         try (NativeMapping ignored = a.mapping()) {
@@ -113,7 +115,7 @@ class HugePageFallbackTest {
 
     @Test
     void thpNeverFallsBackToSmallPages() {
-        AnonymousMemory anonymous = new AnonymousMemory(new HugePageAvailability(dir), "never");
+        AnonymousMemory anonymous = new AnonymousMemory(new HugePageAvailability(new SysTree(dir)), "never");
         List<String> fallbacks = new ArrayList<>();
         AnonymousMemory.Allocation a = anonymous.allocate(ByteSize.MIB, HugePageMode.THP, fallbacks);
         try (NativeMapping ignored = a.mapping()) {
@@ -125,17 +127,19 @@ class HugePageFallbackTest {
 
     @Test
     void shortfallCountsReservedPagesAsTaken() throws IOException {
-        Path pool = Files.createDirectories(dir.resolve("hugepages-1048576kB"));
+        Path pool = Files.createDirectories(dir.resolve("sys/kernel/mm/hugepages/hugepages-1048576kB"));
+        Files.writeString(pool.resolve("nr_hugepages"), "4\n");
         Files.writeString(pool.resolve("free_hugepages"), "2\n");
         Files.writeString(pool.resolve("resv_hugepages"), "1\n");
-        HugePageAvailability pools = new HugePageAvailability(dir);
+        HugePageAvailability pools = new HugePageAvailability(new SysTree(dir));
         assertEquals(Optional.of(1L), pools.availablePages(HugePageMode.GB1));
         assertEquals(Optional.of("1g: pool has 1 free pages, needs 3 (2.0 GiB short)"),
                 pools.shortfall(HugePageMode.GB1, 2 * ByteSize.GIB + 1));
         assertEquals(Optional.empty(), pools.shortfall(HugePageMode.GB1, ByteSize.GIB));
         assertEquals(Optional.of("2m: no hugepages-2048kB pool on this kernel"), pools.shortfall(HugePageMode.MB2, 1));
         Files.writeString(pool.resolve("free_hugepages"), "garbage\n");
-        assertTrue(pools.shortfall(HugePageMode.GB1, 1).orElseThrow().startsWith("1g: cannot read huge page count from "));
+        String unreadable = pools.shortfall(HugePageMode.GB1, 1).orElseThrow();
+        assertTrue(unreadable.startsWith("1g: ") && unreadable.contains("free_hugepages") && unreadable.contains("'garbage'"), unreadable);
     }
 
     @Test

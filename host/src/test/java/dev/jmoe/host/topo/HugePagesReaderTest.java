@@ -29,6 +29,17 @@ class HugePagesReaderTest {
     }
 
     @Test
+    void reservedPagesAreReadAndNotAvailable(@TempDir Path root) throws IOException {
+        TopoFixtures.write(root, "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "8\n");
+        TopoFixtures.write(root, "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "6\n");
+        TopoFixtures.write(root, "/sys/kernel/mm/hugepages/hugepages-1048576kB/resv_hugepages", "5\n");
+        HugePagePool pool = new HugePagesReader(new SysTree(root)).read().pool(GIB_1).orElseThrow();
+        assertEquals(5, pool.reserved());
+        assertEquals(1, pool.available());
+        assertEquals(0, new HugePagePool(GIB_1, 8, 2, 5, List.of()).available(), "more reserved than free: none, not -3");
+    }
+
+    @Test
     void emptyPoolsOnOneNode() {
         HugePages hp = new HugePagesReader(TopoFixtures.sys("one-node")).read();
         assertEquals(Optional.of("madvise"), hp.thp());
