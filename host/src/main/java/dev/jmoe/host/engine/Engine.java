@@ -5,6 +5,7 @@ import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.ModelConfig;
+import dev.jmoe.host.numa.NumaTensorData;
 import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.model.Placement;
 import dev.jmoe.host.model.DevicePlanner;
@@ -51,7 +52,7 @@ public final class Engine implements AutoCloseable {
         GgufModel model = GgufModel.open(path);
         ModelConfig config = ModelConfig.from(model);
         Placement placement = plan(model, config, options);
-        TensorDataSource data = TensorDataSource.open(model, options.load());
+        TensorDataSource data = NumaTensorData.open(model, options.load());
         WorkerPool pool = null;
         try {
             ModelWeights weights = ModelWeights.load(model, config, data, placement);

@@ -3,7 +3,6 @@ package dev.jmoe.host.gguf;
 import dev.jmoe.host.mem.LoadOptions;
 import dev.jmoe.host.mem.LoadReport;
 import dev.jmoe.host.mem.ModelMemory;
-import dev.jmoe.host.numa.NumaTensorData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,12 +49,10 @@ public final class TensorDataSource implements AutoCloseable {
     }
 
     /**
-     * Places the model's tensor data as {@code options} ask (the --no-mmap, --mlock, --hugepages flags), then,
-     * when {@code options.numa()} is set, on NUMA nodes as {@code --numa} says.
+     * Places the model's tensor data as {@code options} ask (the --no-mmap, --mlock, --hugepages flags);
+     * {@code options.numa()} is the NUMA layer's business ({@link dev.jmoe.host.numa.NumaTensorData}).
      */
     public static TensorDataSource open(GgufModel model, LoadOptions options) {
-        // The seam until the engine takes a placement itself: every engine load passes through here.
-        if (options.numa() != null) return NumaTensorData.open(model, options);
         TensorDataSource source = new TensorDataSource();
         try {
             for (GgufFile part : model.parts()) {

@@ -21,9 +21,13 @@ public final class NumaTensorData {
 
     private NumaTensorData() {}
 
-    /** Places {@code model} as {@code options.numa()} says; {@code off} without {@code -v} is the plain load, nothing more. */
+    /**
+     * Places {@code model} as {@code options.numa()} says; without a NUMA mode, or {@code off} without
+     * {@code -v}, the plain load, nothing more. Every engine load passes through here.
+     */
     public static TensorDataSource open(GgufModel model, LoadOptions options) {
         NumaOptions numa = options.numa();
+        if (numa == null) return TensorDataSource.open(model, options);
         LoadOptions file = options.withNuma(null);
         if (numa.mode() == NumaMode.OFF && !LOG.isInfoEnabled()) return TensorDataSource.open(model, file);
         NumaPlacement placement = NumaLoad.load(model, file, HostTopology.live(), numa.mode(), numa.mirror());

@@ -49,7 +49,7 @@ class NumaTensorDataTest {
     void placingModesServeAnonymousCopiesTheOthersTheFile(NumaMode mode) throws IOException {
         GgufModel model = GgufModel.open(TestData.model(MODEL));
         GgufTensorInfo expert = model.tensors().stream().filter(GgufTensorInfo::isExpert).findFirst().orElseThrow();
-        try (TensorDataSource data = TensorDataSource.open(model, LoadOptions.defaults().withNuma(NumaOptions.of(mode)));
+        try (TensorDataSource data = NumaTensorData.open(model, LoadOptions.defaults().withNuma(NumaOptions.of(mode)));
              TensorDataSource plain = TensorDataSource.open(model)) {
             long address = data.segment(expert).address();
             String mapped = mappingOf(address).orElseThrow(() -> new AssertionError("no mapping holds " + Long.toHexString(address)));
