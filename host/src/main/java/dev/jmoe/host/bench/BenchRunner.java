@@ -18,14 +18,11 @@ import java.util.SplittableRandom;
  * ids in chunks of the logical batch (the session splits them into micro-batches); generation tests
  * evaluate one token at a time. The depth is filled once per test, untimed, and every run rewinds to it.
  *
- * <p>The warm-up is one run as in llama-bench, repeated while the warm-up has taken less than
- * {@link #WARM_UP_NANOS} (up to {@link #MAX_WARM_UPS} runs): on a small model one run is too short for
- * the JIT to compile the kernels, and the first timed runs would measure the interpreter.
+ * <p>The warm-up ({@link WarmUp}) repeats the test until its runs take steady times: on a small model one run,
+ * as llama-bench does, is too short for the JIT to compile the kernels.
  */
 public final class BenchRunner {
     private static final String BACKEND = "CPU";
-    static final long WARM_UP_NANOS = 3_000_000_000L;
-    static final int MAX_WARM_UPS = 10;
     private final int reps;
     private final BenchProgress progress;
     private final SplittableRandom random = new SplittableRandom(1234);
@@ -67,8 +64,7 @@ public final class BenchRunner {
         session.reset();
         if (t.nDepth() > 0) prompt(session, t.nDepth(), c.options().batch());
         progress.run(index, total, c, 0, reps);
-        long warmUp = 0;
-        for (int i = 0; i < MAX_WARM_UPS && warmUp < WARM_UP_NANOS; i++) warmUp += once(session, c);
+        WarmUp.run(() -> once(session, c));
         double[] samples = new double[reps];
         for (int rep = 1; rep <= reps; rep++) {
             progress.run(index, total, c, rep, reps);

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * llama-sweep-bench's measurement: walk the context up in steps of one micro-batch; at each depth time
  * ub/4 single-token decodes (then rewind) and one micro-batch of prompt processing, which stays in the
  * cache as the step to the next depth (the same state a rewind and an untimed fill would leave).
- * A warm-up of both runs first, at depth 0, untimed, repeated up to {@link BenchRunner#MAX_WARM_UPS} times
- * while it has taken less than {@link BenchRunner#WARM_UP_NANOS} (so the JIT has compiled the kernels).
+ * A warm-up of both runs first, at depth 0, untimed, until their times are steady ({@link WarmUp}: so the JIT
+ * has compiled the kernels).
  */
 public final class SweepRunner {
     private final SplittableRandom random = new SplittableRandom(4321);
@@ -26,13 +26,12 @@ public final class SweepRunner {
         if (Math.max(ubatch, nTg) > context) {
             throw new IllegalArgumentException("context " + context + " is smaller than one micro-batch of " + ubatch);
         }
-        double warmUp = 0;
-        for (int i = 0; i < BenchRunner.MAX_WARM_UPS && warmUp < BenchRunner.WARM_UP_NANOS / 1e9; i++) {
+        WarmUp.run(() -> {
             session.reset();
-            warmUp += generate(session, nTg);
+            double seconds = generate(session, nTg);
             session.reset();
-            warmUp += prompt(session, ubatch);
-        }
+            return (long) ((seconds + prompt(session, ubatch)) * 1e9);
+        });
         session.reset();
         List<SweepRow> rows = new ArrayList<>();
         for (int nKv = 0; nKv + ubatch <= context; nKv += ubatch) {
