@@ -30,8 +30,10 @@ class PerplexityCommandTest {
             "ds2-a-f32, false", "ds2-a-q4_k_m, true"})
     void matchesLlamaPerplexity(String model, boolean quantized) throws Exception {
         // The final estimate within 0.5% (F32) or 2% (quantized), as the testdata README asks. A single 64-token
-        // chunk moves more when rounding picks a different expert at one position (mixtral-a-f32's first chunk is
-        // 1.1% off on AVX2 machines, 0.13% in the end), so F32 running values are held to 1.5% only.
+        // chunk moves more when rounding picks a different expert at one position: mixtral-a-f32's first chunk
+        // reads 45114 against the golden 44632 (1.1%, 0.13% in the end), and ik_llama.cpp itself, built on this
+        // AVX2 machine (with the README's llama-with-experts fix), gives 45114.20 there too; so F32 running values
+        // are held to 1.5% only.
         double tolerance = quantized ? 0.02 : 0.005;
         double chunkTolerance = 0.015;
         MainTest.Result r = MainTest.jmoe("perplexity", "-m", TestData.model(model).toString(),

@@ -3,10 +3,10 @@ package dev.jmoe.host.kernel;
 /**
  * One activation row prepared for dot products with weight rows of a given {@link ActivationFormat}.
  *
- * <p>For F32, {@link #values} holds the floats. For Q8_0/Q8_K it holds the int8 quants as floats (exact:
+ * <p>For F32, {@link #values} holds the floats. For Q8_2/Q8_K it holds the int8 quants as floats (exact:
  * the kernels multiply them with weight quants in float lanes, where every partial sum of a block stays an
  * exact integer below 2^24), {@link #quants} the same quants as bytes (the scalar reference uses those),
- * {@link #scales} one scale per block, and {@link #sums} the sum of the quants per 32 (Q8_0) or per 16
+ * {@link #scales} one scale per block, and {@link #sums} the sum of the quants per 32 (Q8_2) or per 16
  * (Q8_K) elements, for the weights' min terms. Built by {@link ActivationQuantizer}; reused across calls.
  */
 public final class Activation {
@@ -16,8 +16,6 @@ public final class Activation {
     final byte[] quants;
     final float[] scales;
     final float[] sums;
-    /** Q8_K only: the quant sums per 32 elements (pairs of {@link #sums}), for the Q4_K/Q5_K mins. */
-    final float[] sums32;
 
     /** An empty activation of {@code n} elements (a multiple of the format's block size). */
     public Activation(ActivationFormat format, int n) {
@@ -31,12 +29,7 @@ public final class Activation {
         boolean quantized = format != ActivationFormat.F32;
         this.quants = quantized ? new byte[n] : new byte[0];
         this.scales = quantized ? new float[n / format.blockSize] : new float[0];
-        this.sums = switch (format) {
-            case F32 -> new float[0];
-            case Q8_0 -> new float[n / 32];
-            case Q8_K -> new float[n / 16];
-        };
-        this.sums32 = format == ActivationFormat.Q8_K ? new float[n / 32] : new float[0];
+        this.sums = quantized ? new float[n / format.sumGroup()] : new float[0];
     }
 
     public ActivationFormat format() {

@@ -1,12 +1,16 @@
 package dev.jmoe.host.kernel;
 
 /**
- * Prepares activation rows the way the reference does before its quantized dot products.
+ * Prepares activation rows the way the reference (ik_llama.cpp, x86 AVX2) does before its quantized dot
+ * products, so that the int8 quants, and with them the logits, come out as its do.
  *
- * <p>Q8_0 (per 32): d = max|x|/127, stored (as the reference stores it) rounded to f16; q = x·127/max|x|
- * rounded to nearest, so the largest magnitude maps to ±127. Q8_K (per 256): the element of largest
- * magnitude, with its sign, maps to −127 (scale = −max/127, kept as a float); the others round to nearest
- * and clamp at 127. Rounding is to nearest, ties to even, as the reference's float-to-int trick does.
+ * <p>Q8_2 (per 32, the reference's q8_2): the scale max|x|/127 is rounded to bf16 (to nearest, ties to
+ * even) first, and the quants are x times the float reciprocal of that rounded scale; so where bf16 rounds
+ * the scale down, the largest magnitude maps to 127 only after rounding (127.2 → 127). Q8_K (per 256, the
+ * reference's own AVX2 form, not ggml's scalar one): scale max|x|/127 as a float, quants x·(127/max|x|).
+ * Quants round to nearest with ties to even and saturate to int8 as the reference's pack instructions do;
+ * the sums are of the unsaturated integers, as the reference takes them (they never differ: a quant is at
+ * most 127.25 before rounding).
  */
 public final class ActivationQuantizer {
     private ActivationQuantizer() {}
@@ -15,7 +19,7 @@ public final class ActivationQuantizer {
     public static void quantize(float[] x, int offset, Activation a) {
         switch (a.format) {
             case F32 -> System.arraycopy(x, offset, a.values, 0, a.n);
-            case Q8_0 -> { for (int b = 0; b < a.n / 32; b++) q8_0Block(x, offset, a, b); }
+            case Q8_2 -> { for (int b = 0; b < a.n / 32; b++) q8_2Block(x, offset, a, b); }
             case Q8_K -> { for (int b = 0; b < a.n / 256; b++) q8_kBlock(x, offset, a, b); }
         }
     }
@@ -27,47 +31,48 @@ public final class ActivationQuantizer {
         return a;
     }
 
-    private static void q8_0Block(float[] x, int offset, Activation a, int b) {
+    private static void q8_2Block(float[] x, int offset, Activation a, int b) {
         int from = b * 32;
-        float amax = 0;
-        for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(x[offset + from + i]));
-        float inverse = amax == 0 ? 0 : 127f / amax;
-        a.scales[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
-        int sum = 0;
-        for (int i = 0; i < 32; i++) {
-            int q = (int) Math.rint(x[offset + from + i] * inverse);
-            store(a, from + i, q);
-            sum += q;
-        }
-        a.sums[b] = sum;
+        float amax = maxMagnitude(x, offset + from, 32);
+        float d = bf16(amax / 127f);
+        float inverse = d > 0 ? 1 / d : 0;
+        a.scales[b] = d;
+        a.sums[b] = quantizeRun(x, offset + from, inverse, a, from, 32);
     }
 
     private static void q8_kBlock(float[] x, int offset, Activation a, int b) {
         int from = b * 256;
-        float amax = 0, max = 0;
-        for (int i = 0; i < 256; i++) {
-            float v = x[offset + from + i];
-            if (Math.abs(v) > amax) {
-                amax = Math.abs(v);
-                max = v;
-            }
-        }
-        float inverse = amax == 0 ? 0 : -127f / max;
-        a.scales[b] = amax == 0 ? 0 : 1 / inverse;
+        float amax = maxMagnitude(x, offset + from, 256);
+        a.scales[b] = amax / 127f;
+        float inverse = amax != 0 ? 127f / amax : 0;
         for (int g = 0; g < 16; g++) {
-            int sum = 0;
-            for (int i = 0; i < 16; i++) {
-                int q = Math.min(127, (int) Math.rint(inverse * x[offset + from + 16 * g + i]));
-                store(a, from + 16 * g + i, q);
-                sum += q;
-            }
-            a.sums[b * 16 + g] = sum;
+            a.sums[b * 16 + g] = quantizeRun(x, offset + from + 16 * g, inverse, a, from + 16 * g, 16);
         }
-        for (int g = 0; g < 8; g++) a.sums32[b * 8 + g] = (a.sums[b * 16 + 2 * g] + a.sums[b * 16 + 2 * g + 1]);
     }
 
-    private static void store(Activation a, int i, int q) {
-        a.quants[i] = (byte) q;
-        a.values[i] = q;
+    private static float maxMagnitude(float[] x, int from, int count) {
+        float amax = 0;
+        for (int i = 0; i < count; i++) amax = Math.max(amax, Math.abs(x[from + i]));
+        return amax;
+    }
+
+    /** Quantizes {@code count} values with {@code inverse} into {@code a} at {@code to}; returns their sum. */
+    private static int quantizeRun(float[] x, int from, float inverse, Activation a, int to, int count) {
+        int sum = 0;
+        for (int i = 0; i < count; i++) {
+            int q = (int) Math.rint(x[from + i] * inverse);
+            sum += q;
+            q = Math.max(-128, Math.min(127, q));
+            a.quants[to + i] = (byte) q;
+            a.values[to + i] = q;
+        }
+        return sum;
+    }
+
+    /** {@code v} rounded to bf16 (the top 16 bits of a float), to nearest with ties to even. */
+    static float bf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        int rounded = (bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF0000;
+        return Float.intBitsToFloat(rounded);
     }
 }

@@ -21,7 +21,8 @@ public final class ScalarDot {
     }
 
     /**
-     * The kernels' form: for each block, {@code da·(d·Σ_g scale_g·Σ q·qa − dmin·Σ_g min_g·Σ qa)} with the
+     * The kernels' form: for each block, {@code Σ_g da_g·(d·scale_g·Σ q·qa − dmin·min_g·Σ qa)} (da_g: the scale of
+     * the activation block group g lies in) with the
      * inner sums in exact integers (float weights: Σ w·x). Accumulated in double, so it is the exact value
      * the float kernels approximate.
      */
@@ -41,18 +42,19 @@ public final class ScalarDot {
         return sum;
     }
 
+    /** One weight block; each group takes the scale of the activation block it lies in (32 or 256 wide). */
     private static double block(BlockCodes c, Activation a, int from) {
-        long scaled = 0, mins = 0;
+        double sum = 0;
         for (int g = 0; g < c.groups(); g++) {
             long products = 0, qsum = 0;
-            for (int i = g * c.groupSize; i < (g + 1) * c.groupSize; i++) {
-                products += (long) c.q[i] * a.quants[from + i];
-                qsum += a.quants[from + i];
+            int start = from + g * c.groupSize;
+            for (int i = start; i < start + c.groupSize; i++) {
+                products += (long) c.q[i - from] * a.quants[i];
+                qsum += a.quants[i];
             }
-            scaled += c.scale[g] * products;
-            mins += c.min[g] * qsum;
+            double da = a.scales[start / a.format.blockSize];
+            sum += da * ((double) c.d * c.scale[g] * products - (double) c.dmin * c.min[g] * qsum);
         }
-        double da = a.scales[from / a.format.blockSize];
-        return da * ((double) c.d * scaled - (double) c.dmin * mins);
+        return sum;
     }
 }

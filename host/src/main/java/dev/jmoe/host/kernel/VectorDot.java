@@ -164,7 +164,10 @@ final class VectorDot implements RowDot {
         out[3] = laneSum(nibbles ? acc3.add(odd3) : acc3);
     }
 
-    /** Q4_K against four tokens, as {@link #q4_k} with the nibbles widened once per chunk for all four. */
+    /**
+     * Q4_K against four tokens, as {@link #q4_k} with the nibbles widened once per sub-block for all four:
+     * the same exact lane sums, scaled and accumulated in the same order, so each token equals its single dot.
+     */
     private static void q4_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
                                float[] out) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
@@ -181,7 +184,7 @@ final class VectorDot implements RowDot {
                 // half-chunk: sub-block 'half', 32 elements: low nibbles of chunk half/2 if even, high if odd
                 int c = half >>> 1;
                 int scales = c < 2 ? scales03 : scales47;
-                FloatVector sc = FloatVector.broadcast(F, (float) ((scales >>> (16 * (c & 1) + 8 * (half & 1))) & 0xFF));
+                int sc = (scales >>> (16 * (c & 1) + 8 * (half & 1))) & 0xFF;
                 FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * c + l, LE);
@@ -195,30 +198,34 @@ final class VectorDot implements RowDot {
                         t3 = qf.fma(FloatVector.fromArray(F, x3, e), t3);
                     }
                 }
-                s0 = t0.fma(sc, s0);
-                s1 = t1.fma(sc, s1);
-                s2 = t2.fma(sc, s2);
-                s3 = t3.fma(sc, s3);
+                int j = 8 * sb + half;
+                s0 = t0.fma(FloatVector.broadcast(F, sc * a0.scales[j]), s0);
+                s1 = t1.fma(FloatVector.broadcast(F, sc * a1.scales[j]), s1);
+                s2 = t2.fma(FloatVector.broadcast(F, sc * a2.scales[j]), s2);
+                s3 = t3.fma(FloatVector.broadcast(F, sc * a3.scales[j]), s3);
             }
-            float d = Bytes.f16(w, b), dmin = Bytes.f16(w, b + 2);
-            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[sb]), acc0);
-            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[sb]), acc1);
-            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
-            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
+            FloatVector d = FloatVector.broadcast(F, Bytes.f16(w, b));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+            FloatVector dmin = FloatVector.broadcast(M, Bytes.f16(w, b + 2));
             FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
-            mins0 = m.mul(FloatVector.fromArray(M, a0.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a0.scales[sb]), mins0);
-            mins1 = m.mul(FloatVector.fromArray(M, a1.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a1.scales[sb]), mins1);
-            mins2 = m.mul(FloatVector.fromArray(M, a2.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a2.scales[sb]), mins2);
-            mins3 = m.mul(FloatVector.fromArray(M, a3.sums32, 8 * sb)).fma(FloatVector.broadcast(M, dmin * a3.scales[sb]), mins3);
+            mins0 = m.mul(FloatVector.fromArray(M, a0.sums, 8 * sb)).mul(FloatVector.fromArray(M, a0.scales, 8 * sb)).fma(dmin, mins0);
+            mins1 = m.mul(FloatVector.fromArray(M, a1.sums, 8 * sb)).mul(FloatVector.fromArray(M, a1.scales, 8 * sb)).fma(dmin, mins1);
+            mins2 = m.mul(FloatVector.fromArray(M, a2.sums, 8 * sb)).mul(FloatVector.fromArray(M, a2.scales, 8 * sb)).fma(dmin, mins2);
+            mins3 = m.mul(FloatVector.fromArray(M, a3.sums, 8 * sb)).mul(FloatVector.fromArray(M, a3.scales, 8 * sb)).fma(dmin, mins3);
         }
-        // The min terms in the same vector form and order as q4_k, so each token equals its single dot bit for bit.
         out[0] = laneSum(acc0) - laneSum(mins0);
         out[1] = laneSum(acc1) - laneSum(mins1);
         out[2] = laneSum(acc2) - laneSum(mins2);
         out[3] = laneSum(acc3) - laneSum(mins3);
     }
 
-    /** Q6_K against four tokens, as {@link #q6_k}: each row k's quants are widened and scaled once for all four. */
+    /**
+     * Q6_K against four tokens, as {@link #q6_k}: per 32-element row the quants are widened and scaled once
+     * for all four tokens, and each row's exact lane sum goes into the super-block sum in the same order.
+     */
     private static void q6_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
                                float[] out) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
@@ -229,12 +236,11 @@ final class VectorDot implements RowDot {
             FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
             for (int h = 0; h < 2; h++) {
                 long scales = w.get(Bytes.LONG, b + 192 + 8 * h);
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector ql0 = ByteVector.fromMemorySegment(B, w, b + 64 * h + l, LE);
-                    ByteVector ql1 = ByteVector.fromMemorySegment(B, w, b + 64 * h + 32 + l, LE);
-                    ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 128 + 32 * h + l, LE);
-                    for (int k = 0; k < 4; k++) {
-                        ByteVector low = (k & 1) == 0 ? ql0 : ql1;
+                for (int k = 0; k < 4; k++) {
+                    FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
+                    for (int l = 0; l < 32; l += BL) {
+                        ByteVector low = ByteVector.fromMemorySegment(B, w, b + 64 * h + 32 * (k & 1) + l, LE);
+                        ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 128 + 32 * h + l, LE);
                         low = (k < 2 ? low : low.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()).and((byte) 0x0F);
                         ShortVector hs = qh.reinterpretAsShorts();
                         ByteVector high = (k < 3 ? hs.lanewise(VectorOperators.LSHL, 4 - 2 * k) : hs.lanewise(VectorOperators.LSHR, 2)).reinterpretAsBytes().and((byte) 0x30);
@@ -243,19 +249,24 @@ final class VectorDot implements RowDot {
                         for (int p = 0; p < P; p++) {
                             int e = e0 + 128 * h + 32 * k + l + p * FL;
                             FloatVector qs = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(sc);
-                            s0 = qs.fma(FloatVector.fromArray(F, x0, e), s0);
-                            s1 = qs.fma(FloatVector.fromArray(F, x1, e), s1);
-                            s2 = qs.fma(FloatVector.fromArray(F, x2, e), s2);
-                            s3 = qs.fma(FloatVector.fromArray(F, x3, e), s3);
+                            t0 = qs.fma(FloatVector.fromArray(F, x0, e), t0);
+                            t1 = qs.fma(FloatVector.fromArray(F, x1, e), t1);
+                            t2 = qs.fma(FloatVector.fromArray(F, x2, e), t2);
+                            t3 = qs.fma(FloatVector.fromArray(F, x3, e), t3);
                         }
                     }
+                    int j = 8 * sb + 4 * h + k;
+                    s0 = t0.fma(FloatVector.broadcast(F, a0.scales[j]), s0);
+                    s1 = t1.fma(FloatVector.broadcast(F, a1.scales[j]), s1);
+                    s2 = t2.fma(FloatVector.broadcast(F, a2.scales[j]), s2);
+                    s3 = t3.fma(FloatVector.broadcast(F, a3.scales[j]), s3);
                 }
             }
-            float d = Bytes.f16(w, b + 208);
-            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[sb]), acc0);
-            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[sb]), acc1);
-            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
-            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
+            FloatVector d = FloatVector.broadcast(F, Bytes.f16(w, b + 208));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
         }
         out[0] = laneSum(acc0);
         out[1] = laneSum(acc1);
@@ -542,14 +553,13 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * Two super-block accumulators (low and high nibble groups) keep the FMA chains short; the (scale, min)
-     * pairs are unpacked four at a time ({@link KScales}); the min term runs in 8-lane vectors (mins × the
-     * activation's per-32 sums), which took the kernel from 0.074 to 0.066 ns/element against scalar code.
-     * Writing the four chunks out instead of looping measured within noise (0.064), so the loop stays.
+     * Per 32-element sub-block j the exact lane sum of q·qa goes into one super-block sum, scaled by
+     * sc_j·da_j (the activation scale is per 32, like the sub-block scale), in sub-block order; then ·d.
+     * The (scale, min) pairs are unpacked four at a time ({@link KScales}); the min term runs in 8-lane
+     * vectors (mins × the activation's per-32 sums × their scales).
      */
     private static float q4_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales;
-        float[] sums32 = a.sums32;
+        float[] x = a.values, xs = a.scales, sums = a.sums;
         FloatVector acc = FloatVector.zero(F);
         FloatVector mins = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
@@ -558,7 +568,7 @@ final class VectorDot implements RowDot {
             long packed = w.get(Bytes.LONG, b + 4);
             int packedHigh = w.get(Bytes.INT, b + 12);
             int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
-            FloatVector sbLo = FloatVector.zero(F), sbHi = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(F);
             for (int c = 0; c < 4; c++) {
                 FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += BL) {
@@ -573,20 +583,20 @@ final class VectorDot implements RowDot {
                 }
                 int scales = c < 2 ? scales03 : scales47;
                 int shift = 16 * (c & 1);
-                sbLo = loSum.fma(FloatVector.broadcast(F, (float) ((scales >>> shift) & 0xFF)), sbLo);
-                sbHi = hiSum.fma(FloatVector.broadcast(F, (float) ((scales >>> (shift + 8)) & 0xFF)), sbHi);
+                int j = 8 * sb + 2 * c;
+                s = loSum.fma(FloatVector.broadcast(F, ((scales >>> shift) & 0xFF) * xs[j]), s);
+                s = hiSum.fma(FloatVector.broadcast(F, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
             }
-            acc = sbLo.add(sbHi).fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
+            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b)), acc);
             FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
-            mins = m.mul(FloatVector.fromArray(M, sums32, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2) * xs[sb]), mins);
+            mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
         return laneSum(acc) - laneSum(mins);
     }
 
     /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
     private static float q5_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales;
-        float[] sums32 = a.sums32;
+        float[] x = a.values, xs = a.scales, sums = a.sums;
         FloatVector acc = FloatVector.zero(F);
         FloatVector mins = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
@@ -595,7 +605,7 @@ final class VectorDot implements RowDot {
             long packed = w.get(Bytes.LONG, b + 4);
             int packedHigh = w.get(Bytes.INT, b + 12);
             int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
-            FloatVector sbLo = FloatVector.zero(F), sbHi = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(F);
             for (int c = 0; c < 4; c++) {
                 FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += BL) {
@@ -611,21 +621,23 @@ final class VectorDot implements RowDot {
                 }
                 int scales = c < 2 ? scales03 : scales47;
                 int shift = 16 * (c & 1);
-                sbLo = loSum.fma(FloatVector.broadcast(F, (float) ((scales >>> shift) & 0xFF)), sbLo);
-                sbHi = hiSum.fma(FloatVector.broadcast(F, (float) ((scales >>> (shift + 8)) & 0xFF)), sbHi);
+                int j = 8 * sb + 2 * c;
+                s = loSum.fma(FloatVector.broadcast(F, ((scales >>> shift) & 0xFF) * xs[j]), s);
+                s = hiSum.fma(FloatVector.broadcast(F, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
             }
-            acc = sbLo.add(sbHi).fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
+            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b)), acc);
             FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
-            mins = m.mul(FloatVector.fromArray(M, sums32, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2) * xs[sb]), mins);
+            mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
         return laneSum(acc) - laneSum(mins);
     }
 
     /**
      * Per half (128 elements) and 32-byte stripe, the four 32-element rows k = 0..3 each have their own
-     * accumulator (one chain of 16 FMAs per super-block measured 0.186 ns/element; four chains of four,
-     * with the 16 int8 scales read as two longs, 0.085). The 2-bit high parts are moved into bits 4–5 with one
-     * 16-bit shift and a mask each.
+     * exact lane sum (one chain of 16 FMAs per super-block measured 0.186 ns/element; four chains of four,
+     * with the 16 int8 scales read as two longs, 0.085), which then goes into the super-block sum times its
+     * row's activation scale (rows are the activation's 32-blocks), in row order. The 2-bit high parts are
+     * moved into bits 4–5 with one 16-bit shift and a mask each.
      */
     private static float q6_k(MemorySegment w, long off, Activation a) {
         float[] x = a.values, xs = a.scales;
@@ -633,8 +645,9 @@ final class VectorDot implements RowDot {
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 210L * sb;
             int e0 = 256 * sb;
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(F);
             for (int h = 0; h < 2; h++) {
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
                 long scales = w.get(Bytes.LONG, b + 192 + 8 * h);
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector ql0 = ByteVector.fromMemorySegment(B, w, b + 64 * h + l, LE);
@@ -656,8 +669,13 @@ final class VectorDot implements RowDot {
                         s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).mul(sc3).fma(FloatVector.fromArray(F, x, e + 96), s3);
                     }
                 }
+                int j = 8 * sb + 4 * h;
+                s = s0.fma(FloatVector.broadcast(F, xs[j]), s);
+                s = s1.fma(FloatVector.broadcast(F, xs[j + 1]), s);
+                s = s2.fma(FloatVector.broadcast(F, xs[j + 2]), s);
+                s = s3.fma(FloatVector.broadcast(F, xs[j + 3]), s);
             }
-            acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 208) * xs[sb]), acc);
+            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b + 208)), acc);
         }
         return laneSum(acc);
     }

@@ -27,13 +27,18 @@ record GoldenLogits(int[] tokens, float[] logits, int vocab) {
         float[] maxDiff = new float[n];
         boolean[] argmaxEqual = new boolean[n];
         boolean[] decisive = new boolean[n];
+        double squares = 0;
         for (int t = 0; t < n; t++) {
             int base = t * vocab;
-            for (int i = 0; i < vocab; i++) maxDiff[t] = Math.max(maxDiff[t], Math.abs(actual[base + i] - logits[base + i]));
+            for (int i = 0; i < vocab; i++) {
+                float d = actual[base + i] - logits[base + i];
+                maxDiff[t] = Math.max(maxDiff[t], Math.abs(d));
+                squares += (double) d * d;
+            }
             argmaxEqual[t] = argmax(actual, base) == argmax(logits, base);
             decisive[t] = topGap(logits, base) > 0.01f;
         }
-        return new Agreement(maxDiff, argmaxEqual, decisive);
+        return new Agreement(maxDiff, argmaxEqual, decisive, Math.sqrt(squares / ((double) n * vocab)));
     }
 
     private int argmax(float[] x, int base) {
@@ -56,7 +61,8 @@ record GoldenLogits(int[] tokens, float[] logits, int vocab) {
         return first - second;
     }
 
-    record Agreement(float[] maxDiff, boolean[] argmaxEqual, boolean[] decisive) {
+    /** {@code rms}: the root mean square logit difference over all positions and tokens. */
+    record Agreement(float[] maxDiff, boolean[] argmaxEqual, boolean[] decisive, double rms) {
         float worst() {
             float w = 0;
             for (float d : maxDiff) w = Math.max(w, d);
@@ -82,8 +88,8 @@ record GoldenLogits(int[] tokens, float[] logits, int vocab) {
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "worst max|diff| %.5f, within 0.01 %.0f%%, within 0.25 %.0f%%, argmax equal %.0f%%",
-                    worst(), 100 * fractionWithin(0.01f), 100 * fractionWithin(0.25f), 100 * fractionArgmaxEqual());
+            return String.format(java.util.Locale.ROOT, "worst max|diff| %.5f, within 0.01 %.0f%%, within 0.25 %.0f%%, argmax equal %.0f%%, rms %.5f",
+                    worst(), 100 * fractionWithin(0.01f), 100 * fractionWithin(0.25f), 100 * fractionArgmaxEqual(), rms);
         }
     }
 }

@@ -7,17 +7,18 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The quantizers against hand-worked blocks that follow from the reference's rounding rules. */
 class ActivationQuantizerTest {
 
     @Test
-    void q8_0_largestMagnitudeIs127AndTiesRoundToEven() {
+    void q8_2_largestMagnitudeIs127AndTiesRoundToEven() {
         float[] x = new float[32];
-        x[0] = -127f;
+        x[0] = -127f;                                 // d = 1, exact in bf16
         x[1] = 0.5f;
         x[2] = 1.5f;
         x[3] = 2.5f;
         x[4] = 100.4f;
-        Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_0);
+        Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_2);
         assertEquals(1f, a.scales[0]);
         assertEquals(-127, a.quants[0]);
         assertEquals(0, a.quants[1]);
@@ -29,35 +30,55 @@ class ActivationQuantizerTest {
     }
 
     @Test
-    void q8_0_scaleIsRoundedToF16() {
+    void q8_2_scaleIsRoundedToBf16AndQuantsUseTheRoundedScale() {
+        // max 1.3: 1.3/127 = 0x3C27B5D2 as a float; bf16 rounds it up to 0x3C28 = 0.01025390625.
         float[] x = new float[32];
-        x[7] = 1f;                                    // d = 1/127, not an f16 value
-        Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_0);
-        assertEquals(Float.float16ToFloat(Float.floatToFloat16(1f / 127)), a.scales[0]);
+        x[7] = 1.3f;                                  // 1.3 / 0.01025390625 = 126.78 → 127
+        x[8] = -0.64f;                                // / bf16 scale = -62.415 → -62 (·127/max would give -62.52 → -63)
+        Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_2);
+        assertEquals(0.01025390625f, a.scales[0]);
         assertEquals(127, a.quants[7]);
+        assertEquals(-62, a.quants[8]);
+        assertEquals(127 - 62, a.sums[0]);
+        // max 1.0: 1/127 = 0x3C010204; bf16 rounds it down to 0x3C01 = 0.00787353515625.
+        float[] y = new float[32];
+        y[0] = 1f;                                    // 127.008 → 127
+        y[1] = 0.7913f;                               // / bf16 scale = 100.501 → 101 (·127 would give 100.495 → 100)
+        Activation b = ActivationQuantizer.quantize(y, ActivationFormat.Q8_2);
+        assertEquals(0.00787353515625f, b.scales[0]);
+        assertEquals(127, b.quants[0]);
+        assertEquals(101, b.quants[1]);
     }
 
     @Test
-    void q8_k_signedMaximumMapsToMinus127AndPer16SumsAreKept() {
+    void bf16RoundsToNearestWithTiesToEven() {
+        assertEquals(Float.intBitsToFloat(0x3F800000), ActivationQuantizer.bf16(Float.intBitsToFloat(0x3F808000))); // tie, even stays
+        assertEquals(Float.intBitsToFloat(0x3F820000), ActivationQuantizer.bf16(Float.intBitsToFloat(0x3F818000))); // tie, odd rounds up
+        assertEquals(Float.intBitsToFloat(0x3F810000), ActivationQuantizer.bf16(Float.intBitsToFloat(0x3F808001)));
+        assertEquals(Float.intBitsToFloat(0x3F800000), ActivationQuantizer.bf16(Float.intBitsToFloat(0x3F807FFF)));
+    }
+
+    @Test
+    void q8_k_scaleIsMaxOver127AndPer16SumsAreKept() {
         float[] x = new float[256];
-        x[3] = 2.54f;                                 // the largest magnitude, positive: scale −0.02
-        x[20] = -2.54f;                               // opposite extreme: +127
-        x[40] = 0.05f;                                // 0.05 / −0.02 = −2.5 → −2 (ties to even)
+        x[3] = 2.54f;                                 // the largest magnitude: scale 0.02, quant 127
+        x[20] = -2.54f;                               // -127
+        x[40] = 0.05f;                                // 0.05 · 127/2.54 = 2.5 → 2 (ties to even)
         Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_K);
-        assertEquals(-0.02f, a.scales[0], 1e-7f);
-        assertEquals(-127, a.quants[3]);
-        assertEquals(127, a.quants[20]);
-        assertEquals(-2, a.quants[40]);
-        assertEquals(-127, a.sums[0]);
-        assertEquals(127, a.sums[1]);
-        assertEquals(-2, a.sums[2]);
+        assertEquals(2.54f / 127f, a.scales[0]);
+        assertEquals(127, a.quants[3]);
+        assertEquals(-127, a.quants[20]);
+        assertEquals(2, a.quants[40]);
+        assertEquals(127, a.sums[0]);
+        assertEquals(-127, a.sums[1]);
+        assertEquals(2, a.sums[2]);
     }
 
     @Test
     void zeroBlocksQuantizeToZero() {
         Activation a = ActivationQuantizer.quantize(new float[256], ActivationFormat.Q8_K);
         assertEquals(0f, a.scales[0]);
-        Activation b = ActivationQuantizer.quantize(new float[32], ActivationFormat.Q8_0);
+        Activation b = ActivationQuantizer.quantize(new float[32], ActivationFormat.Q8_2);
         assertEquals(0f, b.scales[0]);
         assertEquals(0, b.quants[31]);
     }
@@ -67,13 +88,14 @@ class ActivationQuantizerTest {
         Random r = new Random(7);
         float[] x = new float[1024];
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.exp(r.nextGaussian()));
-        for (ActivationFormat f : new ActivationFormat[] {ActivationFormat.Q8_0, ActivationFormat.Q8_K}) {
+        for (ActivationFormat f : new ActivationFormat[] {ActivationFormat.Q8_2, ActivationFormat.Q8_K}) {
             Activation a = ActivationQuantizer.quantize(x, f);
             for (int i = 0; i < x.length; i++) {
                 float d = Math.abs(a.scales[i / f.blockSize]);
-                // Q8_0's scale is an f16: up to 127·2^-11 of a step more.
-                double bound = d * (0.5 + 127 / 2048.0) + 1e-6;
+                // The quants come from x / d itself (d the stored scale): half a step, plus float rounding.
+                double bound = d * 0.5 * (1 + 1e-5) + 1e-6;
                 assertTrue(Math.abs(a.value(i) - x[i]) <= bound, f + " element " + i + ": " + a.value(i) + " vs " + x[i]);
+                assertTrue(Math.abs(a.quants[i]) <= 127, f + " element " + i);
             }
         }
     }

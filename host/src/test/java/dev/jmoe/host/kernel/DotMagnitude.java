@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
  * Test helper: the tolerance for a float kernel against the exact reference dot product. Any order of
  * float summation of m terms errs by at most about m·2^-24·Σ|term| (each addition rounds relative to a
  * partial sum no larger than Σ|term|), so the bound is (terms + slack)·2^-24·Σ|term|, with the terms being
- * what the kernels add: per block group d·da·sc·Σq·qa and the min terms, or w·x for float weights.
+ * what the kernels add: per block group d·da·sc·Σ|q·qa| and the min terms, or w·x for float weights. The
+ * sums are of magnitudes because the kernels' per-lane partial sums round once they are scaled, and those
+ * may cancel in the end (a block whose Σ q·qa is small can hold large lane sums of either sign).
  */
 final class DotMagnitude {
     private DotMagnitude() {}
@@ -27,13 +29,13 @@ final class DotMagnitude {
         for (int blk = 0; blk < a.n / type.blockSize; blk++) {
             BlockDecoder.decode(type, w, offset + (long) blk * type.bytesPerBlock, c);
             int from = blk * type.blockSize;
-            double da = Math.abs(a.scales[from / a.format.blockSize]);
             for (int g = 0; g < c.groups(); g++) {
                 long products = 0, qsum = 0;
                 for (int i = g * c.groupSize; i < (g + 1) * c.groupSize; i++) {
-                    products += (long) c.q[i] * a.quants[from + i];
-                    qsum += a.quants[from + i];
+                    products += Math.abs((long) c.q[i] * a.quants[from + i]);
+                    qsum += Math.abs(a.quants[from + i]);
                 }
+                double da = Math.abs(a.scales[(from + g * c.groupSize) / a.format.blockSize]);
                 mag += da * (Math.abs((double) c.d * c.scale[g] * products) + Math.abs((double) c.dmin * c.min[g] * qsum));
                 terms += 2;
             }

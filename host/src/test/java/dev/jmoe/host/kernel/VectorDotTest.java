@@ -102,7 +102,7 @@ class VectorDotTest {
         MemorySegment w = MemorySegment.ofArray(new byte[18 * 4]);
         Activation q8k = new Activation(ActivationFormat.Q8_K, 256);
         assertThrows(IllegalArgumentException.class, () -> k.dot(GgmlType.Q4_0, w, 0, q8k));
-        Activation q80 = new Activation(ActivationFormat.Q8_0, 160);
+        Activation q80 = new Activation(ActivationFormat.Q8_2, 160);
         assertThrows(IndexOutOfBoundsException.class, () -> k.dot(GgmlType.Q4_0, w, 0, q80));
     }
 }
