@@ -43,7 +43,6 @@ public final class KvCache {
      * {@code positions}, e.g. {@code kv cache: latent 576 values per token and layer (kv_lora 512 + rope 64), f16, 3.4 MiB for 1024 positions}.
      */
     public static String describe(ModelConfig c, int positions, CacheType keyType, CacheType valueType) {
-        double bytes = KvCacheSizing.bytes(keyType, c.kDim()) + KvCacheSizing.bytes(valueType, c.vDim());
         String what;
         if (c.mla() != null) {
             what = "latent " + c.kDim() + " values per token and layer (kv_lora " + c.mla().kvLoraRank() + " + rope "
@@ -51,7 +50,7 @@ public final class KvCache {
         } else {
             what = c.kDim() + " key + " + c.vDim() + " value values per token and layer, " + keyType.label() + "/" + valueType.label();
         }
-        double mib = bytes * positions * c.layers() / (1 << 20);
+        double mib = (double) KvCacheSizing.of(c, positions, keyType, valueType).bytesPerLayer() * c.layers() / (1 << 20);
         return String.format(java.util.Locale.ROOT, "kv cache: %s, %.1f MiB for %d positions", what, mib, positions);
     }
 
