@@ -31,6 +31,46 @@ class WorkerPoolTest {
     }
 
     @Test
+    void withoutAStartHookTheCallerIsTheLastWorker() {
+        try (WorkerPool pool = new WorkerPool(3, "test")) {
+            assertEquals(3, pool.workers());
+            for (int job = 0; job < 200; job++) {
+                ConcurrentHashMap<Integer, String> seen = new ConcurrentHashMap<>();
+                pool.run((worker, workers) -> {
+                    assertEquals(3, workers);
+                    seen.put(worker, Thread.currentThread().getName());
+                });
+                assertEquals(java.util.Set.of(0, 1, 2), seen.keySet());
+                assertEquals("test-0", seen.get(0));
+                assertEquals("test-1", seen.get(1));
+                assertEquals(Thread.currentThread().getName(), seen.get(2), "the caller ran worker 2's share");
+            }
+        }
+    }
+
+    @Test
+    void aPoolOfOneRunsTheJobOnTheCaller() {
+        try (WorkerPool pool = new WorkerPool(1, "test")) {
+            Thread[] ran = new Thread[1];
+            pool.run((worker, workers) -> ran[0] = Thread.currentThread());
+            assertEquals(Thread.currentThread(), ran[0]);
+        }
+    }
+
+    @Test
+    void aFailingCallerShareFailsTheJobAfterTheOthersFinish() {
+        try (WorkerPool pool = new WorkerPool(2, "test")) {
+            AtomicInteger done = new AtomicInteger();
+            var e = assertThrows(IllegalArgumentException.class, () -> pool.run((w, n) -> {
+                if (w == 1) throw new IllegalArgumentException("caller boom");
+                done.incrementAndGet();
+            }));
+            assertEquals("caller boom", e.getMessage());
+            assertEquals(1, done.get(), "worker 0 finished before run returned");
+        }
+    }
+
+    @Test
     void aFailingWorkerFailsTheJobAndThePoolStaysUsable() {
         try (WorkerPool pool = new WorkerPool(2, "test")) {
             var e = assertThrows(IllegalArgumentException.class, () -> pool.run((w, n) -> {
@@ -55,9 +95,14 @@ class WorkerPoolTest {
 
     @Test
     void aJobCannotRunAJobOnItsOwnPool() {
-        try (WorkerPool pool = new WorkerPool(1, "test")) {
-            var e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> pool.run((w2, n2) -> {})));
-            assertEquals("a worker pool job cannot run a job on its own pool", e.getMessage());
+        for (int workers : new int[] {1, 2}) {
+            try (WorkerPool pool = new WorkerPool(workers, "test")) {
+                var e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> pool.run((w2, n2) -> {})));
+                assertEquals("a worker pool job cannot run a job on its own pool", e.getMessage());
+                AtomicInteger calls = new AtomicInteger();
+                pool.run((w, n) -> calls.incrementAndGet());
+                assertEquals(workers, calls.get(), "the pool still runs jobs");
+            }
         }
     }
 
