@@ -38,7 +38,18 @@ public final class ActivationQuantizer {
         float inverse = d > 0 ? 1 / d : 0;
         a.scales[b] = d;
         a.sums[b] = quantizeRun(x, offset + from, inverse, a, from, 32);
+        int firstHalf = 0, secondHalf = 0;
+        for (int e = 0; e < 32; e++) {
+            a.lanes[from + 8 * (e & 3) + (e >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
+            if (e < 16) firstHalf += a.quants[from + e];
+            else secondHalf += a.quants[from + e];
+        }
+        a.scaledSums16[2 * b] = d * firstHalf;
+        a.scaledSums16[2 * b + 1] = d * secondHalf;
     }
+
+    /** The factor of byte k's slot in {@link Activation#lanes}: 2^(−8k), undoing the in-place byte k of an int. */
+    private static final float[] LANE_WEIGHT = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
 
     private static void q8_kBlock(float[] x, int offset, Activation a, int b) {
         int from = b * 256;

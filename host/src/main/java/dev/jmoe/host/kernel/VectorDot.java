@@ -46,6 +46,15 @@ final class VectorDot implements RowDot {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(FL * 16));
     /** Eight lanes for the eight sub-block mins of a Q4_K/Q5_K super-block, whatever the main width. */
     private static final VectorSpecies<Float> M = FloatVector.SPECIES_256;
+    /**
+     * The int-lane kernels' width (Q4_K, Q6_K): four weight bytes per int lane, at most 8 lanes, the width of
+     * the {@link Activation#lanes} order (on a 512-bit machine they run at 256 bits).
+     */
+    private static final VectorSpecies<Float> LF = FL >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    private static final VectorSpecies<Integer> LI = VectorSpecies.of(int.class, LF.vectorShape());
+    private static final int LL = LF.length();
+    /** Lanes holding a Q6_K row's second 16 elements in the first load of its 32 bytes (none at 4 lanes). */
+    private static final VectorMask<Float> SECOND_SIXTEEN = VectorMask.fromLong(LF, LL == 8 ? 0xF0 : 0);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private static VectorSpecies<Float> chosenSpecies() {
@@ -165,13 +174,14 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * Q4_K against four tokens, as {@link #q4_k} with the nibbles widened once per sub-block for all four:
-     * the same exact lane sums, scaled and accumulated in the same order, so each token equals its single dot.
+     * Q4_K against four tokens, as {@link #q4_k}: each half-chunk (one sub-block of 32) is masked and widened
+     * once for all four, and the exact lane sums are scaled and accumulated in sub-block order, so each
+     * token equals its single dot bit for bit.
      */
     private static void q4_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
                                float[] out) {
-        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        float[] x0 = a0.lanes, x1 = a1.lanes, x2 = a2.lanes, x3 = a3.lanes;
+        FloatVector acc0 = FloatVector.zero(LF), acc1 = FloatVector.zero(LF), acc2 = FloatVector.zero(LF), acc3 = FloatVector.zero(LF);
         FloatVector mins0 = FloatVector.zero(M), mins1 = FloatVector.zero(M), mins2 = FloatVector.zero(M), mins3 = FloatVector.zero(M);
         for (int sb = 0; sb < a0.n / 256; sb++) {
             long b = off + 144L * sb;
@@ -179,32 +189,32 @@ final class VectorDot implements RowDot {
             long packed = w.get(Bytes.LONG, b + 4);
             int packedHigh = w.get(Bytes.INT, b + 12);
             int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.zero(LF), s1 = FloatVector.zero(LF), s2 = FloatVector.zero(LF), s3 = FloatVector.zero(LF);
             for (int half = 0; half < 8; half++) {
-                // half-chunk: sub-block 'half', 32 elements: low nibbles of chunk half/2 if even, high if odd
+                // sub-block 'half': the low nibbles of chunk half/2 if even, the high ones if odd
                 int c = half >>> 1;
                 int scales = c < 2 ? scales03 : scales47;
                 int sc = (scales >>> (16 * (c & 1) + 8 * (half & 1))) & 0xFF;
-                FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * c + l, LE);
-                    q = ((half & 1) == 0 ? q : q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()).and((byte) 0x0F);
-                    for (int p = 0; p < P; p++) {
-                        int e = e0 + 32 * half + l + p * FL;
-                        FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
-                        t0 = qf.fma(FloatVector.fromArray(F, x0, e), t0);
-                        t1 = qf.fma(FloatVector.fromArray(F, x1, e), t1);
-                        t2 = qf.fma(FloatVector.fromArray(F, x2, e), t2);
-                        t3 = qf.fma(FloatVector.fromArray(F, x3, e), t3);
+                FloatVector t0 = FloatVector.zero(LF), t1 = FloatVector.zero(LF), t2 = FloatVector.zero(LF), t3 = FloatVector.zero(LF);
+                for (int i = 0; i < 8; i += LL) {
+                    IntVector q = IntVector.fromMemorySegment(LI, w, b + 16 + 32 * c + 4 * i, LE);
+                    if ((half & 1) == 1) q = q.lanewise(VectorOperators.LSHR, 4);
+                    int e = e0 + 32 * half + i;
+                    for (int k = 0; k < 4; k++) {
+                        FloatVector qf = (FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0);
+                        t0 = qf.fma(FloatVector.fromArray(LF, x0, e + 8 * k), t0);
+                        t1 = qf.fma(FloatVector.fromArray(LF, x1, e + 8 * k), t1);
+                        t2 = qf.fma(FloatVector.fromArray(LF, x2, e + 8 * k), t2);
+                        t3 = qf.fma(FloatVector.fromArray(LF, x3, e + 8 * k), t3);
                     }
                 }
                 int j = 8 * sb + half;
-                s0 = t0.fma(FloatVector.broadcast(F, sc * a0.scales[j]), s0);
-                s1 = t1.fma(FloatVector.broadcast(F, sc * a1.scales[j]), s1);
-                s2 = t2.fma(FloatVector.broadcast(F, sc * a2.scales[j]), s2);
-                s3 = t3.fma(FloatVector.broadcast(F, sc * a3.scales[j]), s3);
+                s0 = t0.fma(FloatVector.broadcast(LF, sc * a0.scales[j]), s0);
+                s1 = t1.fma(FloatVector.broadcast(LF, sc * a1.scales[j]), s1);
+                s2 = t2.fma(FloatVector.broadcast(LF, sc * a2.scales[j]), s2);
+                s3 = t3.fma(FloatVector.broadcast(LF, sc * a3.scales[j]), s3);
             }
-            FloatVector d = FloatVector.broadcast(F, Bytes.f16(w, b));
+            FloatVector d = FloatVector.broadcast(LF, Bytes.f16(w, b));
             acc0 = s0.fma(d, acc0);
             acc1 = s1.fma(d, acc1);
             acc2 = s2.fma(d, acc2);
@@ -223,55 +233,71 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * Q6_K against four tokens, as {@link #q6_k}: per 32-element row the quants are widened and scaled once
-     * for all four tokens, and each row's exact lane sum goes into the super-block sum in the same order.
+     * Q6_K against four tokens, as {@link #q6_k}: each row's fields are masked and widened once for all four,
+     * and each exact lane sum goes into the super-block sum in the same order, so each token equals its
+     * single dot.
      */
     private static void q6_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
                                float[] out) {
-        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        float[] x0 = a0.lanes, x1 = a1.lanes, x2 = a2.lanes, x3 = a3.lanes;
+        FloatVector acc0 = FloatVector.zero(LF), acc1 = FloatVector.zero(LF), acc2 = FloatVector.zero(LF), acc3 = FloatVector.zero(LF);
+        FloatVector off0 = FloatVector.zero(M), off1 = FloatVector.zero(M), off2 = FloatVector.zero(M), off3 = FloatVector.zero(M);
         for (int sb = 0; sb < a0.n / 256; sb++) {
             long b = off + 210L * sb;
             int e0 = 256 * sb;
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.zero(LF), s1 = FloatVector.zero(LF), s2 = FloatVector.zero(LF), s3 = FloatVector.zero(LF);
+            FloatVector o0 = FloatVector.zero(M), o1 = FloatVector.zero(M), o2 = FloatVector.zero(M), o3 = FloatVector.zero(M);
             for (int h = 0; h < 2; h++) {
                 long scales = w.get(Bytes.LONG, b + 192 + 8 * h);
-                for (int k = 0; k < 4; k++) {
-                    FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
-                    for (int l = 0; l < 32; l += BL) {
-                        ByteVector low = ByteVector.fromMemorySegment(B, w, b + 64 * h + 32 * (k & 1) + l, LE);
-                        ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 128 + 32 * h + l, LE);
-                        low = (k < 2 ? low : low.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()).and((byte) 0x0F);
-                        ShortVector hs = qh.reinterpretAsShorts();
-                        ByteVector high = (k < 3 ? hs.lanewise(VectorOperators.LSHL, 4 - 2 * k) : hs.lanewise(VectorOperators.LSHR, 2)).reinterpretAsBytes().and((byte) 0x30);
-                        ByteVector q = low.or(high).sub((byte) 32);
-                        FloatVector sc = FloatVector.broadcast(F, (float) (byte) (scales >>> (8 * (2 * k + l / 16))));
-                        for (int p = 0; p < P; p++) {
-                            int e = e0 + 128 * h + 32 * k + l + p * FL;
-                            FloatVector qs = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(sc);
-                            t0 = qs.fma(FloatVector.fromArray(F, x0, e), t0);
-                            t1 = qs.fma(FloatVector.fromArray(F, x1, e), t1);
-                            t2 = qs.fma(FloatVector.fromArray(F, x2, e), t2);
-                            t3 = qs.fma(FloatVector.fromArray(F, x3, e), t3);
+                for (int r = 0; r < 4; r++) {
+                    float first = (byte) (scales >>> (16 * r)), second = (byte) (scales >>> (16 * r + 8));
+                    int j = 8 * sb + 4 * h + r;
+                    for (int i = 0; i < 8; i += LL) {
+                        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
+                        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
+                        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
+                        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
+                                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
+                        IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                        int e = e0 + 128 * h + 32 * r + i;
+                        FloatVector t0 = FloatVector.zero(LF), t1 = FloatVector.zero(LF), t2 = FloatVector.zero(LF), t3 = FloatVector.zero(LF);
+                        for (int k = 0; k < 4; k++) {
+                            FloatVector qf = (FloatVector) q.and(0x3F << (8 * k)).convert(VectorOperators.I2F, 0);
+                            t0 = qf.fma(FloatVector.fromArray(LF, x0, e + 8 * k), t0);
+                            t1 = qf.fma(FloatVector.fromArray(LF, x1, e + 8 * k), t1);
+                            t2 = qf.fma(FloatVector.fromArray(LF, x2, e + 8 * k), t2);
+                            t3 = qf.fma(FloatVector.fromArray(LF, x3, e + 8 * k), t3);
                         }
+                        FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
+                        s0 = t0.fma(sc.mul(a0.scales[j]), s0);
+                        s1 = t1.fma(sc.mul(a1.scales[j]), s1);
+                        s2 = t2.fma(sc.mul(a2.scales[j]), s2);
+                        s3 = t3.fma(sc.mul(a3.scales[j]), s3);
                     }
-                    int j = 8 * sb + 4 * h + k;
-                    s0 = t0.fma(FloatVector.broadcast(F, a0.scales[j]), s0);
-                    s1 = t1.fma(FloatVector.broadcast(F, a1.scales[j]), s1);
-                    s2 = t2.fma(FloatVector.broadcast(F, a2.scales[j]), s2);
-                    s3 = t3.fma(FloatVector.broadcast(F, a3.scales[j]), s3);
                 }
+                FloatVector groupScales = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, w, b + 192 + 8 * h, LE).convertShape(VectorOperators.B2F, M, 0);
+                int g = 16 * sb + 8 * h;
+                o0 = groupScales.fma(FloatVector.fromArray(M, a0.scaledSums16, g), o0);
+                o1 = groupScales.fma(FloatVector.fromArray(M, a1.scaledSums16, g), o1);
+                o2 = groupScales.fma(FloatVector.fromArray(M, a2.scaledSums16, g), o2);
+                o3 = groupScales.fma(FloatVector.fromArray(M, a3.scaledSums16, g), o3);
             }
-            FloatVector d = FloatVector.broadcast(F, Bytes.f16(w, b + 208));
+            float dw = Bytes.f16(w, b + 208);
+            FloatVector d = FloatVector.broadcast(LF, dw);
+            FloatVector d32 = FloatVector.broadcast(M, 32 * dw);
             acc0 = s0.fma(d, acc0);
             acc1 = s1.fma(d, acc1);
             acc2 = s2.fma(d, acc2);
             acc3 = s3.fma(d, acc3);
+            off0 = o0.fma(d32, off0);
+            off1 = o1.fma(d32, off1);
+            off2 = o2.fma(d32, off2);
+            off3 = o3.fma(d32, off3);
         }
-        out[0] = laneSum(acc0);
-        out[1] = laneSum(acc1);
-        out[2] = laneSum(acc2);
-        out[3] = laneSum(acc3);
+        out[0] = laneSum(acc0) - laneSum(off0);
+        out[1] = laneSum(acc1) - laneSum(off1);
+        out[2] = laneSum(acc2) - laneSum(off2);
+        out[3] = laneSum(acc3) - laneSum(off3);
     }
 
     private static float f32(MemorySegment w, long off, Activation a) {
@@ -553,14 +579,18 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * Per 32-element sub-block j the exact lane sum of q·qa goes into one super-block sum, scaled by
-     * sc_j·da_j (the activation scale is per 32, like the sub-block scale), in sub-block order; then ·d.
-     * The (scale, min) pairs are unpacked four at a time ({@link KScales}); the min term runs in 8-lane
-     * vectors (mins × the activation's per-32 sums × their scales).
+     * Four weight bytes per int lane, masked in place ({@link Activation#lanes} undoes the byte's weight): per
+     * 32-byte chunk the low nibbles are sub-block 2c and the high ones (the lanes shifted down by 4) 2c + 1.
+     * Per sub-block the exact lane sum goes into one super-block sum, scaled by sc_j·da_j (the activation
+     * scale is per 32, like the sub-block scale), in sub-block order; then ·d. The (scale, min) pairs are
+     * unpacked four at a time ({@link KScales}); the min term runs in 8-lane vectors (mins × the
+     * activation's per-32 sums × their scales). Masking bytes in int lanes costs one instruction per eight
+     * elements at full width, where 8-byte vectors widened to floats cost three (0.19-0.27 → 0.12 ns/element
+     * on one AVX2 core).
      */
     private static float q4_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales, sums = a.sums;
-        FloatVector acc = FloatVector.zero(F);
+        float[] x = a.lanes, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(LF);
         FloatVector mins = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 144L * sb;
@@ -568,26 +598,25 @@ final class VectorDot implements RowDot {
             long packed = w.get(Bytes.LONG, b + 4);
             int packedHigh = w.get(Bytes.INT, b + 12);
             int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
-            FloatVector s = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(LF);
             for (int c = 0; c < 4; c++) {
-                FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * c + l, LE);
-                    ByteVector lo = q.and((byte) 0x0F);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                    for (int p = 0; p < P; p++) {
-                        int e = e0 + 64 * c + l + p * FL;
-                        loSum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e), loSum);
-                        hiSum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 32), hiSum);
+                FloatVector lo = FloatVector.zero(LF), hi = FloatVector.zero(LF);
+                for (int i = 0; i < 8; i += LL) {
+                    IntVector q = IntVector.fromMemorySegment(LI, w, b + 16 + 32 * c + 4 * i, LE);
+                    IntVector qh = q.lanewise(VectorOperators.LSHR, 4);
+                    int e = e0 + 64 * c + i;
+                    for (int k = 0; k < 4; k++) {
+                        lo = ((FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8 * k), lo);
+                        hi = ((FloatVector) qh.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 32 + 8 * k), hi);
                     }
                 }
                 int scales = c < 2 ? scales03 : scales47;
                 int shift = 16 * (c & 1);
                 int j = 8 * sb + 2 * c;
-                s = loSum.fma(FloatVector.broadcast(F, ((scales >>> shift) & 0xFF) * xs[j]), s);
-                s = hiSum.fma(FloatVector.broadcast(F, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
+                s = lo.fma(FloatVector.broadcast(LF, ((scales >>> shift) & 0xFF) * xs[j]), s);
+                s = hi.fma(FloatVector.broadcast(LF, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
             }
-            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b)), acc);
+            acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b)), acc);
             FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
@@ -633,51 +662,54 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * Per half (128 elements) and 32-byte stripe, the four 32-element rows k = 0..3 each have their own
-     * exact lane sum (one chain of 16 FMAs per super-block measured 0.186 ns/element; four chains of four,
-     * with the 16 int8 scales read as two longs, 0.085), which then goes into the super-block sum times its
-     * row's activation scale (rows are the activation's 32-blocks), in row order. The 2-bit high parts are
-     * moved into bits 4–5 with one 16-bit shift and a mask each.
+     * Four weight bytes per int lane, as {@link #q4_k}. Per half (128 elements) the four 32-element rows r
+     * (the activation's 32-blocks) each take their low four bits from the ql bytes (r = 0, 1: low nibbles of
+     * the two 32-byte stripes; r = 2, 3: high nibbles) and bits 4–5 from the qh bytes (bits 2r, 2r + 1,
+     * moved into place by one shift of the whole lane), combined for the four bytes at once, then masked per
+     * byte and widened. Lanes 0–3 of a load hold the row's first 16 elements and lanes 4–7 the second, so
+     * the exact lane sum is scaled by a vector of the two 16-element scales (times the row's activation
+     * scale) and goes into the super-block sum in row order; then ·d. The −32 offset of every quant is one
+     * term per super-block: 32·d·Σ_g sc_g·da·Σ_g qa over its 16 groups, from the activation's
+     * {@link Activation#scaledSums16}, in 8-lane vectors.
      */
     private static float q6_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales;
-        FloatVector acc = FloatVector.zero(F);
+        float[] x = a.lanes, xs = a.scales;
+        FloatVector acc = FloatVector.zero(LF);
+        FloatVector offsets = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 210L * sb;
             int e0 = 256 * sb;
-            FloatVector s = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(LF);
+            FloatVector o = FloatVector.zero(M);
             for (int h = 0; h < 2; h++) {
-                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
                 long scales = w.get(Bytes.LONG, b + 192 + 8 * h);
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector ql0 = ByteVector.fromMemorySegment(B, w, b + 64 * h + l, LE);
-                    ByteVector ql1 = ByteVector.fromMemorySegment(B, w, b + 64 * h + 32 + l, LE);
-                    ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 128 + 32 * h + l, LE);
-                    ByteVector q0 = ql0.and((byte) 0x0F).or(qh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    FloatVector sc0 = FloatVector.broadcast(F, (float) (byte) (scales >>> (8 * (0 + l / 16))));
-                    ByteVector q1 = ql1.and((byte) 0x0F).or(qh.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    FloatVector sc1 = FloatVector.broadcast(F, (float) (byte) (scales >>> (8 * (2 + l / 16))));
-                    ByteVector q2 = ql0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(qh.and((byte) 0x30)).sub((byte) 32);
-                    FloatVector sc2 = FloatVector.broadcast(F, (float) (byte) (scales >>> (8 * (4 + l / 16))));
-                    ByteVector q3 = ql1.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(qh.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    FloatVector sc3 = FloatVector.broadcast(F, (float) (byte) (scales >>> (8 * (6 + l / 16))));
-                    for (int p = 0; p < P; p++) {
-                        int e = e0 + 128 * h + l + p * FL;
-                        s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).mul(sc0).fma(FloatVector.fromArray(F, x, e), s0);
-                        s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).mul(sc1).fma(FloatVector.fromArray(F, x, e + 32), s1);
-                        s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).mul(sc2).fma(FloatVector.fromArray(F, x, e + 64), s2);
-                        s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).mul(sc3).fma(FloatVector.fromArray(F, x, e + 96), s3);
+                for (int r = 0; r < 4; r++) {
+                    float first = (byte) (scales >>> (16 * r)), second = (byte) (scales >>> (16 * r + 8));
+                    float da = xs[8 * sb + 4 * h + r];
+                    for (int i = 0; i < 8; i += LL) {
+                        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
+                        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
+                        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
+                        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
+                                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
+                        IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                        int e = e0 + 128 * h + 32 * r + i;
+                        FloatVector t = FloatVector.zero(LF);
+                        for (int k = 0; k < 4; k++) {
+                            t = ((FloatVector) q.and(0x3F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8 * k), t);
+                        }
+                        FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
+                        s = t.fma(sc.mul(da), s);
                     }
                 }
-                int j = 8 * sb + 4 * h;
-                s = s0.fma(FloatVector.broadcast(F, xs[j]), s);
-                s = s1.fma(FloatVector.broadcast(F, xs[j + 1]), s);
-                s = s2.fma(FloatVector.broadcast(F, xs[j + 2]), s);
-                s = s3.fma(FloatVector.broadcast(F, xs[j + 3]), s);
+                FloatVector groupScales = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, w, b + 192 + 8 * h, LE).convertShape(VectorOperators.B2F, M, 0);
+                o = groupScales.fma(FloatVector.fromArray(M, a.scaledSums16, 16 * sb + 8 * h), o);
             }
-            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b + 208)), acc);
+            float d = Bytes.f16(w, b + 208);
+            acc = s.fma(FloatVector.broadcast(LF, d), acc);
+            offsets = o.fma(FloatVector.broadcast(M, 32 * d), offsets);
         }
-        return laneSum(acc);
+        return laneSum(acc) - laneSum(offsets);
     }
 
     /**
