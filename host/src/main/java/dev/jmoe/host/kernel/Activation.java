@@ -25,6 +25,8 @@ public final class Activation {
     final float[] sums;
     final float[] lanes;
     final float[] scaledSums16;
+    /** The values as floats (quant × scale) for {@link DenseTiles}, in the order its weights come in; filled on demand. */
+    float[] dense;
 
     /** An empty activation of {@code n} elements (a multiple of the format's block size). */
     public Activation(ActivationFormat format, int n) {

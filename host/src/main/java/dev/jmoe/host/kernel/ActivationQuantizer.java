@@ -80,6 +80,25 @@ public final class ActivationQuantizer {
         return sum;
     }
 
+    /**
+     * Fills {@code a.dense} with the values the kernels see (quant × scale), in element order or, with
+     * {@code laneOrder}, in {@link Activation#lanes} order.
+     */
+    static void densify(Activation a, boolean laneOrder) {
+        if (a.dense == null) a.dense = new float[a.n];
+        float[] out = a.dense;
+        switch (a.format) {
+            case F32 -> System.arraycopy(a.values, 0, out, 0, a.n);
+            case Q8_2 -> {
+                for (int from = 0; from < a.n; from += 32) {
+                    float d = a.scales[from / 32];
+                    for (int e = 0; e < 32; e++) out[from + (laneOrder ? 8 * (e & 3) + (e >>> 2) : e)] = a.values[from + e] * d;
+                }
+            }
+            case Q8_K -> { for (int i = 0; i < a.n; i++) out[i] = a.values[i] * a.scales[i / 256]; }
+        }
+    }
+
     /** {@code v} rounded to bf16 (the top 16 bits of a float), to nearest with ties to even. */
     static float bf16(float v) {
         int bits = Float.floatToRawIntBits(v);

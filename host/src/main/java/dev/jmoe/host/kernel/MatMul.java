@@ -16,14 +16,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MatMul {
     /** Tokens run against a chunk of rows before moving to the next few (their activations stay in L1/L2). */
     private static final int TOKEN_TILE = 8;
+    /**
+     * Tokens of one matrix from which its rows are dequantized once per chunk and multiplied in register
+     * tiles ({@link DenseTiles}) instead of dot by dot. Below this (decode, batched decode of a few
+     * sessions) every token takes the one-token kernels' exact block sums, so batching sessions changes no bit.
+     */
+    static final int TILE_MIN_TOKENS = 16;
+    /** Rows per chunk on the tile path: 16 rows of 4096 floats (256 KiB) still sit in L2 beside the activations. */
+    private static final int TILE_ROWS = 16;
 
     private final WorkerPool pool;
     private final RowDot dot;
     private Activation[] scratch = new Activation[0];
+    /** Per worker: the dequantized rows of its current chunk on the tile path. */
+    private final float[][] tileRows;
 
     public MatMul(WorkerPool pool, RowDot dot) {
         this.pool = pool;
         this.dot = dot;
+        this.tileRows = new float[pool.workers()][];
     }
 
     /** out[r] = row r of w · x, for x of w.cols() elements and out of w.rows(). */
@@ -35,7 +46,6 @@ public final class MatMul {
     public void matmul(WeightMatrix w, float[] x, int batch, float[] out) {
         requireLength("activations", x, (long) batch * w.cols());
         requireLength("output", out, (long) batch * w.rows());
-        Activation[] acts = prepare(w, x, batch);
         int[] token = new int[batch];
         int[] outBase = new int[batch];
         for (int t = 0; t < batch; t++) {
@@ -43,7 +53,7 @@ public final class MatMul {
             outBase[t] = t * w.rows();
         }
         Group[] groups = {new Group(w, token, outBase)};
-        runGroups(groups, acts, out);
+        runGroups(groups, prepare(w, x, batch, groups), out);
     }
 
     /**
@@ -64,13 +74,21 @@ public final class MatMul {
             if (pairExpert[i] < 0 || pairExpert[i] >= w.experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + w.experts());
             perExpert[pairExpert[i]]++;
         }
-        WeightMatrix any = w.expert(0);
-        Activation[] acts = prepare(any, x, tokens);
-        runGroups(group(w, pairToken, pairExpert, perExpert), acts, out);
+        Group[] groups = group(w, pairToken, pairExpert, perExpert);
+        runGroups(groups, prepare(w.expert(0), x, tokens, groups), out);
     }
 
     /** One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r]. */
-    private record Group(WeightMatrix w, int[] token, int[] outBase) {}
+    private record Group(WeightMatrix w, int[] token, int[] outBase) {
+        boolean tiled() {
+            return token.length >= TILE_MIN_TOKENS && DenseTiles.supports(w.type(), w.cols());
+        }
+    }
+
+    private static boolean anyTiled(Group[] groups) {
+        for (Group g : groups) if (g.tiled()) return true;
+        return false;
+    }
 
     private static Group[] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
         int used = 0;
@@ -96,7 +114,7 @@ public final class MatMul {
     private void runGroups(Group[] groups, Activation[] acts, float[] out) {
         if (groups.length == 0) return;
         int rows = groups[0].w.rows();
-        int chunk = chunkRows(rows, groups.length);
+        int chunk = anyTiled(groups) ? Math.min(TILE_ROWS, chunkRows(rows, groups.length)) : chunkRows(rows, groups.length);
         int chunksPerGroup = (rows + chunk - 1) / chunk;
         int units = chunksPerGroup * groups.length;
         AtomicInteger next = new AtomicInteger();
@@ -104,7 +122,8 @@ public final class MatMul {
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 Group g = groups[u / chunksPerGroup];
                 int r0 = (u % chunksPerGroup) * chunk;
-                rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
+                if (g.tiled()) tiles(g, r0, Math.min(rows, r0 + chunk), acts, out, worker);
+                else rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
             }
         });
     }
@@ -135,8 +154,23 @@ public final class MatMul {
         }
     }
 
-    /** Quantizes each token's activation row once, in parallel, into reused scratch. */
-    private Activation[] prepare(WeightMatrix w, float[] x, int tokens) {
+    /** Rows r0..r1 of one group dequantized once into the worker's scratch, then against all its tokens in tiles. */
+    private void tiles(Group g, int r0, int r1, Activation[] acts, float[] out, int worker) {
+        WeightMatrix w = g.w;
+        int cols = w.cols(), count = r1 - r0;
+        float[] rowsOut = tileRows[worker];
+        if (rowsOut == null || rowsOut.length < count * cols) tileRows[worker] = rowsOut = new float[count * cols];
+        for (int r = r0; r < r1; r++) DenseTiles.dequantize(w.type(), w.data(), r * w.rowBytes(), cols, rowsOut, (r - r0) * cols);
+        float[][] x = new float[g.token.length][];
+        for (int i = 0; i < x.length; i++) x[i] = acts[g.token[i]].dense;
+        DenseTiles.multiply(rowsOut, count, cols, x, g.outBase, r0, out);
+    }
+
+    /**
+     * Quantizes each token's activation row once, in parallel, into reused scratch; densified too where a
+     * group takes the tile path.
+     */
+    private Activation[] prepare(WeightMatrix w, float[] x, int tokens, Group[] groups) {
         ActivationFormat format = ActivationFormat.forWeight(w.type());
         if (scratch.length < tokens) scratch = Arrays.copyOf(scratch, tokens);
         for (int t = 0; t < tokens; t++) {
@@ -145,11 +179,16 @@ public final class MatMul {
         }
         Activation[] acts = scratch;
         int cols = w.cols();
+        boolean dense = anyTiled(groups);
+        boolean laneOrder = DenseTiles.laneOrder(w.type());
         if (tokens == 1) {
             ActivationQuantizer.quantize(x, 0, acts[0]);
         } else {
             pool.run((worker, workers) -> {
-                for (int t = worker; t < tokens; t += workers) ActivationQuantizer.quantize(x, t * cols, acts[t]);
+                for (int t = worker; t < tokens; t += workers) {
+                    ActivationQuantizer.quantize(x, t * cols, acts[t]);
+                    if (dense) ActivationQuantizer.densify(acts[t], laneOrder);
+                }
             });
         }
         return acts;

@@ -9,6 +9,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.constant.ConstantDescs;
@@ -220,7 +221,7 @@ final class VectorDot implements RowDot {
             acc2 = s2.fma(d, acc2);
             acc3 = s3.fma(d, acc3);
             FloatVector dmin = FloatVector.broadcast(M, Bytes.f16(w, b + 2));
-            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
+            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_64, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
             mins0 = m.mul(FloatVector.fromArray(M, a0.sums, 8 * sb)).mul(FloatVector.fromArray(M, a0.scales, 8 * sb)).fma(dmin, mins0);
             mins1 = m.mul(FloatVector.fromArray(M, a1.sums, 8 * sb)).mul(FloatVector.fromArray(M, a1.scales, 8 * sb)).fma(dmin, mins1);
             mins2 = m.mul(FloatVector.fromArray(M, a2.sums, 8 * sb)).mul(FloatVector.fromArray(M, a2.scales, 8 * sb)).fma(dmin, mins2);
@@ -617,7 +618,7 @@ final class VectorDot implements RowDot {
                 s = hi.fma(FloatVector.broadcast(LF, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
             }
             acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b)), acc);
-            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
+            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_64, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
         return laneSum(acc) - laneSum(mins);
@@ -655,7 +656,7 @@ final class VectorDot implements RowDot {
                 s = hiSum.fma(FloatVector.broadcast(F, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
             }
             acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b)), acc);
-            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
+            FloatVector m = (FloatVector) LongVector.broadcast(LongVector.SPECIES_64, KScales.mins(packed, packedHigh)).reinterpretAsBytes().convertShape(VectorOperators.B2F, M, 0);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
         return laneSum(acc) - laneSum(mins);
@@ -713,21 +714,34 @@ final class VectorDot implements RowDot {
     }
 
     /**
-     * The sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and compiled and
+     * The sum of the lanes in a fixed order. {@code reduceLanes(ADD)} leaves the order open, and compiled and
      * interpreted code take different orders, so one dot product could differ in its last bit with the JIT's
-     * state: a forward pass must give the same bits on 1 or 2 threads, in a batch or token by token.
+     * state: a forward pass must give the same bits on 1 or 2 threads, in a batch or token by token. Halves
+     * are folded onto each other by lane permutations and adds (lane i plus lane i + width/2, down to one
+     * lane): one order in any tier, and no narrower shapes on the way (extracting a half as a 128-bit vector
+     * took the Vector API's slow path).
      */
-    private static float laneSum(FloatVector v) {
-        // Fold halves with elementwise adds (exact order, any tier) down to 128 bits, then lanes (0+2)+(1+3).
-        if (v.length() == 16) {
-            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
+    static float laneSum(FloatVector v) {
+        VectorShuffle<Float>[] folds = v.length() == 16 ? FOLD_512 : v.length() == 8 ? FOLD_256 : FOLD_128;
+        for (VectorShuffle<Float> fold : folds) v = v.add(v.rearrange(fold));
+        return v.lane(0);
+    }
+
+    // lane i to lane i ^ half, for half = width/2 .. 1: a fold of halves per step
+    private static final VectorShuffle<Float>[] FOLD_512 = folds(FloatVector.SPECIES_512);
+    private static final VectorShuffle<Float>[] FOLD_256 = folds(FloatVector.SPECIES_256);
+    private static final VectorShuffle<Float>[] FOLD_128 = folds(FloatVector.SPECIES_128);
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds(VectorSpecies<Float> species) {
+        int n = species.length();
+        VectorShuffle<Float>[] folds = new VectorShuffle[Integer.numberOfTrailingZeros(n)];
+        int step = 0;
+        for (int half = n / 2; half >= 1; half /= 2) {
+            int[] to = new int[n];
+            for (int i = 0; i < n; i++) to[i] = i ^ half;
+            folds[step++] = VectorShuffle.fromArray(species, to, 0);
         }
-        if (v.length() == 8) {
-            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0)).add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
-        }
-        if (v.length() == 4) return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-        float sum = v.lane(0);
-        for (int i = 1; i < v.length(); i++) sum += v.lane(i);
-        return sum;
+        return folds;
     }
 }

@@ -75,7 +75,7 @@ class LatentAttentionTest {
                 KvCache.describe(c, 1024, CacheType.F16, CacheType.F16));
     }
 
-    /** Decoding token by token reads the compressed cache the batch wrote: the same logits either way. */
+    /** Decoding token by token reads the compressed cache the batch wrote: the same logits either way (up to the tiles' rounding). */
     @Test
     void decodeOverTheCompressedCacheEqualsTheBatch() throws Exception {
         int[] tokens = GoldenLogits.of("ds2-a-q4_k_m").tokens();
@@ -85,7 +85,7 @@ class LatentAttentionTest {
             int vocab = s.vocabSize();
             for (int t = 0; t < tokens.length; t++) {
                 float[] one = s.evaluate(new int[] {tokens[t]});
-                assertArrayEquals(java.util.Arrays.copyOfRange(batch, t * vocab, (t + 1) * vocab), one, "position " + t);
+                SessionTest.assertClose(java.util.Arrays.copyOfRange(batch, t * vocab, (t + 1) * vocab), one, "position " + t);
             }
             assertEquals(tokens.length, s.position());
         }

@@ -16,12 +16,30 @@ final class DotMagnitude {
     private DotMagnitude() {}
 
     static double tolerance(GgmlType type, MemorySegment w, long offset, Activation a) {
-        double eps = Math.ulp(1f) / 2;
+        Magnitude m = magnitude(type, w, offset, a);
+        return (m.terms + 24) * EPS * m.sum + Float.MIN_NORMAL;
+    }
+
+    /**
+     * The tolerance for {@link DenseTiles}: every weight is dequantized to a float (one rounding), every
+     * product rounds and all n of them are summed, so the bound is (n + slack)·2^-24 times the same
+     * magnitude, which bounds Σ|w·x|.
+     */
+    static double denseTolerance(GgmlType type, MemorySegment w, long offset, Activation a) {
+        return (a.n + 26) * EPS * magnitude(type, w, offset, a).sum + Float.MIN_NORMAL;
+    }
+
+    private static final double EPS = Math.ulp(1f) / 2;
+
+    /** Σ|term| and how many terms the kernels add: per block group d·da·sc·Σ|q·qa| and the min term, or w·x. */
+    private record Magnitude(double sum, int terms) {}
+
+    private static Magnitude magnitude(GgmlType type, MemorySegment w, long offset, Activation a) {
         if (a.format == ActivationFormat.F32) {
             float[] wf = ScalarDequant.row(type, w, offset, a.n);
             double mag = 0;
             for (int i = 0; i < a.n; i++) mag += Math.abs((double) wf[i] * a.values[i]);
-            return (a.n + 24) * eps * mag + Float.MIN_NORMAL;
+            return new Magnitude(mag, a.n);
         }
         BlockCodes c = new BlockCodes();
         double mag = 0;
@@ -40,6 +58,6 @@ final class DotMagnitude {
                 terms += 2;
             }
         }
-        return (terms + 24) * eps * mag + Float.MIN_NORMAL;
+        return new Magnitude(mag, terms);
     }
 }

@@ -24,13 +24,17 @@ class MatMulTest {
 
     /** The reference: each output is the exact integer-form dot product of its row and its token. */
     private static void assertMatchesReference(WeightMatrix w, float[] x, int token, float[] got, int gotBase) {
+        assertMatchesReference(w, x, token, got, gotBase, false);
+    }
+
+    private static void assertMatchesReference(WeightMatrix w, float[] x, int token, float[] got, int gotBase, boolean tiles) {
         Activation a = new Activation(ActivationFormat.forWeight(w.type()), w.cols());
         float[] xt = java.util.Arrays.copyOfRange(x, token * w.cols(), (token + 1) * w.cols());
         ActivationQuantizer.quantize(xt, 0, a);
         for (int r = 0; r < w.rows(); r++) {
             long off = r * w.rowBytes();
             double want = ScalarDot.integer(w.type(), w.data(), off, a);
-            double tol = DotMagnitude.tolerance(w.type(), w.data(), off, a);
+            double tol = tiles ? DotMagnitude.denseTolerance(w.type(), w.data(), off, a) : DotMagnitude.tolerance(w.type(), w.data(), off, a);
             assertEquals(want, got[gotBase + r], tol, w.type() + " token " + token + " row " + r);
         }
     }
@@ -56,6 +60,49 @@ class MatMulTest {
             float[] single = new float[rows];
             new MatMul(two, RowDots.preferred()).matvec(w, x3, single);
             assertMatchesReference(w, x3, 0, single, 0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K"})
+    void largeBatchesTakeTheTilesAndMatchTheReference(GgmlType type) {
+        // 23 tokens: five groups of four and three left over; 37 rows: odd chunks; Q5_K has no tiles (dots).
+        int cols = type.blockSize == 256 ? 512 : 96, rows = 37, batch = MatMul.TILE_MIN_TOKENS + 7;
+        Random r = new Random(17 + type.ordinal());
+        try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows);
+            RandomWeights.fill(type, data, 6);
+            WeightMatrix w = new WeightMatrix(data, type, cols, rows);
+            float[] x = gaussian(r, batch * cols);
+            float[] out1 = new float[batch * rows], out2 = new float[batch * rows];
+            new MatMul(one, RowDots.preferred()).matmul(w, x, batch, out1);
+            new MatMul(two, RowDots.preferred()).matmul(w, x, batch, out2);
+            assertArrayEquals(out1, out2);
+            for (int t = 0; t < batch; t++) assertMatchesReference(w, x, t, out2, t * rows, true);
+        }
+    }
+
+    @Test
+    void anExpertWithManyTokensTakesTheTilesAndTheOthersTheDots() {
+        GgmlType type = GgmlType.Q4_K;
+        int cols = 256, rows = 9, experts = 3, tokens = MatMul.TILE_MIN_TOKENS + 2;
+        // every token to expert 2 (tiles), and tokens 0 and 1 also to expert 0 (dots)
+        int[] pairToken = new int[tokens + 2], pairExpert = new int[tokens + 2];
+        for (int t = 0; t < tokens; t++) pairToken[t] = t;
+        java.util.Arrays.fill(pairExpert, 0, tokens, 2);
+        pairToken[tokens] = 0;
+        pairToken[tokens + 1] = 1;
+        Random r = new Random(4);
+        try (Arena arena = Arena.ofShared(); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows * experts);
+            RandomWeights.fill(type, data, 10);
+            ExpertWeights w = new ExpertWeights(data, type, cols, rows, experts);
+            float[] x = gaussian(r, tokens * cols);
+            float[] out = new float[pairToken.length * rows];
+            new MatMul(two, RowDots.preferred()).experts(w, x, tokens, pairToken, pairExpert, out);
+            for (int i = 0; i < pairToken.length; i++) {
+                assertMatchesReference(w.expert(pairExpert[i]), x, pairToken[i], out, i * rows, pairExpert[i] == 2);
+            }
         }
     }
 
