@@ -19,11 +19,18 @@ public final class MatMul {
 
     private final WorkerPool pool;
     private final RowDot dot;
+    private final WorkerReplicas replicas;
     private Activation[] scratch = new Activation[0];
 
     public MatMul(WorkerPool pool, RowDot dot) {
+        this(pool, dot, WorkerReplicas.FIRST);
+    }
+
+    /** Workers read the replica of replicated expert weights that {@code replicas} names for them. */
+    public MatMul(WorkerPool pool, RowDot dot, WorkerReplicas replicas) {
         this.pool = pool;
         this.dot = dot;
+        this.replicas = replicas;
     }
 
     /** out[r] = row r of w · x, for x of w.cols() elements and out of w.rows(). */
@@ -42,8 +49,7 @@ public final class MatMul {
             token[t] = t;
             outBase[t] = t * w.rows();
         }
-        Group[] groups = {new Group(w, token, outBase)};
-        runGroups(groups, acts, out);
+        runGroups(new Group[][] {{new Group(w, token, outBase)}}, acts, out);
     }
 
     /**
@@ -72,17 +78,21 @@ public final class MatMul {
     /** One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r]. */
     private record Group(WeightMatrix w, int[] token, int[] outBase) {}
 
-    private static Group[] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
+    /** The groups of each replica of w ([replica][group]): the same tokens, each replica's matrices. */
+    private static Group[][] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
         int used = 0;
         for (int c : perExpert) if (c > 0) used++;
-        Group[] groups = new Group[used];
+        Group[][] byReplica = new Group[w.replicaCount()][used];
+        Group[] groups = byReplica[0];
         int[] slotOf = new int[w.experts()];
         int[] fill = new int[w.experts()];
         Arrays.fill(slotOf, -1);
         for (int e = 0, g = 0; e < w.experts(); e++) {
             if (perExpert[e] == 0) continue;
             slotOf[e] = g;
-            groups[g++] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]]);
+            groups[g] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]]);
+            for (int r = 1; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), groups[g].token, groups[g].outBase);
+            g++;
         }
         for (int i = 0; i < pairToken.length; i++) {
             int e = pairExpert[i];
@@ -90,10 +100,12 @@ public final class MatMul {
             g.token[fill[e]] = pairToken[i];
             g.outBase[fill[e]++] = i * w.rows();
         }
-        return groups;
+        return byReplica;
     }
 
-    private void runGroups(Group[] groups, Activation[] acts, float[] out) {
+    /** Runs the groups of byReplica[0] (byReplica[r]: the same on replica r); each worker reads its replica's. */
+    private void runGroups(Group[][] byReplica, Activation[] acts, float[] out) {
+        Group[] groups = byReplica[0];
         if (groups.length == 0) return;
         int rows = groups[0].w.rows();
         int chunk = chunkRows(rows, groups.length);
@@ -101,12 +113,19 @@ public final class MatMul {
         int units = chunksPerGroup * groups.length;
         AtomicInteger next = new AtomicInteger();
         pool.run((worker, workers) -> {
+            Group[] mine = byReplica[replicaOf(worker, byReplica.length)];   // once per worker and job
             for (int u; (u = next.getAndIncrement()) < units; ) {
-                Group g = groups[u / chunksPerGroup];
+                Group g = mine[u / chunksPerGroup];
                 int r0 = (u % chunksPerGroup) * chunk;
                 rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
             }
         });
+    }
+
+    /** The replica {@code worker} reads of weights with {@code count} replicas (0 where it names none of them). */
+    private int replicaOf(int worker, int count) {
+        int r = replicas.replicaOf(worker);
+        return r >= 0 && r < count ? r : 0;
     }
 
     /** About eight chunks per worker for balance, but at least 4 and at most 64 rows each. */
