@@ -37,5 +37,4 @@
  * node each step would cost more than the remote reads it saves. The KV cache likewise stays where the
  * thread of control allocates it (attention is the GPU's on the CUDA path).
  */
- */
 package dev.jmoe.host.numa;
