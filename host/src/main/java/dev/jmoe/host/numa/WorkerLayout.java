@@ -110,6 +110,11 @@ public final class WorkerLayout {
         NumaNode node = nodeOfWorker.get(worker);
         try {
             NodeWorkers.pinCurrentThread(node);
+            if (LOG.isDebugEnabled()) {
+                // What the kernel says, not what we asked: numa-vm-check.sh matches it against the guest's nodes.
+                LOG.debug("numa {}: worker {} pinned to node {}, CPUs {} (sched_getaffinity), reads replica {}",
+                        mode.flag(), worker, node.id(), CpuAffinity.currentThreadCpus(), replicaOfWorker.get(worker));
+            }
         } catch (NativeCallException e) {
             if (pinWarned.compareAndSet(false, true)) {
                 LOG.warn("numa {}: cannot pin worker {} to node {}'s CPUs {}: {}; such workers run unpinned",
