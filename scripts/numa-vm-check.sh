@@ -11,7 +11,8 @@
 #
 # Needs: qemu-system-x86_64 (Debian: apt-get install qemu-system-x86), apt-get (to download
 # linux-image-amd64's kernel and busybox-static into a cache), python3, a JDK 25, the test data.
-# Runs under software emulation (JMOE_VM_ACCEL=kvm to try KVM); about 3 minutes on 2 cores.
+# Runs under software emulation (JMOE_VM_ACCEL=kvm to try KVM); 7.5 minutes on 2 busy cores at nice 19,
+# the first kernel download included.
 #
 # Usage: scripts/numa-vm-check.sh [MODEL.gguf]     (default: the testdata qwen3moe-a-q4_k_m)
 #   JMOE_VM_CACHE  where the kernel and busybox go (default ~/.cache/jmoe-numa-vm)
