@@ -6,6 +6,8 @@ import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.topo.NumaNode;
+import dev.jmoe.host.topo.NumaTopology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -82,6 +84,21 @@ class EngineWorkersTest {
             }
             assertEquals("numa mirror: 3 workers on node 0 read replica 0", layout.describe());
         }
+    }
+
+    @Test
+    void aRefusedPinLeavesTheWorkerOnItsCpuSetInsteadOfFailing() throws Exception {
+        // A node whose only CPU this machine lacks: sched_setaffinity refuses the mask (EINVAL).
+        NumaNode absent = new NumaNode(0, List.of(1000), 1L << 30, 1L << 30, List.of());
+        NumaTopology topo = new NumaTopology(List.of(absent), false);
+        PlacementPlan plan = new PlacementPlanner(topo, 0, 0).plan(NumaMode.DISTRIBUTE, MirrorScope.EXPERTS, List.of());
+        WorkerLayout layout = WorkerLayout.of(plan, topo, 1);
+        List<Integer> inherited = CpuAffinity.currentThreadCpus();
+        List<Integer> after = onOwnThread(() -> {
+            layout.pin(0);
+            return CpuAffinity.currentThreadCpus();
+        });
+        assertEquals(inherited, after);
     }
 
     /** The threads of this process named like the engine's workers: kernel thread id → name. */
