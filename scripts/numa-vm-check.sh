@@ -6,10 +6,13 @@
 #   mirror all: the same for the other weights;
 #   distribute: expert pages on both nodes, neither holding less than a third of them;
 #   isolate:    every page on one node (the one the process started on).
+# and `jmoe run -m MODEL --numa mirror -v -t 2`: one worker per node, pinned to that node's CPUs as
+# sched_getaffinity reports them, reading that node's replica.
 #
 # Needs: qemu-system-x86_64 (Debian: apt-get install qemu-system-x86), apt-get (to download
 # linux-image-amd64's kernel and busybox-static into a cache), python3, a JDK 25, the test data.
-# Runs under software emulation (JMOE_VM_ACCEL=kvm to try KVM); about 3 minutes on 2 cores.
+# Runs under software emulation (JMOE_VM_ACCEL=kvm to try KVM); 7.5 minutes on 2 busy cores at nice 19,
+# the first kernel download included.
 #
 # Usage: scripts/numa-vm-check.sh [MODEL.gguf]     (default: the testdata qwen3moe-a-q4_k_m)
 #   JMOE_VM_CACHE  where the kernel and busybox go (default ~/.cache/jmoe-numa-vm)
@@ -65,7 +68,10 @@ chroot /host /bin/sh -c 'cd "$ROOT" && for mode in mirror mirror-all distribute 
   case \$mode in mirror-all) args="--numa mirror --numa-mirror all";; *) args="--numa \$mode";; esac
   JAVA_HOME="$JAVA_HOME" JMOE_JAVA_OPTS="-Xmx256m -XX:-UsePerfData -XX:TieredStopAtLevel=1" \
     scripts/jmoe topo -m "$MODEL" \$args --json > /mnt/\$mode.json 2> /mnt/\$mode.err; echo \$? > /mnt/\$mode.rc
-done'
+done
+JAVA_HOME="$JAVA_HOME" JMOE_JAVA_OPTS="-Xmx256m -XX:-UsePerfData -XX:TieredStopAtLevel=1" \
+  scripts/jmoe run -m "$MODEL" --numa mirror -v -t 2 -n 2 -p hello > /mnt/run-mirror.out 2> /mnt/run-mirror.err
+echo \$? > /mnt/run-mirror.rc'
 sync; poweroff -f
 INIT
 chmod +x "$WORK/initrd/init"
@@ -85,6 +91,7 @@ timeout 900 qemu-system-x86_64 -accel "$ACCEL" -m 2G -smp 2 -nographic -no-reboo
 for mode in mirror mirror-all distribute isolate; do
   [[ "$(cat "$WORK/out/$mode.rc" 2>/dev/null)" == 0 ]] || { tail -n 30 "$WORK/console.log" "$WORK/out/$mode.err" >&2 || true; die "jmoe topo --numa $mode failed in the guest"; }
 done
+[[ "$(cat "$WORK/out/run-mirror.rc" 2>/dev/null)" == 0 ]] || { tail -n 30 "$WORK/out/run-mirror.err" >&2 || true; die "jmoe run --numa mirror failed in the guest"; }
 echo "guest nodes' CPUs: $(tr '\n' ' ' < "$WORK/out/cpulists")" >&2
 python3 - "$WORK/out" <<'PY'
 import json, sys
@@ -118,6 +125,28 @@ for c in d["classes"]:
         b = c["bytesByNode"]; total = sum(b.values())
         if set(b) != {"0", "1"} or min(b.values()) < total / 3:
             failures.append(f"distribute: expert pages not spread over both nodes: {b}")
+# The engine's workers under mirror: what each pinned worker's sched_getaffinity said, against the guest's nodes.
+import re
+cpulists = [line.strip() for line in open(f"{out}/cpulists")]
+def cpus(text):
+    got = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        got += range(int(a), int(b or a) + 1)
+    return got
+log = open(f"{out}/run-mirror.err").read()
+pins = re.findall(r"worker (\d+) pinned to node (\d+), CPUs \[([\d, ]*)\] \(sched_getaffinity\), reads replica (\d+)", log)
+for worker, node, got, replica in sorted(pins):
+    print(f"  run mirror worker {worker}: node {node}, CPUs [{got}], replica {replica}")
+    if [int(c) for c in got.split(",")] != cpus(cpulists[int(node)]):
+        failures.append(f"run mirror: worker {worker} runs on CPUs [{got}], node {node} has {cpulists[int(node)]}")
+    if replica != node:
+        failures.append(f"run mirror: worker {worker} on node {node} reads replica {replica}")
+if sorted(node for _, node, _, _ in pins) != ["0", "1"]:
+    failures.append(f"run mirror: expected one pinned worker per node, the log has {pins}")
+expected = "numa mirror: 1 worker on node 0 reads replica 0, 1 on node 1 reads replica 1"
+if not any(l.endswith(expected) for l in log.splitlines()):
+    failures.append(f"run mirror: no line '{expected}' in the -v log")
 for f in failures: print("FAIL", f)
 print("numa-vm-check:", "passed" if not failures else "failed")
 sys.exit(1 if failures else 0)

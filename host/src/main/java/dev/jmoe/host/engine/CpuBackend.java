@@ -6,6 +6,7 @@ import dev.jmoe.host.kernel.RowDot;
 import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
+import dev.jmoe.host.kernel.WorkerReplicas;
 import dev.jmoe.host.model.RopeStyle;
 import dev.jmoe.host.model.RouterSpec;
 
@@ -21,8 +22,13 @@ public final class CpuBackend implements Backend {
     private final MatMul matMul;
 
     public CpuBackend(WorkerPool pool, RowDot dot) {
+        this(pool, dot, WorkerReplicas.FIRST);
+    }
+
+    /** Each worker reads the replica of the expert weights that {@code replicas} names (its NUMA node's). */
+    public CpuBackend(WorkerPool pool, RowDot dot, WorkerReplicas replicas) {
         this.pool = pool;
-        this.matMul = new MatMul(pool, dot);
+        this.matMul = new MatMul(pool, dot, replicas);
     }
 
     @Override

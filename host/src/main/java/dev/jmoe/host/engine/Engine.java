@@ -6,6 +6,7 @@ import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.numa.NumaTensorData;
+import dev.jmoe.host.numa.WorkerLayout;
 import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.model.Placement;
 import dev.jmoe.host.model.DevicePlanner;
@@ -27,6 +28,8 @@ import java.util.Set;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** The worker threads are {@code jmoe-worker-0..}. */
+    public static final String WORKER_NAME = "jmoe-worker";
 
     private final GgufModel model;
     private final ModelConfig config;
@@ -52,12 +55,15 @@ public final class Engine implements AutoCloseable {
         GgufModel model = GgufModel.open(path);
         ModelConfig config = ModelConfig.from(model);
         Placement placement = plan(model, config, options);
-        TensorDataSource data = NumaTensorData.open(model, options.load());
+        NumaTensorData numa = NumaTensorData.load(model, options.load());
+        TensorDataSource data = numa.data();
         WorkerPool pool = null;
         try {
             ModelWeights weights = ModelWeights.load(model, config, data, placement);
-            pool = new WorkerPool(options.threads(), "jmoe-worker");
-            Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred()));
+            WorkerLayout workers = numa.workers(options.threads());
+            pool = workers.pinned() ? new WorkerPool(workers.workers(), WORKER_NAME, workers::pin) : new WorkerPool(workers.workers(), WORKER_NAME);
+            if (numa.requested()) log.info(workers.describe());
+            Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred(), workers::replicaOf));
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
             Engine engine = new Engine(model, config, options, data, pool, forward, placement);
             log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));

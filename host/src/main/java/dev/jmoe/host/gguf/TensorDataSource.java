@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The tensor data of a model: each part's data section placed in memory by the memory layer
@@ -23,24 +22,19 @@ import java.util.function.Function;
 public final class TensorDataSource implements AutoCloseable {
     private final Map<Path, ModelMemory> regions = new HashMap<>();
     /** Set when another layer placed the tensors (NUMA): it hands out their data and is closed with this. */
-    private final Function<GgufTensorInfo, MemorySegment> placed;
-    private final AutoCloseable placedOwner;
+    private final PlacedTensors placed;
 
     private TensorDataSource() {
-        this(null, null);
+        this(null);
     }
 
-    private TensorDataSource(Function<GgufTensorInfo, MemorySegment> placed, AutoCloseable placedOwner) {
+    private TensorDataSource(PlacedTensors placed) {
         this.placed = placed;
-        this.placedOwner = placedOwner;
     }
 
-    /**
-     * Tensor data that another layer placed ({@code --numa}: copies on chosen nodes): {@code segments} gives
-     * each tensor's data, {@code owner} is closed with this source.
-     */
-    public static TensorDataSource placed(Function<GgufTensorInfo, MemorySegment> segments, AutoCloseable owner) {
-        return new TensorDataSource(segments, owner);
+    /** Tensor data that another layer placed ({@code --numa}: copies on chosen nodes); closed with this source. */
+    public static TensorDataSource placed(PlacedTensors placed) {
+        return new TensorDataSource(placed);
     }
 
     /** Maps the model's tensor data with the default options (mmap, no lock, no huge pages). */
@@ -78,10 +72,22 @@ public final class TensorDataSource implements AutoCloseable {
         }
     }
 
-    /** The data of {@code tensor}, read-only. */
+    /** The data of {@code tensor}, read-only (its first replica where it has several). */
     public MemorySegment segment(GgufTensorInfo tensor) {
-        if (placed != null) return placed.apply(tensor);
+        if (placed != null) return placed.segment(tensor, 0);
         return memory(tensor).segment().asSlice(tensor.dataOffset(), tensor.bytes());
+    }
+
+    /**
+     * Every replica of {@code tensor}'s data, replica r at index r: one per NUMA node under {@code --numa
+     * mirror}, else just {@link #segment}. The kernels pick the one their worker's node reads.
+     */
+    public List<MemorySegment> replicas(GgufTensorInfo tensor) {
+        if (placed == null) return List.of(segment(tensor));
+        int n = placed.replicasOf(tensor);
+        List<MemorySegment> all = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) all.add(placed.segment(tensor, r));
+        return List.copyOf(all);
     }
 
     /**
@@ -108,13 +114,7 @@ public final class TensorDataSource implements AutoCloseable {
 
     @Override
     public void close() {
-        if (placedOwner != null) {
-            try {
-                placedOwner.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot release the placed tensor data: " + e.getMessage(), e);
-            }
-        }
+        if (placed != null) placed.close();
         for (ModelMemory m : regions.values()) m.close();
         regions.clear();
     }

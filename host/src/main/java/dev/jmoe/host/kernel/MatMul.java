@@ -27,13 +27,20 @@ public final class MatMul {
 
     private final WorkerPool pool;
     private final RowDot dot;
+    private final WorkerReplicas replicas;
     private Activation[] scratch = new Activation[0];
     /** Per worker: the dequantized rows of its current chunk on the tile path. */
     private final float[][] tileRows;
 
     public MatMul(WorkerPool pool, RowDot dot) {
+        this(pool, dot, WorkerReplicas.FIRST);
+    }
+
+    /** Workers read the replica of replicated expert weights that {@code replicas} names for them. */
+    public MatMul(WorkerPool pool, RowDot dot, WorkerReplicas replicas) {
         this.pool = pool;
         this.dot = dot;
+        this.replicas = replicas;
         this.tileRows = new float[pool.workers()][];
     }
 
@@ -53,7 +60,7 @@ public final class MatMul {
             outBase[t] = t * w.rows();
         }
         Group[] groups = {new Group(w, token, outBase)};
-        runGroups(groups, prepare(w, x, batch, groups), out);
+        runGroups(new Group[][] {groups}, prepare(w, x, batch, groups), out);
     }
 
     /**
@@ -74,8 +81,8 @@ public final class MatMul {
             if (pairExpert[i] < 0 || pairExpert[i] >= w.experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + w.experts());
             perExpert[pairExpert[i]]++;
         }
-        Group[] groups = group(w, pairToken, pairExpert, perExpert);
-        runGroups(groups, prepare(w.expert(0), x, tokens, groups), out);
+        Group[][] byReplica = group(w, pairToken, pairExpert, perExpert);
+        runGroups(byReplica, prepare(w.expert(0), x, tokens, byReplica[0]), out);
     }
 
     /** One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r]. */
@@ -90,17 +97,21 @@ public final class MatMul {
         return false;
     }
 
-    private static Group[] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
+    /** The groups of each replica of w ([replica][group]): the same tokens, each replica's matrices. */
+    private static Group[][] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
         int used = 0;
         for (int c : perExpert) if (c > 0) used++;
-        Group[] groups = new Group[used];
+        Group[][] byReplica = new Group[w.replicaCount()][used];
+        Group[] groups = byReplica[0];
         int[] slotOf = new int[w.experts()];
         int[] fill = new int[w.experts()];
         Arrays.fill(slotOf, -1);
         for (int e = 0, g = 0; e < w.experts(); e++) {
             if (perExpert[e] == 0) continue;
             slotOf[e] = g;
-            groups[g++] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]]);
+            groups[g] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]]);
+            for (int r = 1; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), groups[g].token, groups[g].outBase);
+            g++;
         }
         for (int i = 0; i < pairToken.length; i++) {
             int e = pairExpert[i];
@@ -108,10 +119,12 @@ public final class MatMul {
             g.token[fill[e]] = pairToken[i];
             g.outBase[fill[e]++] = i * w.rows();
         }
-        return groups;
+        return byReplica;
     }
 
-    private void runGroups(Group[] groups, Activation[] acts, float[] out) {
+    /** Runs the groups of byReplica[0] (byReplica[r]: the same on replica r); each worker reads its replica's. */
+    private void runGroups(Group[][] byReplica, Activation[] acts, float[] out) {
+        Group[] groups = byReplica[0];
         if (groups.length == 0) return;
         int rows = groups[0].w.rows();
         int chunk = anyTiled(groups) ? Math.min(TILE_ROWS, chunkRows(rows, groups.length)) : chunkRows(rows, groups.length);
@@ -119,13 +132,20 @@ public final class MatMul {
         int units = chunksPerGroup * groups.length;
         AtomicInteger next = new AtomicInteger();
         pool.run((worker, workers) -> {
+            Group[] mine = byReplica[replicaOf(worker, byReplica.length)];   // once per worker and job
             for (int u; (u = next.getAndIncrement()) < units; ) {
-                Group g = groups[u / chunksPerGroup];
+                Group g = mine[u / chunksPerGroup];
                 int r0 = (u % chunksPerGroup) * chunk;
                 if (g.tiled()) tiles(g, r0, Math.min(rows, r0 + chunk), acts, out, worker);
                 else rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
             }
         });
+    }
+
+    /** The replica {@code worker} reads of weights with {@code count} replicas (0 where it names none of them). */
+    private int replicaOf(int worker, int count) {
+        int r = replicas.replicaOf(worker);
+        return r >= 0 && r < count ? r : 0;
     }
 
     /** About eight chunks per worker for balance, but at least 4 and at most 64 rows each. */

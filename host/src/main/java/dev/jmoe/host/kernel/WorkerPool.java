@@ -13,15 +13,16 @@ import java.util.function.IntConsumer;
  * before parking, so back-to-back jobs (one per layer and token) do not pay a full wake-up each time.
  * No fork-join, no parallel streams: the kernels' threads are known and few.
  *
- * <p>An unpinned pool of n workers has n − 1 threads: the calling thread is the last worker and runs its
- * share itself. A caller that only waited would spin beside n busy workers, one thread more than the n
- * cores asked for (on 2 cores, tg 31 → 36 and pp64 110 → 151 t/s on the synth speed model once the
- * caller joined).
+ * <p>A pool of n workers has n − 1 threads: the calling thread is the last worker and runs its share
+ * itself. A caller that only waited would spin beside n busy workers, one thread more than the n cores
+ * asked for (on 2 cores, tg 31 → 36 and pp64 110 → 151 t/s on the synth speed model once the caller
+ * joined), or park and pay a wake-up per job (about 140 µs per job on the small test models).
  *
  * <p>The seam for pinning: {@code onStart} runs first in each worker thread with its index (e.g. to set
- * CPU affinity or a NUMA memory policy); the constructor returns once every hook has run, and a hook that
- * threw makes {@link #run} fail with its exception rather than hang. A pool with a hook has a thread for
- * every worker (each must be pinned; the caller may not be) and its caller parks soon while they work.
+ * CPU affinity or a NUMA memory policy), and on the calling thread, with the last index, before the first
+ * job it runs (again if another thread calls): the thread that drives a pinned pool is pinned as its last
+ * worker. The constructor returns once every thread's hook has run, and a hook that threw makes
+ * {@link #run} fail with its exception rather than hang.
  */
 public final class WorkerPool implements AutoCloseable {
     /** Work split over the pool: called once per worker with its index (0..workers-1). */
@@ -31,12 +32,12 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private static final int SPINS = 2_000;
-    /** How long a caller that does not join spins before parking: briefly, its spin takes a core from a worker. */
-    private static final int WAITER_SPINS = 100;
 
+    /** The workers but the last, which is whichever thread calls {@link #run}. */
     private final Thread[] threads;
-    /** Whether the calling thread runs the last worker's share ({@code threads.length} is its index). */
-    private final boolean callerJoins;
+    private final IntConsumer onStart;
+    /** The calling thread {@code onStart} last ran on as the last worker. */
+    private Thread hookedCaller;
     private final StartGate started;
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -46,25 +47,23 @@ public final class WorkerPool implements AutoCloseable {
     private volatile Thread waiter;
     private volatile boolean closed;
 
-    /** A pool of {@code workers} threads named {@code name-0..}, with nothing run at start. */
     /** A pool of {@code workers} workers: {@code workers - 1} threads named {@code name-0..} and the caller. */
     public WorkerPool(int workers, String name) {
-        this(workers, name, null);
+        this(workers, name, i -> {});
     }
 
-    /** A pool of {@code workers} threads named {@code name-0..}, each running {@code onStart} with its index first. */
+    /** As {@link #WorkerPool(int, String)}, each worker running {@code onStart} with its index first. */
     public WorkerPool(int workers, String name, IntConsumer onStart) {
         if (workers < 1) throw new IllegalArgumentException("a worker pool needs at least 1 worker, got " + workers);
-        callerJoins = onStart == null;
-        IntConsumer hook = callerJoins ? i -> {} : onStart;
-        int count = callerJoins ? workers - 1 : workers;
+        this.onStart = onStart;
+        int count = workers - 1;
         threads = new Thread[count];
         started = new StartGate(count);
         for (int i = 0; i < count; i++) {
             int index = i;
             threads[i] = Thread.ofPlatform().daemon().name(name + "-" + i).unstarted(() -> {
                 try {
-                    hook.accept(index);
+                    onStart.accept(index);
                 } catch (Throwable t) {
                     startFailure.compareAndSet(null, t);   // reported by run(); the worker still serves jobs
                 } finally {
@@ -78,7 +77,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     public int workers() {
-        return callerJoins ? threads.length + 1 : threads.length;
+        return threads.length + 1;
     }
 
     /**
@@ -95,6 +94,14 @@ public final class WorkerPool implements AutoCloseable {
 
     private synchronized void runExclusively(Job job) {
         if (closed) throw new IllegalStateException("worker pool is closed");
+        if (hookedCaller != Thread.currentThread()) {
+            hookedCaller = Thread.currentThread();
+            try {
+                onStart.accept(threads.length);
+            } catch (Throwable t) {
+                startFailure.compareAndSet(null, t);
+            }
+        }
         Throwable atStart = startFailure.get();
         if (atStart != null) throw new IllegalStateException("a worker's start hook failed: " + atStart, atStart);
         failure.set(null);
@@ -103,10 +110,9 @@ public final class WorkerPool implements AutoCloseable {
         remaining.set(threads.length);
         generation++;
         for (Thread t : threads) LockSupport.unpark(t);
-        if (callerJoins) runShare(job, threads.length);
-        int spins = callerJoins ? SPINS : WAITER_SPINS;
+        runShare(job, threads.length);
         for (int spin = 0; remaining.get() != 0; spin++) {
-            if (spin < spins) Thread.onSpinWait();
+            if (spin < SPINS) Thread.onSpinWait();
             else LockSupport.park(this);
         }
         current = null;

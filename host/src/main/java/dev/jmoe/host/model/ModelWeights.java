@@ -141,7 +141,7 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
 
         ExpertWeights experts(String name, int cols, int rows, int experts) {
             GgufTensorInfo t = checked(name, cols, rows, experts);
-            return new ExpertWeights(segment(t), t.type(), cols, rows, experts);
+            return new ExpertWeights(data.replicas(t), t.type(), cols, rows, experts);   // one per NUMA replica
         }
 
         float[] vector(String name, int n) {

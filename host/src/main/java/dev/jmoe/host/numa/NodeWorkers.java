@@ -3,9 +3,10 @@ package dev.jmoe.host.numa;
 import dev.jmoe.host.topo.NumaNode;
 
 /**
- * The seam for the engine's worker pool (one group of platform threads per node): a worker pins itself
- * to its node's CPUs when it starts and from then on knows its node, so a task resolves its replica
- * once ({@link ReplicaMap#replicaFor(int)} on {@link #currentNode()}) before its inner loops.
+ * Pinning a worker thread to its node: the engine's pool calls {@link #pinCurrentThread} from each
+ * worker's start hook ({@link WorkerLayout#pin}); from then on the thread knows its node
+ * ({@link #currentNode()}, {@link #currentReplica}). The kernels get the replica by worker index instead
+ * ({@link WorkerLayout#replicaOf}), which needs no thread-local lookup.
  */
 public final class NodeWorkers {
     private static final ThreadLocal<Integer> NODE = new ThreadLocal<>();

@@ -2,6 +2,7 @@ package dev.jmoe.host.numa;
 
 import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.gguf.GgufTensorInfo;
+import dev.jmoe.host.gguf.PlacedTensors;
 import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.mem.LoadOptions;
 import dev.jmoe.host.mem.NativeCallException;
@@ -23,7 +24,7 @@ import java.util.Map;
  * <p>A policy call that fails (EPERM under a seccomp profile, ENOSYS on a kernel without NUMA) degrades
  * the whole placement to {@code off} with one warning; the model still loads.
  */
-public final class NumaPlacement implements AutoCloseable {
+public final class NumaPlacement implements PlacedTensors {
     /** The memory layer's placement of the file; null once every tensor has been copied out of it. */
     private final TensorDataSource source;
     private final PlacementPlan plan;

@@ -3,8 +3,9 @@ package dev.jmoe.host.numa;
 import dev.jmoe.host.gguf.GgufTensorInfo;
 
 /**
- * The kinds of memory the placement report accounts for. KV cache and scratch buffers come with the
- * engine; their placement is the engine's (node-local per worker group) and they join the report then.
+ * The kinds of memory the placement report accounts for: the tensor data we place. The KV cache,
+ * activations and scratch live on the Java heap, where the JVM places them (see the package doc), and are
+ * not reported.
  */
 public enum TensorClass {
     EXPERTS("experts"),

@@ -18,11 +18,23 @@
  *       ENOSYS and placement degrades to {@code off}.</li>
  * </ul>
  *
- * Seams for the engine (not built yet): its worker pool pins one group of platform threads per node
- * with {@link dev.jmoe.host.numa.NodeWorkers#pinCurrentThread}, each task resolves its replica once
- * with {@link dev.jmoe.host.numa.NodeWorkers#currentReplica} and reads
- * {@link dev.jmoe.host.numa.NumaPlacement#segment(dev.jmoe.host.gguf.GgufTensorInfo, int)}. KV cache,
- * activations and scratch buffers are to be allocated node-local by those workers (first touch on a
- * pinned thread, or {@link dev.jmoe.host.numa.MemPolicy#setThreadPolicy}) and join the report as classes.
+ * Workers: {@link dev.jmoe.host.numa.WorkerLayout} decides where the engine's {@code -t} workers run: under
+ * distribute, isolate and mirror one group per node of the plan (worker i on node i mod n; isolate: the start
+ * node), each pinned to its node's CPUs by the pool's start hook ({@link dev.jmoe.host.numa.NodeWorkers#pinCurrentThread});
+ * under off and numactl nothing is pinned. Each worker's replica ({@link dev.jmoe.host.numa.ReplicaMap} of its node)
+ * reaches the kernels as {@link dev.jmoe.host.kernel.WorkerReplicas}, which MatMul asks once per worker and job;
+ * the expert weights carry every replica ({@link dev.jmoe.host.gguf.TensorDataSource#replicas}). The other
+ * weights are read as replica 0 even under {@code --numa-mirror all} (their replicas are placed and reported):
+ * on the CUDA path they live on the GPU, and the expert bytes are the traffic.
+ *
+ * <p>Scratch and activations, decided: what the kernels allocate per worker (attention's score rows, the
+ * dot products' partial sums) is allocated by the pinned worker inside its job, so the JVM puts it on the
+ * worker's node: the launcher runs the JVM with {@code -XX:+UseNUMA}, under which G1 hands each thread
+ * heap memory of its own node (and which switches itself off on one node). The activations and the layer
+ * outputs stay on the Java heap of the thread of control and are shared by all nodes: a token's activation
+ * is a few KiB that each worker reads once per product into its own caches, and each output row is written
+ * once by the worker that computed it, against megabytes of expert rows per token; copying them to every
+ * node each step would cost more than the remote reads it saves. The KV cache likewise stays where the
+ * thread of control allocates it (attention is the GPU's on the CUDA path).
  */
 package dev.jmoe.host.numa;

@@ -129,6 +129,42 @@ class MatMulTest {
     }
 
     @Test
+    void eachWorkerReadsTheReplicaItsMappingNamesAskedOncePerJob() {
+        GgmlType type = GgmlType.Q8_0;
+        int cols = 64, rows = 21, experts = 3, tokens = 2;
+        int[] pairToken = {0, 0, 1, 1};
+        int[] pairExpert = {2, 0, 0, 1};
+        long bytes = type.bytesFor(cols) * rows * experts;
+        try (Arena arena = Arena.ofShared(); WorkerPool two = new WorkerPool(2, "two")) {
+            // Two replicas with different contents, so the output tells which one was read.
+            MemorySegment r0 = arena.allocate(bytes), r1 = arena.allocate(bytes);
+            RandomWeights.fill(type, r0, 4);
+            RandomWeights.fill(type, r1, 5);
+            ExpertWeights w = new ExpertWeights(java.util.List.of(r0, r1), type, cols, rows, experts);
+            float[] x = gaussian(new Random(8), tokens * cols);
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            for (int replica : new int[] {0, 1}) {
+                float[] out = new float[pairToken.length * rows];
+                asked.set(0);
+                new MatMul(two, RowDots.preferred(), worker -> {
+                    asked.incrementAndGet();
+                    return replica;
+                }).experts(w, x, tokens, pairToken, pairExpert, out);
+                assertEquals(2, asked.get(), "once per worker for the one job, not per chunk");
+                for (int i = 0; i < pairToken.length; i++) {
+                    assertMatchesReference(w.expert(pairExpert[i], replica), x, pairToken[i], out, i * rows);
+                }
+            }
+            // A replica the tensor lacks (it lives once) reads replica 0, bit for bit.
+            ExpertWeights once = new ExpertWeights(r0, type, cols, rows, experts);
+            float[] want = new float[pairToken.length * rows], got = new float[pairToken.length * rows];
+            new MatMul(two, RowDots.preferred()).experts(once, x, tokens, pairToken, pairExpert, want);
+            new MatMul(two, RowDots.preferred(), worker -> 1).experts(once, x, tokens, pairToken, pairExpert, got);
+            assertArrayEquals(want, got);
+        }
+    }
+
+    @Test
     void badShapesAreRejectedWithTheirNumbers() {
         try (WorkerPool pool = new WorkerPool(1, "one")) {
             MatMul mm = new MatMul(pool, RowDots.preferred());

@@ -11,9 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class WorkerPoolTest {
 
     @Test
-    void everyWorkerRunsEachJobOnceOnItsOwnThread() {
+    void everyWorkerRunsEachJobOnceAndTheCallerIsHookedAsTheLast() {
         int[] starts = new int[3];
-        try (WorkerPool pool = new WorkerPool(3, "test", i -> starts[i]++)) {
+        String[] hookedOn = new String[3];
+        try (WorkerPool pool = new WorkerPool(3, "test", i -> {
+            starts[i]++;
+            hookedOn[i] = Thread.currentThread().getName();
+        })) {
             for (int job = 0; job < 200; job++) {
                 ConcurrentHashMap<Integer, String> seen = new ConcurrentHashMap<>();
                 AtomicInteger calls = new AtomicInteger();
@@ -25,9 +29,11 @@ class WorkerPoolTest {
                 assertEquals(3, calls.get());
                 assertEquals(3, seen.size());
                 assertEquals("test-1", seen.get(1));
+                assertEquals(Thread.currentThread().getName(), seen.get(2));
             }
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1, 1}, starts, "each start hook ran once");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"test-0", "test-1", Thread.currentThread().getName()}, hookedOn);
     }
 
     @Test
@@ -80,6 +86,18 @@ class WorkerPoolTest {
             AtomicInteger calls = new AtomicInteger();
             pool.run((w, n) -> calls.incrementAndGet());
             assertEquals(2, calls.get());
+        }
+    }
+
+    @Test
+    void anotherCallingThreadIsHookedBeforeItsFirstJob() throws Exception {
+        java.util.List<String> hooked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (WorkerPool pool = new WorkerPool(2, "test", i -> { if (i == 1) hooked.add(Thread.currentThread().getName()); })) {
+            pool.run((w, n) -> {});
+            pool.run((w, n) -> {});
+            Thread other = Thread.ofPlatform().name("other-caller").start(() -> pool.run((w, n) -> {}));
+            other.join();
+            assertEquals(java.util.List.of(Thread.currentThread().getName(), "other-caller"), hooked);
         }
     }
 
