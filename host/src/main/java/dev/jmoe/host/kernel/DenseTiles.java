@@ -153,37 +153,26 @@ final class DenseTiles {
     /**
      * {@code out[outBase[s] + first + i] = row i of wb · x[s]} for rows i below {@code count} (each {@code n}
      * floats, {@code wb[i·n ..]}) and slots s below {@code x.length}: four tokens at a time against pairs of
-     * rows, the leftover tokens one at a time; in spans of {@link #SPAN} elements, so that two rows and four
-     * tokens of a span stay in L1 (24 KiB) however long the rows are, each span's sums added to the last's.
+     * rows, the leftover tokens one at a time.
      */
     static void multiply(float[] wb, int count, int n, float[][] x, int[] outBase, int first, float[] out) {
         int slots = x.length;
-        for (int k0 = 0; k0 < n; k0 += SPAN) {
-            int k1 = Math.min(n, k0 + SPAN);
-            boolean add = k0 > 0;
-            int s = 0;
-            for (; s + 4 <= slots; s += 4) {
-                int i = 0;
-                for (; i + 2 <= count; i += 2) tile2x4(wb, i * n, (i + 1) * n, k0, k1, x[s], x[s + 1], x[s + 2], x[s + 3], out, outBase, s, first + i, add);
-                if (i < count) tile1x4(wb, i * n, k0, k1, x[s], x[s + 1], x[s + 2], x[s + 3], out, outBase, s, first + i, add);
-            }
-            for (; s < slots; s++) {
-                for (int i = 0; i < count; i++) {
-                    int o = outBase[s] + first + i;
-                    out[o] = (add ? out[o] : 0) + tile1x1(wb, i * n, k0, k1, x[s]);
-                }
-            }
+        int s = 0;
+        for (; s + 4 <= slots; s += 4) {
+            int i = 0;
+            for (; i + 2 <= count; i += 2) tile2x4(wb, i * n, (i + 1) * n, n, x[s], x[s + 1], x[s + 2], x[s + 3], out, outBase, s, first + i);
+            if (i < count) tile1x4(wb, i * n, n, x[s], x[s + 1], x[s + 2], x[s + 3], out, outBase, s, first + i);
+        }
+        for (; s < slots; s++) {
+            for (int i = 0; i < count; i++) out[outBase[s] + first + i] = tile1x1(wb, i * n, n, x[s]);
         }
     }
 
-    /** Elements per span of a row product: 1024 floats (4 KiB) per row and token. */
-    static final int SPAN = 1024;
-
-    private static void tile2x4(float[] wb, int w0, int w1, int k0, int k1, float[] x0, float[] x1, float[] x2, float[] x3,
-                                float[] out, int[] outBase, int s, int r, boolean add) {
+    private static void tile2x4(float[] wb, int w0, int w1, int n, float[] x0, float[] x1, float[] x2, float[] x3,
+                                float[] out, int[] outBase, int s, int r) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
-        for (int k = k0; k < k1; k += FL) {
+        for (int k = 0; k < n; k += FL) {
             FloatVector a = FloatVector.fromArray(F, wb, w0 + k), b = FloatVector.fromArray(F, wb, w1 + k);
             FloatVector x = FloatVector.fromArray(F, x0, k);
             c00 = a.fma(x, c00);
@@ -198,40 +187,35 @@ final class DenseTiles {
             c03 = a.fma(x, c03);
             c13 = b.fma(x, c13);
         }
-        store(out, outBase[s] + r, c00, add);
-        store(out, outBase[s + 1] + r, c01, add);
-        store(out, outBase[s + 2] + r, c02, add);
-        store(out, outBase[s + 3] + r, c03, add);
-        store(out, outBase[s] + r + 1, c10, add);
-        store(out, outBase[s + 1] + r + 1, c11, add);
-        store(out, outBase[s + 2] + r + 1, c12, add);
-        store(out, outBase[s + 3] + r + 1, c13, add);
+        out[outBase[s] + r] = VectorDot.laneSum(c00);
+        out[outBase[s + 1] + r] = VectorDot.laneSum(c01);
+        out[outBase[s + 2] + r] = VectorDot.laneSum(c02);
+        out[outBase[s + 3] + r] = VectorDot.laneSum(c03);
+        out[outBase[s] + r + 1] = VectorDot.laneSum(c10);
+        out[outBase[s + 1] + r + 1] = VectorDot.laneSum(c11);
+        out[outBase[s + 2] + r + 1] = VectorDot.laneSum(c12);
+        out[outBase[s + 3] + r + 1] = VectorDot.laneSum(c13);
     }
 
-    /** out[o] = the lane sum of c, added to what a previous span left there if {@code add}. */
-    private static void store(float[] out, int o, FloatVector c, boolean add) {
-        out[o] = (add ? out[o] : 0) + VectorDot.laneSum(c);
-    }
-
-    private static void tile1x4(float[] wb, int w0, int k0, int k1, float[] x0, float[] x1, float[] x2, float[] x3,
-                                float[] out, int[] outBase, int s, int r, boolean add) {
+    private static void tile1x4(float[] wb, int w0, int n, float[] x0, float[] x1, float[] x2, float[] x3,
+                                float[] out, int[] outBase, int s, int r) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
-        for (int k = k0; k < k1; k += FL) {
+        for (int k = 0; k < n; k += FL) {
             FloatVector a = FloatVector.fromArray(F, wb, w0 + k);
             c0 = a.fma(FloatVector.fromArray(F, x0, k), c0);
             c1 = a.fma(FloatVector.fromArray(F, x1, k), c1);
             c2 = a.fma(FloatVector.fromArray(F, x2, k), c2);
             c3 = a.fma(FloatVector.fromArray(F, x3, k), c3);
         }
-        store(out, outBase[s] + r, c0, add);
-        store(out, outBase[s + 1] + r, c1, add);
-        store(out, outBase[s + 2] + r, c2, add);
-        store(out, outBase[s + 3] + r, c3, add);
+        out[outBase[s] + r] = VectorDot.laneSum(c0);
+        out[outBase[s + 1] + r] = VectorDot.laneSum(c1);
+        out[outBase[s + 2] + r] = VectorDot.laneSum(c2);
+        out[outBase[s + 3] + r] = VectorDot.laneSum(c3);
     }
 
-    private static float tile1x1(float[] wb, int w0, int k0, int k1, float[] x) {
+    private static float tile1x1(float[] wb, int w0, int n, float[] x) {
         FloatVector c = FloatVector.zero(F);
-        for (int k = k0; k < k1; k += FL) c = FloatVector.fromArray(F, wb, w0 + k).fma(FloatVector.fromArray(F, x, k), c);
+        for (int k = 0; k < n; k += FL) c = FloatVector.fromArray(F, wb, w0 + k).fma(FloatVector.fromArray(F, x, k), c);
         return VectorDot.laneSum(c);
     }
 }
