@@ -1,7 +1,9 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.kernel.VectorMath;
 import dev.jmoe.host.kernel.WorkerPool;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +25,6 @@ final class CpuAttention {
     private static final class Scratch {
         float[] scores = new float[0];
         final float[] row;
-        final float[] lanes = new float[F.length()];
         final float[] inverse;
 
         Scratch(AttentionShape s) {
@@ -58,7 +59,7 @@ final class CpuAttention {
         for (int p = 0; p < seen; p++) {
             kv.keys().read(p, kvHead * s.keyLength(), s.keyLength(), row, 0);
             for (int j = 0; j < count; j++) {
-                scores[j * seen + p] = dot(q, (firstHead + j) * s.keyLength(), row, s.keyLength(), sc.lanes) * s.scale();
+                scores[j * seen + p] = dot(q, (firstHead + j) * s.keyLength(), row, s.keyLength()) * s.scale();
             }
         }
         for (int j = 0; j < count; j++) sc.inverse[j] = softmaxNumerators(scores, j * seen, seen);
@@ -71,27 +72,34 @@ final class CpuAttention {
         }
     }
 
-    /** Replaces x[off ..] by exp(x - max) and returns 1 / their sum. */
+    /** Replaces x[off ..] by exp(x - max) and returns 1 / their sum (vector exp and sums in a fixed order). */
     private static float softmaxNumerators(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            x[off + i] = (float) Math.exp(x[off + i] - max);
-            sum += x[off + i];
+        FloatVector sums = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, off + i).sub(max));
+            e.intoArray(x, off + i);
+            sums = sums.add(e);
         }
-        return (float) (1 / sum);
+        float sum = VectorMath.laneSum(sums);
+        if (i < n) {
+            VectorMask<Float> tail = F.indexInRange(i, n);
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, off + i, tail).sub(max));
+            e.intoArray(x, off + i, tail);
+            sum += VectorMath.laneSum(FloatVector.zero(F).blend(e, tail));
+        }
+        return 1 / sum;
     }
 
-    private static float dot(float[] a, int aOff, float[] b, int n, float[] lanes) {
+    private static float dot(float[] a, int aOff, float[] b, int n) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i <= n - F.length(); i += F.length()) {
             acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, i), acc);
         }
-        acc.intoArray(lanes, 0);
-        float sum = 0;
-        for (float lane : lanes) sum += lane;
+        float sum = VectorMath.laneSum(acc);
         for (; i < n; i++) sum += a[aOff + i] * b[i];
         return sum;
     }

@@ -187,14 +187,14 @@ final class DenseTiles {
             c03 = a.fma(x, c03);
             c13 = b.fma(x, c13);
         }
-        out[outBase[s] + r] = VectorDot.laneSum(c00);
-        out[outBase[s + 1] + r] = VectorDot.laneSum(c01);
-        out[outBase[s + 2] + r] = VectorDot.laneSum(c02);
-        out[outBase[s + 3] + r] = VectorDot.laneSum(c03);
-        out[outBase[s] + r + 1] = VectorDot.laneSum(c10);
-        out[outBase[s + 1] + r + 1] = VectorDot.laneSum(c11);
-        out[outBase[s + 2] + r + 1] = VectorDot.laneSum(c12);
-        out[outBase[s + 3] + r + 1] = VectorDot.laneSum(c13);
+        out[outBase[s] + r] = VectorMath.laneSum(c00);
+        out[outBase[s + 1] + r] = VectorMath.laneSum(c01);
+        out[outBase[s + 2] + r] = VectorMath.laneSum(c02);
+        out[outBase[s + 3] + r] = VectorMath.laneSum(c03);
+        out[outBase[s] + r + 1] = VectorMath.laneSum(c10);
+        out[outBase[s + 1] + r + 1] = VectorMath.laneSum(c11);
+        out[outBase[s + 2] + r + 1] = VectorMath.laneSum(c12);
+        out[outBase[s + 3] + r + 1] = VectorMath.laneSum(c13);
     }
 
     private static void tile1x4(float[] wb, int w0, int n, float[] x0, float[] x1, float[] x2, float[] x3,
@@ -207,15 +207,15 @@ final class DenseTiles {
             c2 = a.fma(FloatVector.fromArray(F, x2, k), c2);
             c3 = a.fma(FloatVector.fromArray(F, x3, k), c3);
         }
-        out[outBase[s] + r] = VectorDot.laneSum(c0);
-        out[outBase[s + 1] + r] = VectorDot.laneSum(c1);
-        out[outBase[s + 2] + r] = VectorDot.laneSum(c2);
-        out[outBase[s + 3] + r] = VectorDot.laneSum(c3);
+        out[outBase[s] + r] = VectorMath.laneSum(c0);
+        out[outBase[s + 1] + r] = VectorMath.laneSum(c1);
+        out[outBase[s + 2] + r] = VectorMath.laneSum(c2);
+        out[outBase[s + 3] + r] = VectorMath.laneSum(c3);
     }
 
     private static float tile1x1(float[] wb, int w0, int n, float[] x) {
         FloatVector c = FloatVector.zero(F);
         for (int k = 0; k < n; k += FL) c = FloatVector.fromArray(F, wb, w0 + k).fma(FloatVector.fromArray(F, x, k), c);
-        return VectorDot.laneSum(c);
+        return VectorMath.laneSum(c);
     }
 }

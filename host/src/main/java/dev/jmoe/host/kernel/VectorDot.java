@@ -712,18 +712,8 @@ final class VectorDot implements RowDot {
         return laneSum(acc) - laneSum(offsets);
     }
 
-    /**
-     * The sum of the lanes in a fixed order. {@code reduceLanes(ADD)} leaves the order open, and compiled and
-     * interpreted code take different orders, so one dot product could differ in its last bit with the JIT's
-     * state: a forward pass must give the same bits on 1 or 2 threads, in a batch or token by token. Halves
-     * are folded onto each other by lane permutations and adds (lane i plus lane i + width/2, down to one
-     * lane): one order in any tier, and no narrower shapes on the way (extracting a half as a 128-bit vector
-     * took the Vector API's slow path).
-     */
-    static float laneSum(FloatVector v) {
-        VectorShuffle<Float>[] folds = v.length() == 16 ? FOLD_512 : v.length() == 8 ? FOLD_256 : FOLD_128;
-        for (VectorShuffle<Float> fold : folds) v = v.add(v.rearrange(fold));
-        return v.lane(0);
+    private static float laneSum(FloatVector v) {
+        return VectorMath.laneSum(v);
     }
 
     /**
@@ -740,22 +730,4 @@ final class VectorDot implements RowDot {
 
     private static final VectorShuffle<Integer> MINS_TOP_BITS = VectorShuffle.fromValues(IntVector.SPECIES_256, 0, 0, 0, 0, 0, 1, 2, 3);
     private static final VectorMask<Integer> MINS_UPPER = VectorMask.fromLong(IntVector.SPECIES_256, 0xF0);
-
-    // lane i to lane i ^ half, for half = width/2 .. 1: a fold of halves per step
-    private static final VectorShuffle<Float>[] FOLD_512 = folds(FloatVector.SPECIES_512);
-    private static final VectorShuffle<Float>[] FOLD_256 = folds(FloatVector.SPECIES_256);
-    private static final VectorShuffle<Float>[] FOLD_128 = folds(FloatVector.SPECIES_128);
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds(VectorSpecies<Float> species) {
-        int n = species.length();
-        VectorShuffle<Float>[] folds = new VectorShuffle[Integer.numberOfTrailingZeros(n)];
-        int step = 0;
-        for (int half = n / 2; half >= 1; half /= 2) {
-            int[] to = new int[n];
-            for (int i = 0; i < n; i++) to[i] = i ^ half;
-            folds[step++] = VectorShuffle.fromArray(species, to, 0);
-        }
-        return folds;
-    }
 }

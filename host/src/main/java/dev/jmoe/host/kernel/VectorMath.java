@@ -1,0 +1,78 @@
+package dev.jmoe.host.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lane arithmetic whose results do not depend on the JIT's state: built from adds, multiplies, FMAs and bit
+ * operations only, which round the same in the interpreter and in compiled code. (The Vector API's own
+ * {@code reduceLanes(ADD)} leaves the order open and its {@code EXP} may call a native library once
+ * compiled, so one forward pass could differ in its last bits with the JIT's state: it must give the same
+ * bits on 1 or 2 threads, in a batch or token by token.)
+ */
+public final class VectorMath {
+    private VectorMath() {}
+
+    /**
+     * The sum of the lanes: halves folded onto each other by lane permutations and adds (lane i plus lane
+     * i + width/2, down to one lane), with no narrower shapes on the way (extracting a half as a 128-bit
+     * vector took the Vector API's slow path).
+     */
+    public static float laneSum(FloatVector v) {
+        VectorShuffle<Float>[] folds = v.length() == 16 ? FOLD_512 : v.length() == 8 ? FOLD_256 : FOLD_128;
+        for (VectorShuffle<Float> fold : folds) v = v.add(v.rearrange(fold));
+        return v.lane(0);
+    }
+
+    private static final VectorShuffle<Float>[] FOLD_512 = folds(FloatVector.SPECIES_512);
+    private static final VectorShuffle<Float>[] FOLD_256 = folds(FloatVector.SPECIES_256);
+    private static final VectorShuffle<Float>[] FOLD_128 = folds(FloatVector.SPECIES_128);
+
+    /** Lane i to lane i ^ half, for half = width/2 .. 1: one fold of halves per step. */
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds(VectorSpecies<Float> species) {
+        int n = species.length();
+        VectorShuffle<Float>[] folds = new VectorShuffle[Integer.numberOfTrailingZeros(n)];
+        int step = 0;
+        for (int half = n / 2; half >= 1; half /= 2) {
+            int[] to = new int[n];
+            for (int i = 0; i < n; i++) to[i] = i ^ half;
+            folds[step++] = VectorShuffle.fromArray(species, to, 0);
+        }
+        return folds;
+    }
+
+    private static final float LOG2_E = 1.44269504f;
+    /** ln 2 split so that n·LN2_HIGH is exact for the n that occur (|n| ≤ 127). */
+    private static final float LN2_HIGH = 0.693359375f, LN2_LOW = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer, kept in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    /** Below this e^x is under the smallest normal float; such lanes give that smallest normal instead. */
+    private static final float LOWEST = -87.3365f;
+
+    /**
+     * e^x for x ≤ 0 (the softmax's x − max), within 2 ulp: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its
+     * Taylor series to r^7 (the next term is below 6e-9 relative), times 2^n put into the exponent.
+     */
+    public static FloatVector expNonPositive(FloatVector x) {
+        VectorSpecies<Float> f = x.species();
+        x = x.max(LOWEST);
+        FloatVector shifted = x.fma(FloatVector.broadcast(f, LOG2_E), FloatVector.broadcast(f, ROUNDER));
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(f, -LN2_HIGH), x);
+        r = n.fma(FloatVector.broadcast(f, -LN2_LOW), r);
+        FloatVector p = FloatVector.broadcast(f, 1f / 5040);
+        p = p.fma(r, FloatVector.broadcast(f, 1f / 720));
+        p = p.fma(r, FloatVector.broadcast(f, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(f, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(f, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(f, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(f, 1f));
+        p = p.fma(r, FloatVector.broadcast(f, 1f));
+        IntVector exponent = ((IntVector) shifted.viewAsIntegralLanes()).sub(Float.floatToRawIntBits(ROUNDER) - 127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul((FloatVector) exponent.viewAsFloatingLanes());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.jmoe.host.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VectorMathTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void expIsWithinTwoUlpOfTheCorrectlyRoundedValue(int bits) {
+        VectorSpecies<Float> f = VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(bits));
+        Random r = new Random(bits);
+        float[] x = new float[f.length()], got = new float[f.length()];
+        double worstUlps = 0;
+        for (int round = 0; round < 20_000; round++) {
+            for (int i = 0; i < x.length; i++) {
+                // the whole softmax range, dense near 0 where most scores sit, and the exact edges
+                x[i] = switch ((round + i) % 4) {
+                    case 0 -> (float) (-87 * r.nextDouble());
+                    case 1 -> (float) (-r.nextDouble());
+                    case 2 -> (float) (-1e-6 * r.nextDouble());
+                    default -> -(float) (r.nextInt(126) * Math.log(2));
+                };
+            }
+            VectorMath.expNonPositive(FloatVector.fromArray(f, x, 0)).intoArray(got, 0);
+            for (int i = 0; i < x.length; i++) {
+                double want = Math.exp(x[i]);
+                double ulps = Math.abs(got[i] - want) / Math.ulp((float) want);
+                worstUlps = Math.max(worstUlps, ulps);
+                assertTrue(ulps <= 2, "exp(" + x[i] + ") = " + got[i] + ", want " + want + " (" + ulps + " ulp)");
+            }
+        }
+        assertTrue(worstUlps > 0, "the polynomial is not the library function");
+    }
+
+    @Test
+    void expOfZeroIsOneAndOfVeryNegativeIsTinyNotNaN() {
+        VectorSpecies<Float> f = FloatVector.SPECIES_128;
+        float[] out = new float[4];
+        VectorMath.expNonPositive(FloatVector.fromArray(f, new float[] {0f, -0f, -200f, Float.NEGATIVE_INFINITY}, 0)).intoArray(out, 0);
+        assertEquals(1f, out[0]);
+        assertEquals(1f, out[1]);
+        assertTrue(out[2] >= 0 && out[2] < 1e-37f, "exp(-200) = " + out[2]);
+        assertTrue(out[3] >= 0 && out[3] < 1e-37f, "exp(-inf) = " + out[3]);
+    }
+
+    @Test
+    void laneSumFoldsHalvesInAFixedOrder() {
+        // Lanes chosen so that every order of summation gives another float: 2^24 + 1 + 1 + ... loses the ones
+        // when added one by one, keeps them when they meet first.
+        float[] lanes = {16777216f, 1f, 1f, 1f, -16777216f, 1f, 1f, 1f};
+        // ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) = (0 + 2) + (2 + 2) = 6
+        assertEquals(6f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_256, lanes, 0)));
+        float[] sixteen = new float[16];
+        for (int i = 0; i < 16; i++) sixteen[i] = i + 1;
+        assertEquals(136f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_512, sixteen, 0)));
+        assertEquals(10f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_128, new float[] {1, 2, 3, 4}, 0)));
+    }
+}
