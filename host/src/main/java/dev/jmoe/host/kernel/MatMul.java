@@ -59,8 +59,9 @@ public final class MatMul {
             token[t] = t;
             outBase[t] = t * w.rows();
         }
-        Group[] groups = {new Group(w, token, outBase)};
-        runGroups(new Group[][] {groups}, prepare(w, x, batch, groups), out);
+        Group[][] byReplica = new Group[w.replicaCount()][];
+        for (int r = 0; r < byReplica.length; r++) byReplica[r] = new Group[] {new Group(w.replica(r), token, outBase)};
+        runGroups(byReplica, prepare(w, x, batch, byReplica[0]), out);
     }
 
     /**

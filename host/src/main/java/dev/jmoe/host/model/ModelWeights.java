@@ -136,7 +136,7 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
 
         WeightMatrix matrix(String name, int cols, int rows) {
             GgufTensorInfo t = checked(name, cols, rows);
-            return new WeightMatrix(segment(t), t.type(), cols, rows);
+            return new WeightMatrix(data.replicas(t), t.type(), cols, rows);   // one per NUMA replica under --numa-mirror all
         }
 
         ExpertWeights experts(String name, int cols, int rows, int experts) {

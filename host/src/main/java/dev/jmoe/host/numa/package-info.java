@@ -23,9 +23,9 @@
  * node), each pinned to its node's CPUs by the pool's start hook ({@link dev.jmoe.host.numa.NodeWorkers#pinCurrentThread});
  * under off and numactl nothing is pinned. Each worker's replica ({@link dev.jmoe.host.numa.ReplicaMap} of its node)
  * reaches the kernels as {@link dev.jmoe.host.kernel.WorkerReplicas}, which MatMul asks once per worker and job;
- * the expert weights carry every replica ({@link dev.jmoe.host.gguf.TensorDataSource#replicas}). The other
- * weights are read as replica 0 even under {@code --numa-mirror all} (their replicas are placed and reported):
- * on the CUDA path they live on the GPU, and the expert bytes are the traffic.
+ * the expert weights carry every replica ({@link dev.jmoe.host.gguf.TensorDataSource#replicas}), and under
+ * {@code --numa-mirror all} the other weight matrices too. (Norm vectors and the embedding rows are read
+ * from replica 0: a few KiB per token.)
  *
  * <p>Scratch and activations, decided: what the kernels allocate per worker (attention's score rows, the
  * dot products' partial sums) is allocated by the pinned worker inside its job, so the JVM puts it on the

@@ -165,6 +165,29 @@ class MatMulTest {
     }
 
     @Test
+    void aMirroredMatrixIsReadFromEachWorkersReplicaByDotsAndTiles() {
+        GgmlType type = GgmlType.Q4_K;
+        int cols = 256, rows = 13;
+        long bytes = type.bytesFor(cols) * rows;
+        try (Arena arena = Arena.ofShared(); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment r0 = arena.allocate(bytes), r1 = arena.allocate(bytes);
+            RandomWeights.fill(type, r0, 21);
+            RandomWeights.fill(type, r1, 22);
+            WeightMatrix w = new WeightMatrix(java.util.List.of(r0, r1), type, cols, rows);
+            for (int batch : new int[] {3, MatMul.TILE_MIN_TOKENS + 1}) {
+                float[] x = gaussian(new Random(batch), batch * cols);
+                for (int replica : new int[] {0, 1}) {
+                    float[] out = new float[batch * rows];
+                    new MatMul(two, RowDots.preferred(), worker -> replica).matmul(w, x, batch, out);
+                    for (int t = 0; t < batch; t++) {
+                        assertMatchesReference(w.replica(replica), x, t, out, t * rows, batch >= MatMul.TILE_MIN_TOKENS);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void badShapesAreRejectedWithTheirNumbers() {
         try (WorkerPool pool = new WorkerPool(1, "one")) {
             MatMul mm = new MatMul(pool, RowDots.preferred());
