@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Continuous batching: one thread owns the engine and, per round, runs the decode tokens of every slot that
  * has one queued as one {@link Engine#decode} pass, then one queued prompt chunk (so a long prompt delays
  * the streams by a chunk at a time, not by the whole prompt). A slot hands in its token and waits for its
- * logits row; the row is what the slot would get alone, bit for bit, so batching never changes a reply.
+ * logits row; with fewer than 16 slots in a pass the row is what the slot would get alone, bit for bit, so
+ * batching never changes a reply (from 16 tokens on, a matrix takes the tile products, which round per product:
+ * the same values within rounding).
  *
  * <p>Between rounds the slots sample and send text, and hand in their next tokens at slightly different
  * moments. A round therefore waits for every slot with a request in progress ({@link #finished} drops one) to hand in

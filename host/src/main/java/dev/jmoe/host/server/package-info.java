@@ -17,7 +17,7 @@
  *       as one {@link dev.jmoe.host.engine.Engine#decode} pass (the weight products over all of them, attention
  *       per slot on its own KV cache), then one queued prompt chunk. A round waits for the slots still generating
  *       at most half a pass, so a slow client costs the others little. Each slot gets the logits it would get
- *       alone, bit for bit. {@code -nocb} selects {@link dev.jmoe.host.server.DecodeScheduler.Serial}.</li>
+ *       alone, bit for bit while fewer than 16 slots share a pass (then within rounding: the tile products). {@code -nocb} selects {@link dev.jmoe.host.server.DecodeScheduler.Serial}.</li>
  *   <li>GPU seams: {@link dev.jmoe.host.server.Accelerator} supplies placement, pin mode, the PCIe meter's metrics
  *       and the pin switch; without a GPU it is {@code Accelerator.none}.</li>
  * </ul>
