@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Causal attention over the KV cache on the CPU. Work is split by (token, kv head): each unit reads its
- * cached key and value rows once, as floats, for all the query heads that share them (GQA), and does the
- * dot products and weighted sums with vectors. Where that gives fewer units than workers (decoding one
+ * Causal attention over the KV cache on the CPU. Work is split by (block of up to {@link #TOKEN_BLOCK}
+ * tokens, kv head): each unit reads its cached key and value rows once, as floats, for all its tokens and
+ * all the query heads that share them (GQA), and does the dot products and weighted sums with vectors. Where that gives fewer units than workers (decoding one
  * token; latent attention has a single kv head for all of DeepSeek's 128 heads) the heads of a group are
  * split into parts, each reading the rows again. Sums run in a fixed order per head, so results do not
  * depend on the worker count, the split or the JIT's state.
@@ -25,7 +25,7 @@ final class CpuAttention {
     private static final class Scratch {
         float[] scores = new float[0];
         final float[] row;
-        final float[] inverse;
+        float[] inverse;
 
         Scratch(AttentionShape s) {
             row = new float[Math.max(s.keyLength(), s.valueLength())];
@@ -33,9 +33,13 @@ final class CpuAttention {
         }
     }
 
+    /** Tokens of a batch that share each cached row read (its f16 → float conversion) in one unit. */
+    static final int TOKEN_BLOCK = 8;
+
     static void run(WorkerPool pool, float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
         int group = s.heads() / s.kvHeads();
-        int groups = tokens * s.kvHeads();
+        int blocks = Math.ceilDiv(tokens, TOKEN_BLOCK);
+        int groups = blocks * s.kvHeads();
         int parts = Math.min(group, Math.max(1, Math.ceilDiv(pool.workers(), groups)));
         int perPart = Math.ceilDiv(group, parts);
         int units = groups * parts;
@@ -44,30 +48,52 @@ final class CpuAttention {
             Scratch scratch = new Scratch(s);
             for (int u; (u = next.getAndIncrement()) < units; ) {
                 int g = u / parts, first = (u % parts) * perPart;
-                int t = g / s.kvHeads();
-                if (first < group) unit(q, t, g % s.kvHeads(), first, Math.min(perPart, group - first), positions[t] + 1, kv, s, scratch, out);
+                int t0 = (g / s.kvHeads()) * TOKEN_BLOCK;
+                if (first < group) {
+                    unit(q, t0, Math.min(tokens, t0 + TOKEN_BLOCK), g % s.kvHeads(), first, Math.min(perPart, group - first), positions, kv, s, scratch, out);
+                }
             }
         });
     }
 
-    /** Query heads {@code from .. from+count} of kv head {@code kvHead}'s group, for token t. */
-    private static void unit(float[] q, int t, int kvHead, int from, int count, int seen, KvCache.Layer kv, AttentionShape s,
-                             Scratch sc, float[] out) {
-        int firstHead = t * s.heads() + kvHead * (s.heads() / s.kvHeads()) + from;
-        if (sc.scores.length < count * seen) sc.scores = new float[count * seen];
+    /**
+     * Query heads {@code from .. from+count} of kv head {@code kvHead}'s group, for tokens t0..t1: each cached
+     * row is read once for all of them, and each (token, head) is computed exactly as it would be alone.
+     */
+    private static void unit(float[] q, int t0, int t1, int kvHead, int from, int count, int[] positions, KvCache.Layer kv,
+                             AttentionShape s, Scratch sc, float[] out) {
+        int maxSeen = 0;
+        for (int t = t0; t < t1; t++) maxSeen = Math.max(maxSeen, positions[t] + 1);
+        int queries = (t1 - t0) * count;
+        if (sc.scores.length < queries * maxSeen) sc.scores = new float[queries * maxSeen];
+        if (sc.inverse.length < queries) sc.inverse = new float[queries];
         float[] scores = sc.scores, row = sc.row;
-        for (int p = 0; p < seen; p++) {
+        int firstOfGroup = kvHead * (s.heads() / s.kvHeads()) + from;
+        for (int p = 0; p < maxSeen; p++) {
             kv.keys().read(p, kvHead * s.keyLength(), s.keyLength(), row, 0);
-            for (int j = 0; j < count; j++) {
-                scores[j * seen + p] = dot(q, (firstHead + j) * s.keyLength(), row, s.keyLength()) * s.scale();
+            for (int t = t0; t < t1; t++) {
+                if (p > positions[t]) continue;
+                int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
+                for (int j = 0; j < count; j++) {
+                    scores[(query + j) * maxSeen + p] = dot(q, (head + j) * s.keyLength(), row, s.keyLength()) * s.scale();
+                }
             }
         }
-        for (int j = 0; j < count; j++) sc.inverse[j] = softmaxNumerators(scores, j * seen, seen);
-        for (int j = 0; j < count; j++) java.util.Arrays.fill(out, (firstHead + j) * s.valueLength(), (firstHead + j + 1) * s.valueLength(), 0f);
-        for (int p = 0; p < seen; p++) {
-            kv.values().read(p, kvHead * s.valueLength(), s.valueLength(), row, 0);
+        for (int t = t0; t < t1; t++) {
+            int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
             for (int j = 0; j < count; j++) {
-                axpy(scores[j * seen + p] * sc.inverse[j], row, out, (firstHead + j) * s.valueLength(), s.valueLength());
+                sc.inverse[query + j] = softmaxNumerators(scores, (query + j) * maxSeen, positions[t] + 1);
+                java.util.Arrays.fill(out, (head + j) * s.valueLength(), (head + j + 1) * s.valueLength(), 0f);
+            }
+        }
+        for (int p = 0; p < maxSeen; p++) {
+            kv.values().read(p, kvHead * s.valueLength(), s.valueLength(), row, 0);
+            for (int t = t0; t < t1; t++) {
+                if (p > positions[t]) continue;
+                int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
+                for (int j = 0; j < count; j++) {
+                    axpy(scores[(query + j) * maxSeen + p] * sc.inverse[query + j], row, out, (head + j) * s.valueLength(), s.valueLength());
+                }
             }
         }
     }
