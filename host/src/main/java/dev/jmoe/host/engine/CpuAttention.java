@@ -25,16 +25,20 @@ final class CpuAttention {
     private static final class Scratch {
         float[] scores = new float[0];
         final float[] row;
+        final float[] values;
         float[] inverse;
 
         Scratch(AttentionShape s) {
-            row = new float[Math.max(s.keyLength(), s.valueLength())];
+            row = new float[s.keyLength()];
+            values = new float[POSITION_TILE * s.valueLength()];
             inverse = new float[s.heads() / s.kvHeads()];
         }
     }
 
     /** Tokens of a batch that share each cached row read (its f16 → float conversion) in one unit. */
     static final int TOKEN_BLOCK = 8;
+    /** Cached value rows converted to floats at a time for the weighted sums (64 rows of 512: 128 KiB). */
+    private static final int POSITION_TILE = 64;
 
     static void run(WorkerPool pool, float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
         int group = s.heads() / s.kvHeads();
@@ -86,15 +90,49 @@ final class CpuAttention {
                 java.util.Arrays.fill(out, (head + j) * s.valueLength(), (head + j + 1) * s.valueLength(), 0f);
             }
         }
-        for (int p = 0; p < maxSeen; p++) {
-            kv.values().read(p, kvHead * s.valueLength(), s.valueLength(), row, 0);
+        int width = s.valueLength();
+        for (int p0 = 0; p0 < maxSeen; p0 += POSITION_TILE) {
+            int p1 = Math.min(maxSeen, p0 + POSITION_TILE);
+            for (int p = p0; p < p1; p++) kv.values().read(p, kvHead * width, width, sc.values, (p - p0) * width);
             for (int t = t0; t < t1; t++) {
-                if (p > positions[t]) continue;
+                int seen = Math.min(p1, positions[t] + 1);
                 int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
-                for (int j = 0; j < count; j++) {
-                    axpy(scores[(query + j) * maxSeen + p] * sc.inverse[query + j], row, out, (head + j) * s.valueLength(), s.valueLength());
+                for (int j = 0; j < count && seen > p0; j++) {
+                    weightedSum(scores, (query + j) * maxSeen, sc.inverse[query + j], sc.values, p0, seen, width, out, (head + j) * width);
                 }
             }
+        }
+    }
+
+    /**
+     * y[yOff + i] += Σ_p (score_p · inverse) · values[p − p0][i] over positions p0..p1, in p order per element (as
+     * one axpy per position would add them, bit for bit), four vectors of y held in registers across the positions.
+     */
+    private static void weightedSum(float[] scores, int sOff, float inverse, float[] values, int p0, int p1, int n, float[] y, int yOff) {
+        int fl = F.length(), i = 0;
+        for (; i + 4 * fl <= n; i += 4 * fl) {
+            FloatVector a0 = FloatVector.fromArray(F, y, yOff + i), a1 = FloatVector.fromArray(F, y, yOff + i + fl);
+            FloatVector a2 = FloatVector.fromArray(F, y, yOff + i + 2 * fl), a3 = FloatVector.fromArray(F, y, yOff + i + 3 * fl);
+            for (int p = p0; p < p1; p++) {
+                FloatVector w = FloatVector.broadcast(F, scores[sOff + p] * inverse);
+                int v = (p - p0) * n + i;
+                a0 = FloatVector.fromArray(F, values, v).fma(w, a0);
+                a1 = FloatVector.fromArray(F, values, v + fl).fma(w, a1);
+                a2 = FloatVector.fromArray(F, values, v + 2 * fl).fma(w, a2);
+                a3 = FloatVector.fromArray(F, values, v + 3 * fl).fma(w, a3);
+            }
+            a0.intoArray(y, yOff + i);
+            a1.intoArray(y, yOff + i + fl);
+            a2.intoArray(y, yOff + i + 2 * fl);
+            a3.intoArray(y, yOff + i + 3 * fl);
+        }
+        for (; i + fl <= n; i += fl) {
+            FloatVector a = FloatVector.fromArray(F, y, yOff + i);
+            for (int p = p0; p < p1; p++) a = FloatVector.fromArray(F, values, (p - p0) * n + i).fma(FloatVector.broadcast(F, scores[sOff + p] * inverse), a);
+            a.intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            for (int p = p0; p < p1; p++) y[yOff + i] += scores[sOff + p] * inverse * values[(p - p0) * n + i];
         }
     }
 
@@ -130,13 +168,4 @@ final class CpuAttention {
         return sum;
     }
 
-    /** y[yOff + i] += w · x[i] for i below n. */
-    private static void axpy(float w, float[] x, float[] y, int yOff, int n) {
-        FloatVector wv = FloatVector.broadcast(F, w);
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
-            FloatVector.fromArray(F, x, i).fma(wv, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) y[yOff + i] += w * x[i];
-    }
 }
