@@ -132,12 +132,7 @@ final class DenseTiles {
                 for (int r = 0; r < 4; r++) {
                     float first = d * (byte) (scales >>> (16 * r)), second = d * (byte) (scales >>> (16 * r + 8));
                     for (int i = 0; i < 8; i += LL) {
-                        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
-                        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
-                        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
-                        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
-                                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
-                        IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                        IntVector q = VectorDot.q6Fields(w, b, h, r, i);
                         FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
                         int e = o + 256 * sb + 128 * h + 32 * r + i;
                         for (int k = 0; k < 4; k++) {

@@ -253,12 +253,7 @@ final class VectorDot implements RowDot {
                     float first = (byte) (scales >>> (16 * r)), second = (byte) (scales >>> (16 * r + 8));
                     int j = 8 * sb + 4 * h + r;
                     for (int i = 0; i < 8; i += LL) {
-                        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
-                        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
-                        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
-                        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
-                                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
-                        IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                        IntVector q = q6Fields(w, b, h, r, i);
                         int e = e0 + 128 * h + 32 * r + i;
                         FloatVector t0 = FloatVector.zero(LF), t1 = FloatVector.zero(LF), t2 = FloatVector.zero(LF), t3 = FloatVector.zero(LF);
                         for (int k = 0; k < 4; k++) {
@@ -687,12 +682,7 @@ final class VectorDot implements RowDot {
                     float first = (byte) (scales >>> (16 * r)), second = (byte) (scales >>> (16 * r + 8));
                     float da = xs[8 * sb + 4 * h + r];
                     for (int i = 0; i < 8; i += LL) {
-                        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
-                        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
-                        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
-                        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
-                                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
-                        IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                        IntVector q = q6Fields(w, b, h, r, i);
                         int e = e0 + 128 * h + 32 * r + i;
                         FloatVector t = FloatVector.zero(LF);
                         for (int k = 0; k < 4; k++) {
@@ -710,6 +700,21 @@ final class VectorDot implements RowDot {
             offsets = o.fma(FloatVector.broadcast(M, 32 * d), offsets);
         }
         return laneSum(acc) - laneSum(offsets);
+    }
+
+    /**
+     * Q6_K row r of half h at int lane i of super-block {@code b}: four 6-bit fields per int lane (bytes
+     * 4·i.. of the row's 32), the low four bits from the ql bytes (r = 0, 1: low nibbles of the two 32-byte
+     * stripes; r = 2, 3: high nibbles) and bits 4–5 from the qh bytes (bits 2r, 2r + 1, moved into place by one
+     * shift of the whole lane). The dots and {@link DenseTiles} mask byte k of each lane from here.
+     */
+    static IntVector q6Fields(MemorySegment w, long b, int h, int r, int i) {
+        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
+        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
+        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
+        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
+                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
+        return low.and(0x0F0F0F0F).or(high.and(0x30303030));
     }
 
     private static float laneSum(FloatVector v) {
