@@ -4,7 +4,6 @@ import dev.jmoe.host.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,11 +29,10 @@ final class DenseTiles {
 
     private static final VectorSpecies<Float> F = RowDots.preferredSpecies();
     private static final int FL = F.length();
-    /** The int-lane dequantizers' width: at most 8 lanes, the width of the lanes order. */
-    private static final VectorSpecies<Float> LF = FL >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
-    private static final VectorSpecies<Integer> LI = VectorSpecies.of(int.class, LF.vectorShape());
-    private static final int LL = LF.length();
-    private static final VectorMask<Float> SECOND_SIXTEEN = VectorMask.fromLong(LF, LL == 8 ? 0xF0 : 0);
+    /** The int-lane dequantizers run at the width of the dots that read the same bytes. */
+    private static final VectorSpecies<Float> LF = VectorDot.LF;
+    private static final VectorSpecies<Integer> LI = VectorDot.LI;
+    private static final int LL = VectorDot.LL;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final float[] BYTE_WEIGHT = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
@@ -133,7 +131,7 @@ final class DenseTiles {
                     float first = d * (byte) (scales >>> (16 * r)), second = d * (byte) (scales >>> (16 * r + 8));
                     for (int i = 0; i < 8; i += LL) {
                         IntVector q = VectorDot.q6Fields(w, b, h, r, i);
-                        FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
+                        FloatVector sc = VectorDot.q6Scales(first, second, i);
                         int e = o + 256 * sb + 128 * h + 32 * r + i;
                         for (int k = 0; k < 4; k++) {
                             FloatVector v = (FloatVector) q.and(0x3F << (8 * k)).sub(32 << (8 * k)).convert(VectorOperators.I2F, 0);

@@ -50,9 +50,9 @@ final class VectorDot implements RowDot {
      * The int-lane kernels' width (Q4_K, Q6_K): four weight bytes per int lane, at most 8 lanes, the width of
      * the {@link Activation#lanes} order (on a 512-bit machine they run at 256 bits).
      */
-    private static final VectorSpecies<Float> LF = FL >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
-    private static final VectorSpecies<Integer> LI = VectorSpecies.of(int.class, LF.vectorShape());
-    private static final int LL = LF.length();
+    static final VectorSpecies<Float> LF = FL >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    static final VectorSpecies<Integer> LI = VectorSpecies.of(int.class, LF.vectorShape());
+    static final int LL = LF.length();
     /** Lanes holding a Q6_K row's second 16 elements in the first load of its 32 bytes (none at 4 lanes). */
     private static final VectorMask<Float> SECOND_SIXTEEN = VectorMask.fromLong(LF, LL == 8 ? 0xF0 : 0);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -167,10 +167,10 @@ final class VectorDot implements RowDot {
                 acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
             }
         }
-        out[0] = laneSum(nibbles ? acc0.add(odd0) : acc0);
-        out[1] = laneSum(nibbles ? acc1.add(odd1) : acc1);
-        out[2] = laneSum(nibbles ? acc2.add(odd2) : acc2);
-        out[3] = laneSum(nibbles ? acc3.add(odd3) : acc3);
+        out[0] = VectorMath.laneSum(nibbles ? acc0.add(odd0) : acc0);
+        out[1] = VectorMath.laneSum(nibbles ? acc1.add(odd1) : acc1);
+        out[2] = VectorMath.laneSum(nibbles ? acc2.add(odd2) : acc2);
+        out[3] = VectorMath.laneSum(nibbles ? acc3.add(odd3) : acc3);
     }
 
     /**
@@ -226,10 +226,10 @@ final class VectorDot implements RowDot {
             mins2 = m.mul(FloatVector.fromArray(M, a2.sums, 8 * sb)).mul(FloatVector.fromArray(M, a2.scales, 8 * sb)).fma(dmin, mins2);
             mins3 = m.mul(FloatVector.fromArray(M, a3.sums, 8 * sb)).mul(FloatVector.fromArray(M, a3.scales, 8 * sb)).fma(dmin, mins3);
         }
-        out[0] = laneSum(acc0) - laneSum(mins0);
-        out[1] = laneSum(acc1) - laneSum(mins1);
-        out[2] = laneSum(acc2) - laneSum(mins2);
-        out[3] = laneSum(acc3) - laneSum(mins3);
+        out[0] = VectorMath.laneSum(acc0) - VectorMath.laneSum(mins0);
+        out[1] = VectorMath.laneSum(acc1) - VectorMath.laneSum(mins1);
+        out[2] = VectorMath.laneSum(acc2) - VectorMath.laneSum(mins2);
+        out[3] = VectorMath.laneSum(acc3) - VectorMath.laneSum(mins3);
     }
 
     /**
@@ -263,7 +263,7 @@ final class VectorDot implements RowDot {
                             t2 = qf.fma(FloatVector.fromArray(LF, x2, e + 8 * k), t2);
                             t3 = qf.fma(FloatVector.fromArray(LF, x3, e + 8 * k), t3);
                         }
-                        FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
+                        FloatVector sc = q6Scales(first, second, i);
                         s0 = t0.fma(sc.mul(a0.scales[j]), s0);
                         s1 = t1.fma(sc.mul(a1.scales[j]), s1);
                         s2 = t2.fma(sc.mul(a2.scales[j]), s2);
@@ -289,10 +289,10 @@ final class VectorDot implements RowDot {
             off2 = o2.fma(d32, off2);
             off3 = o3.fma(d32, off3);
         }
-        out[0] = laneSum(acc0) - laneSum(off0);
-        out[1] = laneSum(acc1) - laneSum(off1);
-        out[2] = laneSum(acc2) - laneSum(off2);
-        out[3] = laneSum(acc3) - laneSum(off3);
+        out[0] = VectorMath.laneSum(acc0) - VectorMath.laneSum(off0);
+        out[1] = VectorMath.laneSum(acc1) - VectorMath.laneSum(off1);
+        out[2] = VectorMath.laneSum(acc2) - VectorMath.laneSum(off2);
+        out[3] = VectorMath.laneSum(acc3) - VectorMath.laneSum(off3);
     }
 
     private static float f32(MemorySegment w, long off, Activation a) {
@@ -302,7 +302,7 @@ final class VectorDot implements RowDot {
         for (; i <= a.n - FL; i += FL) {
             acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = laneSum(acc);
+        float sum = VectorMath.laneSum(acc);
         for (; i < a.n; i++) sum += Bytes.f32(w, off + 4L * i) * x[i];
         return sum;
     }
@@ -318,7 +318,7 @@ final class VectorDot implements RowDot {
             FloatVector v = (FloatVector) bits.reinterpretShape(F, 0);
             acc = v.fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = laneSum(acc);
+        float sum = VectorMath.laneSum(acc);
         for (; i < a.n; i++) sum += Bytes.bf16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -343,7 +343,7 @@ final class VectorDot implements RowDot {
             IntVector merged = scaled.blend(magnitude.or(0x7F800000), special).or(sign);
             acc = ((FloatVector) merged.reinterpretShape(F, 0)).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = laneSum(acc);
+        float sum = VectorMath.laneSum(acc);
         for (; i < a.n; i++) sum += Bytes.f16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -365,7 +365,7 @@ final class VectorDot implements RowDot {
             }
             acc0 = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc0);
         }
-        return laneSum(acc0);
+        return VectorMath.laneSum(acc0);
     }
 
     /**
@@ -395,7 +395,7 @@ final class VectorDot implements RowDot {
             if ((blk & 1) == 0) acc0 = sum.fma(scale, acc0);
             else acc1 = sum.fma(scale, acc1);
         }
-        return laneSum(acc0.add(acc1));
+        return VectorMath.laneSum(acc0.add(acc1));
     }
 
     /** x = d·q + m: the min term is m·da·Σqa per block, from the activation's block sums. */
@@ -420,7 +420,7 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
-        return laneSum(acc) + mins;
+        return VectorMath.laneSum(acc) + mins;
     }
 
     /** Fifth bits: bit j of the block's u32 goes to element j; spread to int lanes by a per-lane shift. */
@@ -450,7 +450,7 @@ final class VectorDot implements RowDot {
             }
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
         }
-        return laneSum(acc);
+        return VectorMath.laneSum(acc);
     }
 
     private static float q5_1(MemorySegment w, long off, Activation a) {
@@ -481,7 +481,7 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
-        return laneSum(acc) + mins;
+        return VectorMath.laneSum(acc) + mins;
     }
 
     /**
@@ -523,7 +523,7 @@ final class VectorDot implements RowDot {
             acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 80) * xs[sb]), acc);
             mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
         }
-        return laneSum(acc) - mins;
+        return VectorMath.laneSum(acc) - mins;
     }
 
     /**
@@ -570,7 +570,7 @@ final class VectorDot implements RowDot {
             }
             acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 108) * xs[sb]), acc);
         }
-        return laneSum(acc);
+        return VectorMath.laneSum(acc);
     }
 
     /**
@@ -615,7 +615,7 @@ final class VectorDot implements RowDot {
             FloatVector m = mins(w, b);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
-        return laneSum(acc) - laneSum(mins);
+        return VectorMath.laneSum(acc) - VectorMath.laneSum(mins);
     }
 
     /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
@@ -653,7 +653,7 @@ final class VectorDot implements RowDot {
             FloatVector m = mins(w, b);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
-        return laneSum(acc) - laneSum(mins);
+        return VectorMath.laneSum(acc) - VectorMath.laneSum(mins);
     }
 
     /**
@@ -688,7 +688,7 @@ final class VectorDot implements RowDot {
                         for (int k = 0; k < 4; k++) {
                             t = ((FloatVector) q.and(0x3F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8 * k), t);
                         }
-                        FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
+                        FloatVector sc = q6Scales(first, second, i);
                         s = t.fma(sc.mul(da), s);
                     }
                 }
@@ -699,7 +699,7 @@ final class VectorDot implements RowDot {
             acc = s.fma(FloatVector.broadcast(LF, d), acc);
             offsets = o.fma(FloatVector.broadcast(M, 32 * d), offsets);
         }
-        return laneSum(acc) - laneSum(offsets);
+        return VectorMath.laneSum(acc) - VectorMath.laneSum(offsets);
     }
 
     /**
@@ -717,8 +717,12 @@ final class VectorDot implements RowDot {
         return low.and(0x0F0F0F0F).or(high.and(0x30303030));
     }
 
-    private static float laneSum(FloatVector v) {
-        return VectorMath.laneSum(v);
+    /**
+     * The two 16-element scales of a Q6_K row for the lanes of its load at int lane i: lanes 0–3 of a full
+     * 8-lane load hold the row's first 16 elements and lanes 4–7 the second; a 4-lane load holds one group.
+     */
+    static FloatVector q6Scales(float first, float second, int i) {
+        return i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
     }
 
     /**

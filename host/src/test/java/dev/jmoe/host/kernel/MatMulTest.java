@@ -22,6 +22,15 @@ class MatMulTest {
         return x;
     }
 
+    /** matmul on a one- and a two-worker pool, which must agree bit for bit; the two-worker result. */
+    private static float[] sameOnOneAndTwoThreads(WorkerPool one, WorkerPool two, WeightMatrix w, float[] x, int batch) {
+        float[] out1 = new float[batch * w.rows()], out2 = new float[batch * w.rows()];
+        new MatMul(one, RowDots.preferred()).matmul(w, x, batch, out1);
+        new MatMul(two, RowDots.preferred()).matmul(w, x, batch, out2);
+        assertArrayEquals(out1, out2);
+        return out2;
+    }
+
     /** The reference: each output is the exact integer-form dot product of its row and its token. */
     private static void assertMatchesReference(WeightMatrix w, float[] x, int token, float[] got, int gotBase) {
         assertMatchesReference(w, x, token, got, gotBase, false);
@@ -49,10 +58,7 @@ class MatMulTest {
             RandomWeights.fill(type, data, 5);
             WeightMatrix w = new WeightMatrix(data, type, cols, rows);
             float[] x = gaussian(r, batch * cols);
-            float[] out1 = new float[batch * rows], out2 = new float[batch * rows];
-            new MatMul(one, RowDots.preferred()).matmul(w, x, batch, out1);
-            new MatMul(two, RowDots.preferred()).matmul(w, x, batch, out2);
-            assertArrayEquals(out1, out2);
+            float[] out2 = sameOnOneAndTwoThreads(one, two, w, x, batch);
             for (int t = 0; t < batch; t++) assertMatchesReference(w, x, t, out2, t * rows);
 
             // matvec takes the one-token kernel, matmul the four-token one: each against the reference.
@@ -74,10 +80,7 @@ class MatMulTest {
             RandomWeights.fill(type, data, 6);
             WeightMatrix w = new WeightMatrix(data, type, cols, rows);
             float[] x = gaussian(r, batch * cols);
-            float[] out1 = new float[batch * rows], out2 = new float[batch * rows];
-            new MatMul(one, RowDots.preferred()).matmul(w, x, batch, out1);
-            new MatMul(two, RowDots.preferred()).matmul(w, x, batch, out2);
-            assertArrayEquals(out1, out2);
+            float[] out2 = sameOnOneAndTwoThreads(one, two, w, x, batch);
             for (int t = 0; t < batch; t++) assertMatchesReference(w, x, t, out2, t * rows, true);
         }
     }

@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +48,7 @@ class EngineWorkersTest {
         assumeTrue(node0Cpus.size() >= 2, "node 0 has two CPUs, so pinning to it differs from pinning to one");
         int narrowed = node0Cpus.getFirst();
 
-        Map<String, String> workers = onOwnThread(() -> {
+        Map<String, String> workers = OwnThread.call(() -> {
             CpuAffinity.pinCurrentThread(List.of(narrowed));   // what the workers inherit unless pinned
             Map<Integer, String> before = workerThreads();
             try (Engine engine = Engine.load(TestData.model(MODEL), options(mode))) {
@@ -97,7 +95,7 @@ class EngineWorkersTest {
         PlacementPlan plan = new PlacementPlanner(topo, 0, 0).plan(NumaMode.DISTRIBUTE, MirrorScope.EXPERTS, List.of());
         WorkerLayout layout = WorkerLayout.of(plan, topo, 1);
         List<Integer> inherited = CpuAffinity.currentThreadCpus();
-        List<Integer> after = onOwnThread(() -> {
+        List<Integer> after = OwnThread.call(() -> {
             layout.pin(0);
             return CpuAffinity.currentThreadCpus();
         });
@@ -131,21 +129,5 @@ class EngineWorkersTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Runs {@code body} on a fresh platform thread, so its narrowed CPU set dies with it. */
-    private static <T> T onOwnThread(Callable<T> body) throws Exception {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                result.set(body.call());
-            } catch (Exception e) {
-                failure.set(e);
-            }
-        });
-        t.join();
-        if (failure.get() != null) throw failure.get();
-        return result.get();
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,35 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LiveNumaCallsTest {
     private static final long LENGTH = 64 * 4096;
 
-    /** Runs {@code body} on a fresh platform thread, so policy and affinity changes die with it. */
-    private static <T> T onOwnThread(java.util.concurrent.Callable<T> body) throws Exception {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                result.set(body.call());
-            } catch (Exception e) {
-                failure.set(e);
-            }
-        });
-        t.join();
-        if (failure.get() != null) throw failure.get();
-        return result.get();
-    }
-
     @Test
     void threadPolicyReadsBackWhatWasSet() throws Exception {
         MemPolicy.Policy bind0 = new MemPolicy.Policy(MemPolicy.Mode.BIND, List.of(0));
-        assertEquals(bind0, onOwnThread(() -> {
+        assertEquals(bind0, OwnThread.call(() -> {
             MemPolicy.setThreadPolicy(bind0);
             return MemPolicy.threadPolicy();
         }));
         MemPolicy.Policy interleave = new MemPolicy.Policy(MemPolicy.Mode.INTERLEAVE, List.of(0));
-        assertEquals(interleave, onOwnThread(() -> {
+        assertEquals(interleave, OwnThread.call(() -> {
             MemPolicy.setThreadPolicy(interleave);
             return MemPolicy.threadPolicy();
         }));
-        assertEquals(MemPolicy.Mode.DEFAULT, onOwnThread(() -> {
+        assertEquals(MemPolicy.Mode.DEFAULT, OwnThread.call(() -> {
             MemPolicy.setThreadPolicy(new MemPolicy.Policy(MemPolicy.Mode.DEFAULT, List.of()));
             return MemPolicy.threadPolicy().mode();
         }));
@@ -91,7 +74,7 @@ class LiveNumaCallsTest {
         List<Integer> allowed = CpuAffinity.currentThreadCpus();
         int last = allowed.getLast();
         NumaNode node = new NumaNode(0, List.of(last), 0, 0, List.of());
-        String seen = onOwnThread(() -> {
+        String seen = OwnThread.call(() -> {
             NodeWorkers.pinCurrentThread(node);
             int tid = CpuAffinity.currentThreadId();
             String status = Files.readString(Path.of("/proc/self/task/" + tid + "/status"));
