@@ -2,10 +2,12 @@
 # A real two-node NUMA check of the placement: boots a QEMU guest with two NUMA nodes (one vCPU and
 # 1 GiB each), a Debian kernel and a busybox initramfs; the guest mounts this machine's root read-only
 # over 9p, chroots into it and runs `jmoe topo -m MODEL --numa MODE --json` for four modes. Then asserts:
-#   mirror:     2 replicas; every byte of expert replica r on node r;
+#   mirror:     2 replicas; every byte of expert replica r on node r; the kv cache on both nodes;
 #   mirror all: the same for the other weights;
-#   distribute: expert pages on both nodes, neither holding less than a third of them;
-#   isolate:    every page on one node (the one the process started on).
+#   distribute: expert and kv cache pages on both nodes, neither holding less than a third of them;
+#   isolate:    every tensor and kv cache page on one node (the one the process started on).
+# (scratch, the Java heap, is printed: the JVM places it, -XX:+UseNUMA.) The KV cache has 16384 positions
+# (16 MiB): transparent huge pages interleave 2 MiB at a time, so a cache of a few MiB cannot split evenly.
 # and `jmoe run -m MODEL --numa mirror -v -t 2`: one worker per node, pinned to that node's CPUs as
 # sched_getaffinity reports them, reading that node's replica.
 #
@@ -67,7 +69,7 @@ cat /sys/devices/system/node/node*/cpulist > /host/mnt/cpulists
 chroot /host /bin/sh -c 'cd "$ROOT" && for mode in mirror mirror-all distribute isolate; do
   case \$mode in mirror-all) args="--numa mirror --numa-mirror all";; *) args="--numa \$mode";; esac
   JAVA_HOME="$JAVA_HOME" JMOE_JAVA_OPTS="-Xmx256m -XX:-UsePerfData -XX:TieredStopAtLevel=1" \
-    scripts/jmoe topo -m "$MODEL" \$args --json > /mnt/\$mode.json 2> /mnt/\$mode.err; echo \$? > /mnt/\$mode.rc
+    scripts/jmoe topo -m "$MODEL" \$args -c 16384 --json > /mnt/\$mode.json 2> /mnt/\$mode.err; echo \$? > /mnt/\$mode.rc
 done
 JAVA_HOME="$JAVA_HOME" JMOE_JAVA_OPTS="-Xmx256m -XX:-UsePerfData -XX:TieredStopAtLevel=1" \
   scripts/jmoe run -m "$MODEL" --numa mirror -v -t 2 -n 2 -p hello > /mnt/run-mirror.out 2> /mnt/run-mirror.err
@@ -109,22 +111,29 @@ if m["replicas"] != 2: failures.append(f"mirror: {m['replicas']} replicas, expec
 for c in m["classes"]:
     if c["class"] == "experts" and set(c["bytesByNode"]) != {str(c["replica"])}:
         failures.append(f"mirror: expert replica {c['replica']} is on nodes {c['bytesByNode']}")
+def spread(mode, p, cls):
+    for c in p["classes"]:
+        if c["class"] == cls:
+            b = c["bytesByNode"]; total = sum(b.values())
+            if set(b) != {"0", "1"} or min(b.values()) < total / 3:
+                failures.append(f"{mode}: {cls} pages not spread over both nodes: {b}")
+            return
+    failures.append(f"{mode}: no {cls} class in the report")
+spread("mirror", m, "kv cache")
 a = placement("mirror-all")
-for c in a["classes"]:
+tensors = [c for c in a["classes"] if c["class"] in ("experts", "weights")]
+for c in tensors:
     if set(c["bytesByNode"]) != {str(c["replica"])}:
         failures.append(f"mirror all: {c['class']} replica {c['replica']} is on nodes {c['bytesByNode']}")
-if sorted((c["class"], c["replica"]) for c in a["classes"]) != [("experts", 0), ("experts", 1), ("weights", 0), ("weights", 1)]:
+if sorted((c["class"], c["replica"]) for c in tensors) != [("experts", 0), ("experts", 1), ("weights", 0), ("weights", 1)]:
     failures.append("mirror all: expected experts and weights replicas 0 and 1")
 i = placement("isolate")
-nodes = {n for c in i["classes"] for n in c["bytesByNode"]}
+nodes = {n for c in i["classes"] if c["class"] != "scratch" for n in c["bytesByNode"]}
 if len(nodes) != 1:
-    failures.append(f"isolate: pages on nodes {sorted(nodes)}, expected one node")
+    failures.append(f"isolate: tensor and kv cache pages on nodes {sorted(nodes)}, expected one node")
 d = placement("distribute")
-for c in d["classes"]:
-    if c["class"] == "experts":
-        b = c["bytesByNode"]; total = sum(b.values())
-        if set(b) != {"0", "1"} or min(b.values()) < total / 3:
-            failures.append(f"distribute: expert pages not spread over both nodes: {b}")
+spread("distribute", d, "experts")
+spread("distribute", d, "kv cache")
 # The engine's workers under mirror: what each pinned worker's sched_getaffinity said, against the guest's nodes.
 import re
 cpulists = [line.strip() for line in open(f"{out}/cpulists")]

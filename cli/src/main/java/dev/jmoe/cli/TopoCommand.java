@@ -1,7 +1,11 @@
 package dev.jmoe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jmoe.host.engine.CacheType;
+import dev.jmoe.host.engine.Engine;
+import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.mem.LoadOptions;
 import dev.jmoe.host.numa.MirrorScope;
 import dev.jmoe.host.numa.NumaLoad;
@@ -48,6 +52,11 @@ public final class TopoCommand implements Runnable {
             description = "With --numa mirror: experts (default) or all tensors get a replica per node.")
     MirrorScope mirrorScope = MirrorScope.EXPERTS;
 
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
+            description = "With -m: the positions of the KV cache placed beside the model (default: the trained context, at most "
+                    + Engine.DEFAULT_CONTEXT_CAP + ").")
+    int context;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -56,6 +65,7 @@ public final class TopoCommand implements Runnable {
         if (!Files.isDirectory(sysroot)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sysroot " + sysroot + " is not a directory");
         }
+        if (context < 0) throw new CommandLine.ParameterException(spec.commandLine(), "-c must not be negative, got " + context);
         if (model == null && numa != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--numa needs a model to place: -m MODEL");
         }
@@ -84,12 +94,17 @@ public final class TopoCommand implements Runnable {
         return TopoText.of(topo) + "\n" + report.withoutWarnings(TopoWarnings.of(topo)).text();
     }
 
-    /** Loads the model as --numa says, faults its pages in and asks the kernel where they are. */
+    /**
+     * Loads the model as --numa says with an f16 KV cache of {@code -c} positions, as the engine would,
+     * faults their pages in and asks the kernel where they are.
+     */
     private PlacementReport placementOf(HostTopology topo) {
         GgufModel gguf = GgufModel.open(model);
+        ModelConfig config = ModelConfig.from(gguf);
         NumaMode mode = numa == null ? NumaMode.OFF : numa;
         try (NumaPlacement placement = NumaLoad.load(gguf, LoadOptions.defaults(), topo, mode, mirrorScope)) {
-            return PlacementReport.of(gguf, placement, PageLocator.DEFAULT_SAMPLES);
+            KvCache cache = new KvCache(config, Engine.contextSize(config, context), CacheType.F16, CacheType.F16, placement.plan().kvCache());
+            return PlacementReport.of(gguf, placement, PageLocator.DEFAULT_SAMPLES, cache.memory());
         }
     }
 

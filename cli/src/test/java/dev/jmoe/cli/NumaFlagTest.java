@@ -39,8 +39,10 @@ class NumaFlagTest {
         String text = log.toString(StandardCharsets.UTF_8);
         assertEquals(0, r.code(), r.err() + text);
         assertTrue(text.contains("Placement: numa isolate, 1 replica(s)"), text);
-        assertTrue(text.contains("experts  replica 0: node 0 "), text);
-        assertTrue(text.contains("weights  replica 0: node 0 "), text);
+        for (String cls : new String[] {"experts ", "weights ", "kv cache", "scratch "}) {
+            assertTrue(text.contains(cls + "  replica 0: node 0 "), cls + " in\n" + text);
+        }
+        assertTrue(text.contains("isolate: tensors and kv cache on node 0"), text);
     }
 
     @Test

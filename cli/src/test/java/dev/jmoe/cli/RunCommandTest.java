@@ -166,6 +166,15 @@ class RunCommandTest {
     }
 
     @Test
+    void contextTooLargeForTheMemoryIsRefusedBeforeRunning() {
+        // 2 layers x 2e9 positions x (128 key + 128 value) f16 values: about 1.9 TiB of cache.
+        MainTest.Result r = MainTest.jmoe("run", "-m", model(), "-p", "hello", "-c", "2000000000");
+        assertEquals(1, r.code());
+        assertTrue(r.err().strip().matches("jmoe run: the kv cache of 2000000000 positions needs 1\\.9 TiB but only .* of memory is available "
+                + "\\(MemAvailable\\); a smaller -c needs less"), r.err());
+    }
+
+    @Test
     void emptyPromptIsOneLine() {
         MainTest.Result r = MainTest.jmoe("run", "-m", "x.gguf", "-p", "");
         assertEquals(1, r.code());

@@ -18,7 +18,7 @@ class TopoPlacementTest {
 
     @Test
     void mirrorJsonPutsEveryByteOfEveryClassOnNodeZero() throws IOException {
-        MainTest.Result r = MainTest.jmoe("topo", "-m", MODEL, "--numa", "mirror", "--json");
+        MainTest.Result r = MainTest.jmoe("topo", "-m", MODEL, "--numa", "mirror", "-c", "100", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertTrue(root.has("numa") && root.has("cpu"), "the topology is still there");
@@ -28,12 +28,23 @@ class TopoPlacementTest {
         GgufModel model = GgufModel.open(TestData.model("mixtral-a-q4_k_m"));
         long experts = model.tensors().stream().filter(GgufTensorInfo::isExpert).mapToLong(GgufTensorInfo::bytes).sum();
         long weights = model.tensors().stream().filter(t -> !t.isExpert()).mapToLong(GgufTensorInfo::bytes).sum();
-        assertEquals(2, placement.path("classes").size());
+        // An f16 key row and value row of head_count_kv x head size per position and layer (testdata README).
+        var meta = model.metadata();
+        long kvWidth = meta.getLong("llama.attention.head_count_kv") * (meta.getLong("llama.embedding_length") / meta.getLong("llama.attention.head_count"));
+        long kvCache = meta.getLong("llama.block_count") * 100 * 2 * kvWidth * 2;
+        assertEquals(4, placement.path("classes").size(), placement.toString());
         for (JsonNode c : placement.path("classes")) {
-            long expected = c.path("class").asText().equals("experts") ? experts : weights;
+            long expected = switch (c.path("class").asText()) {
+                case "experts" -> experts;
+                case "weights" -> weights;
+                case "kv cache" -> kvCache;
+                default -> c.path("bytesByNode").path("0").asLong(); // scratch: the heap's present pages, whatever they add up to
+            };
+            assertTrue(expected > 0, c.toString());
             assertEquals(1, c.path("bytesByNode").size(), c.toString());
             assertEquals(expected, c.path("bytesByNode").path("0").asLong(), c.toString());
         }
+        assertEquals("scratch", placement.path("classes").get(3).path("class").asText());
     }
 
     @Test
@@ -41,7 +52,9 @@ class TopoPlacementTest {
         MainTest.Result r = MainTest.jmoe("topo", "-m", MODEL, "--numa", "distribute");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\nPlacement: numa distribute, 1 replica(s)\n"), r.out());
-        assertTrue(r.out().contains("  experts  replica 0: node 0 "), r.out());
+        assertTrue(r.out().contains("  experts   replica 0: node 0 "), r.out());
+        assertTrue(r.out().contains("  kv cache  replica 0: node 0 "), r.out());
+        assertTrue(r.out().contains("  scratch   replica 0: node 0 "), r.out());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.jmoe.host.engine;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -22,15 +24,29 @@ public enum CacheType {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Storage for {@code rows} cache rows of {@code width} floats each. */
-    KvRows rows(int rows, int width, int headSize) {
+    /** Bytes of one row of {@code width} values, at the sizes ggml gives the cache types: f32 4, f16 2, q8_0 34 per 32. */
+    public long rowBytes(int width) {
         return switch (this) {
-            case F32 -> new KvRows.F32(rows, width);
-            case F16 -> new KvRows.F16(rows, width);
+            case F32 -> 4L * width;
+            case F16 -> 2L * width;
+            case Q8_0 -> (width + 31) / 32 * (long) KvRows.Q8.BLOCK_BYTES;
+        };
+    }
+
+    /** Cache rows of {@code width} floats each, in {@code storage} (a whole number of {@link #rowBytes} rows). */
+    KvRows rows(int width, int headSize, MemorySegment storage) {
+        return switch (this) {
+            case F32 -> new KvRows.F32(width, storage);
+            case F16 -> new KvRows.F16(width, storage);
             case Q8_0 -> {
                 if (headSize % 32 != 0) throw new IllegalArgumentException("q8_0 cache needs a head size that is a multiple of 32, not " + headSize);
-                yield new KvRows.Q8(rows, width);
+                yield new KvRows.Q8(width, storage);
             }
         };
+    }
+
+    /** {@code rows} cache rows in fresh native memory of their own (for callers outside a {@link KvCache}). */
+    KvRows rows(int rows, int width, int headSize) {
+        return rows(width, headSize, Arena.ofAuto().allocate(rows * rowBytes(width), 8));
     }
 }

@@ -38,10 +38,14 @@ public final class Engine implements AutoCloseable {
     private final WorkerPool pool;
     private final Forward forward;
     private final Placement placement;
+    private final NumaTensorData numa;
+    /** Whether the NUMA placement report was logged (with the first session's KV cache). */
+    private boolean reported;
 
     private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, Forward forward,
-                   Placement placement) {
+                   Placement placement, NumaTensorData numa) {
         this.placement = placement;
+        this.numa = numa;
         this.model = model;
         this.config = config;
         this.options = options;
@@ -65,7 +69,7 @@ public final class Engine implements AutoCloseable {
             if (numa.requested()) log.info(workers.describe());
             Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred(), workers::replicaOf));
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
-            Engine engine = new Engine(model, config, options, data, pool, forward, placement);
+            Engine engine = new Engine(model, config, options, data, pool, forward, placement, numa);
             log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));
             return engine;
         } catch (RuntimeException e) {
@@ -114,12 +118,24 @@ public final class Engine implements AutoCloseable {
 
     /** The context a session of a model with {@code config} gets under {@code options} (see {@link #contextSize()}). */
     public static int contextSize(ModelConfig config, EngineOptions options) {
-        return options.context() > 0 ? options.context() : Math.min(config.contextLength(), DEFAULT_CONTEXT_CAP);
+        return contextSize(config, options.context());
     }
 
-    /** A new session with an empty KV cache of {@link #contextSize()} positions. */
+    /** The context for {@code -c requested}: itself, or when that is 0 the model's trained length up to {@link #DEFAULT_CONTEXT_CAP}. */
+    public static int contextSize(ModelConfig config, int requested) {
+        return requested > 0 ? requested : Math.min(config.contextLength(), DEFAULT_CONTEXT_CAP);
+    }
+
+    /**
+     * A new session with an empty KV cache of {@link #contextSize()} positions, placed as {@code --numa} says.
+     * With {@code --numa} and {@code -v}, the first one logs the placement report, its KV cache included.
+     */
     public Session newSession() {
-        KvCache cache = new KvCache(config, contextSize(), options.cacheK(), options.cacheV());
+        KvCache cache = new KvCache(config, contextSize(), options.cacheK(), options.cacheV(), numa.kvCachePolicy());
+        if (!reported && log.isInfoEnabled()) {
+            reported = true;
+            numa.report(cache.memory()).forEach(log::info);
+        }
         return new Session(forward, cache, config.vocab(), Math.min(options.batch(), options.ubatch()));
     }
 

@@ -1,9 +1,17 @@
 package dev.jmoe.host.engine;
 
 import dev.jmoe.host.model.ModelConfig;
+import dev.jmoe.host.numa.MemPolicy;
+import dev.jmoe.host.numa.NumaPlacementException;
+import dev.jmoe.host.numa.PlacementPlan;
+import dev.jmoe.host.numa.PolicyMemory;
+
+import java.lang.foreign.MemorySegment;
 
 /**
- * Keys and values of every layer for positions 0 .. {@code capacity}-1. Which positions hold valid
+ * Keys and values of every layer for positions 0 .. {@code capacity}-1, in one block of native memory
+ * placed by the NUMA plan's policy for it ({@link PlacementPlan#kvCache()}) and written once at
+ * allocation, so its pages exist, on their nodes, before the first token. Which positions hold valid
  * entries is the session's business (its position counter): truncating is just moving that counter.
  * Latent attention (deepseek2) caches one compressed row per token, {@code [c | k_pe]}, that serves as the
  * key and whose c part is the value: its layers hold the same rows twice, stored in the key type.
@@ -18,24 +26,34 @@ public final class KvCache {
 
     private final Layer[] layers;
     private final int capacity;
+    private final MemorySegment memory;
 
-    public KvCache(ModelConfig c, int capacity, CacheType keyType, CacheType valueType) {
+    public KvCache(ModelConfig c, int capacity, CacheType keyType, CacheType valueType, MemPolicy.Policy policy) {
         if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
-        long perLayer = (long) capacity * Math.max(c.kDim(), c.vDim());
-        if (perLayer > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a context of " + capacity + " positions needs " + perLayer
-                    + " cache values per layer, more than one Java array holds; use a smaller -c");
-        }
         this.capacity = capacity;
+        long keyBytes = capacity * keyType.rowBytes(c.kDim()), valueBytes = capacity * valueType.rowBytes(c.vDim());
+        long perLayer = KvCacheSizing.of(c, capacity, keyType, valueType).bytesPerLayer();
+        try {
+            this.memory = PolicyMemory.allocate(perLayer * c.layers(), policy, "the kv cache of " + capacity + " positions");
+        } catch (NumaPlacementException e) {
+            throw new NumaPlacementException(e.getMessage() + "; a smaller -c needs less");
+        }
         this.layers = new Layer[c.layers()];
         for (int i = 0; i < layers.length; i++) {
+            MemorySegment keys = memory.asSlice(i * perLayer, keyBytes);
             if (c.mla() != null) {
-                KvRows rows = keyType.rows(capacity, c.kDim(), c.kDim());
+                KvRows rows = keyType.rows(c.kDim(), c.kDim(), keys);
                 layers[i] = new Layer(rows, rows);
             } else {
-                layers[i] = new Layer(keyType.rows(capacity, c.kDim(), c.keyLength()), valueType.rows(capacity, c.vDim(), c.valueLength()));
+                layers[i] = new Layer(keyType.rows(c.kDim(), c.keyLength(), keys),
+                        valueType.rows(c.vDim(), c.valueLength(), memory.asSlice(i * perLayer + keyBytes, valueBytes)));
             }
         }
+    }
+
+    /** The native memory holding every layer's rows (what the placement report locates). */
+    public MemorySegment memory() {
+        return memory;
     }
 
     /**

@@ -13,16 +13,8 @@ public final class KvCacheSizing {
     private KvCacheSizing() {}
 
     public static KvCacheSize of(ModelConfig c, int positions, CacheType keys, CacheType values) {
-        long perLayer = (long) positions * (bytes(keys, c.kDim()) + bytes(values, c.vDim()));
+        long perLayer = (long) positions * (keys.rowBytes(c.kDim()) + values.rowBytes(c.vDim()));
         return new KvCacheSize(perLayer, positions, c.mla() != null ? keys.label() : keys.label() + "/" + values.label());
     }
 
-    /** Bytes of one row of {@code width} values stored as {@code type}. */
-    static long bytes(CacheType type, int width) {
-        return switch (type) {
-            case F32 -> 4L * width;
-            case F16 -> 2L * width;
-            case Q8_0 -> (width + 31) / 32 * 34L;
-        };
-    }
 }

@@ -1,8 +1,15 @@
 package dev.jmoe.host.engine;
 
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
 /**
  * One layer's keys or values: a row per position, {@code width} floats wide (all kv heads side by side),
- * stored in a {@link CacheType}. Attention reads a head's slice of a row at a time as floats ({@link #read}).
+ * stored in a {@link CacheType} in native memory ({@link KvCache} places it), row after row of
+ * {@link CacheType#rowBytes} bytes. Attention reads a head's slice of a row at a time as floats ({@link #read}).
  */
 public sealed interface KvRows {
     /** Stores {@code src[off .. off + width)} as row {@code pos}, rounded to the storage type. */
@@ -11,76 +18,77 @@ public sealed interface KvRows {
     /** dst[dstOff + i] = row[pos][col + i] for i below n, as floats. */
     void read(int pos, int col, int n, float[] dst, int dstOff);
 
-    public final class F32 implements KvRows {
+    final class F32 implements KvRows {
         private final int width;
-        private final float[] data;
+        private final MemorySegment data;
 
-        F32(int rows, int width) {
+        F32(int width, MemorySegment data) {
             this.width = width;
-            this.data = new float[Math.multiplyExact(rows, width)];
+            this.data = data;
         }
 
         public void write(int pos, float[] src, int off) {
-            System.arraycopy(src, off, data, pos * width, width);
+            MemorySegment.copy(src, off, data, JAVA_FLOAT_UNALIGNED, 4L * pos * width, width);
         }
 
         public void read(int pos, int col, int n, float[] dst, int dstOff) {
-            System.arraycopy(data, pos * width + col, dst, dstOff, n);
+            MemorySegment.copy(data, JAVA_FLOAT_UNALIGNED, 4L * ((long) pos * width + col), dst, dstOff, n);
         }
-
     }
 
-    public final class F16 implements KvRows {
+    final class F16 implements KvRows {
         private final int width;
-        private final short[] data;
+        private final MemorySegment data;
 
-        F16(int rows, int width) {
+        F16(int width, MemorySegment data) {
             this.width = width;
-            this.data = new short[Math.multiplyExact(rows, width)];
+            this.data = data;
         }
 
         public void write(int pos, float[] src, int off) {
-            int base = pos * width;
-            for (int i = 0; i < width; i++) data[base + i] = Float.floatToFloat16(src[off + i]);
+            long base = 2L * pos * width;
+            for (int i = 0; i < width; i++) data.set(JAVA_SHORT_UNALIGNED, base + 2L * i, Float.floatToFloat16(src[off + i]));
         }
 
         public void read(int pos, int col, int n, float[] dst, int dstOff) {
-            int base = pos * width + col;
-            for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(data[base + i]);
+            long base = 2L * ((long) pos * width + col);
+            for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i));
         }
-
     }
 
-    /** Q8_0 rows: per 32 values a scale max|x|/127 (kept at f16 precision) and int8 quants. */
-    public final class Q8 implements KvRows {
+    /** Q8_0 rows as ggml lays them out: per 32 values an f16 scale max|x|/127 and 32 int8 quants (34 bytes). */
+    final class Q8 implements KvRows {
+        static final int BLOCK = 32, BLOCK_BYTES = 34;
         private final int width;
-        private final byte[] quants;
-        private final float[] scales;
+        private final MemorySegment data;
 
-        Q8(int rows, int width) {
-            if (width % 32 != 0) throw new IllegalArgumentException("q8_0 cache row of " + width + " is not a whole number of blocks of 32");
+        Q8(int width, MemorySegment data) {
+            if (width % BLOCK != 0) throw new IllegalArgumentException("q8_0 cache row of " + width + " is not a whole number of blocks of 32");
             this.width = width;
-            this.quants = new byte[Math.multiplyExact(rows, width)];
-            this.scales = new float[Math.multiplyExact(rows, width / 32)];
+            this.data = data;
+        }
+
+        private long block(int pos, int b) {
+            return ((long) pos * (width / BLOCK) + b) * BLOCK_BYTES;
         }
 
         public void write(int pos, float[] src, int off) {
-            for (int b = 0; b < width / 32; b++) {
+            for (int b = 0; b < width / BLOCK; b++) {
                 float amax = 0;
-                for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(src[off + b * 32 + i]));
-                float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+                for (int i = 0; i < BLOCK; i++) amax = Math.max(amax, Math.abs(src[off + b * BLOCK + i]));
                 float inverse = amax == 0 ? 0 : 127f / amax;
-                scales[pos * (width / 32) + b] = d;
-                for (int i = 0; i < 32; i++) quants[pos * width + b * 32 + i] = (byte) Math.rint(src[off + b * 32 + i] * inverse);
+                long at = block(pos, b);
+                data.set(JAVA_SHORT_UNALIGNED, at, Float.floatToFloat16(amax / 127f));
+                for (int i = 0; i < BLOCK; i++) data.set(JAVA_BYTE, at + 2 + i, (byte) Math.rint(src[off + b * BLOCK + i] * inverse));
             }
         }
 
-        private float value(int pos, int i) {
-            return scales[pos * (width / 32) + i / 32] * quants[pos * width + i];
-        }
-
         public void read(int pos, int col, int n, float[] dst, int dstOff) {
-            for (int i = 0; i < n; i++) dst[dstOff + i] = value(pos, col + i);
+            for (int i = 0; i < n; i++) {
+                int c = col + i;
+                long at = block(pos, c / BLOCK);
+                dst[dstOff + i] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, at)) * data.get(JAVA_BYTE, at + 2 + c % BLOCK);
+            }
         }
     }
 }

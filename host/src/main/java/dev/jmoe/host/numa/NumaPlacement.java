@@ -62,7 +62,8 @@ public final class NumaPlacement implements PlacedTensors {
             regions.forEach(PlacedRegion::close);
             String line = "numa " + plan.mode().flag() + ": " + e.getMessage() + "; NUMA placement is off";
             warned.add(line);   // the caller shows it, once
-            PlacementPlan off = new PlacementPlan(NumaMode.OFF, 1, List.of(), ReplicaMap.single(plan.replicaMap().replicaByNode().keySet()), List.of(line));
+            PlacementPlan off = new PlacementPlan(NumaMode.OFF, 1, List.of(), ReplicaMap.single(plan.replicaMap().replicaByNode().keySet()),
+                    PlacementPlan.THREAD_POLICY, List.of(line));
             return new NumaPlacement(source, off, List.of(), warned);
         } catch (RuntimeException e) {
             regions.forEach(PlacedRegion::close);

@@ -39,6 +39,26 @@ public final class PageLocator {
         return bytes;
     }
 
+    /**
+     * Bytes of the present pages of {@code [address, address + length)} per node, asking for every page:
+     * for a range that is mostly reserved but not backed (the Java heap), where a sample would mostly
+     * meet absent pages.
+     */
+    public static Map<Integer, Long> presentBytesByNode(long address, long length) {
+        Map<Integer, Long> bytes = new TreeMap<>();
+        long first = address & -PAGE;
+        long pages = (address + length - first + PAGE - 1) / PAGE;
+        for (long from = 0; from < pages; from += CHUNK) {
+            int count = (int) Math.min(CHUNK, pages - from);
+            int[] nodes = nodesOf(first + from * PAGE, count, count);
+            for (int node : nodes) if (node >= 0) bytes.merge(node, PAGE, Long::sum);
+        }
+        return bytes;
+    }
+
+    /** Pages asked for per move_pages call when every page is wanted. */
+    private static final int CHUNK = 1 << 16;
+
     /** The node (or negative errno) of {@code samples} pages spread evenly over {@code pages} pages from {@code first}. */
     private static int[] nodesOf(long first, long pages, int samples) {
         String call = "move_pages(pid=0, count=" + samples + ", nodes=NULL) from 0x" + Long.toHexString(first);

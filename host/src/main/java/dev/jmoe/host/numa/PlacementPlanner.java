@@ -48,25 +48,26 @@ public final class PlacementPlanner {
     }
 
     private PlacementPlan unplaced(NumaMode mode, String note) {
-        return new PlacementPlan(mode, 1, List.of(), ReplicaMap.single(workerNodes()), List.of(note));
+        return new PlacementPlan(mode, 1, List.of(), ReplicaMap.single(workerNodes()), PlacementPlan.THREAD_POLICY, List.of(note));
     }
 
     private PlacementPlan distribute(List<GgufTensorInfo> experts, List<GgufTensorInfo> weights) {
         List<Integer> all = topo.nodes().stream().map(NumaNode::id).toList();
         List<RegionPlan> regions = new ArrayList<>();
-        add(regions, TensorClass.EXPERTS, 0, new MemPolicy.Policy(MemPolicy.Mode.INTERLEAVE, all), experts);
-        add(regions, TensorClass.WEIGHTS, 0, preferred(homeNode), weights);
-        return new PlacementPlan(NumaMode.DISTRIBUTE, 1, regions, ReplicaMap.single(workerNodes()),
-                List.of("distribute: experts interleaved over nodes " + all + ", other weights on node " + homeNode));
+        add(regions, MemoryClass.EXPERTS, 0, interleave(all), experts);
+        add(regions, MemoryClass.WEIGHTS, 0, preferred(homeNode), weights);
+        return new PlacementPlan(NumaMode.DISTRIBUTE, 1, regions, ReplicaMap.single(workerNodes()), interleave(workerNodes()),
+                List.of("distribute: experts interleaved over nodes " + all + ", other weights on node " + homeNode
+                        + ", kv cache interleaved over nodes " + workerNodes()));
     }
 
     private PlacementPlan isolate(List<GgufTensorInfo> experts, List<GgufTensorInfo> weights) {
         List<RegionPlan> regions = new ArrayList<>();
-        add(regions, TensorClass.EXPERTS, 0, bind(startNode), experts);
-        add(regions, TensorClass.WEIGHTS, 0, bind(startNode), weights);
+        add(regions, MemoryClass.EXPERTS, 0, bind(startNode), experts);
+        add(regions, MemoryClass.WEIGHTS, 0, bind(startNode), weights);
         MemoryCheck.require(topo, NumaMode.ISOLATE, 1, regions);
-        return new PlacementPlan(NumaMode.ISOLATE, 1, regions, ReplicaMap.single(List.of(startNode)),
-                List.of("isolate: everything on node " + startNode + " (the node the process started on)"));
+        return new PlacementPlan(NumaMode.ISOLATE, 1, regions, ReplicaMap.single(List.of(startNode)), bind(startNode),
+                List.of("isolate: tensors and kv cache on node " + startNode + " (the node the process started on)"));
     }
 
     private PlacementPlan mirror(MirrorScope scope, List<GgufTensorInfo> experts, List<GgufTensorInfo> weights) {
@@ -76,14 +77,15 @@ public final class PlacementPlanner {
         for (int r = 0; r < nodes.size(); r++) {
             int node = nodes.get(r);
             replicaByNode.put(node, r);
-            add(regions, TensorClass.EXPERTS, r, bind(node), experts);
-            if (scope == MirrorScope.ALL) add(regions, TensorClass.WEIGHTS, r, bind(node), weights);
+            add(regions, MemoryClass.EXPERTS, r, bind(node), experts);
+            if (scope == MirrorScope.ALL) add(regions, MemoryClass.WEIGHTS, r, bind(node), weights);
         }
-        if (scope == MirrorScope.EXPERTS) add(regions, TensorClass.WEIGHTS, 0, preferred(homeNode), weights);
+        if (scope == MirrorScope.EXPERTS) add(regions, MemoryClass.WEIGHTS, 0, preferred(homeNode), weights);
         int replicas = nodes.size();
         MemoryCheck.require(topo, NumaMode.MIRROR, replicas, regions);
-        return new PlacementPlan(NumaMode.MIRROR, replicas, regions, new ReplicaMap(replicaByNode),
-                List.of(mirrorNote(scope, replicas, regions)));
+        // One cache row is written once and read by the attention workers of every node: interleaved, not copied.
+        return new PlacementPlan(NumaMode.MIRROR, replicas, regions, new ReplicaMap(replicaByNode), interleave(nodes),
+                List.of(mirrorNote(scope, replicas, regions), "mirror: kv cache interleaved over nodes " + nodes));
     }
 
     /** "mirror: 2 replicas, +X GiB": what the replicas beyond the first cost. */
@@ -95,8 +97,12 @@ public final class PlacementPlanner {
         return "mirror: " + replicas + " replicas of " + scope.flag() + ", +" + ByteSize.format(extra) + " (" + extra + " bytes)";
     }
 
-    private static void add(List<RegionPlan> regions, TensorClass cls, int replica, MemPolicy.Policy policy, List<GgufTensorInfo> tensors) {
+    private static void add(List<RegionPlan> regions, MemoryClass cls, int replica, MemPolicy.Policy policy, List<GgufTensorInfo> tensors) {
         if (!tensors.isEmpty()) regions.add(new RegionPlan(cls, replica, policy, tensors));
+    }
+
+    private static MemPolicy.Policy interleave(List<Integer> nodes) {
+        return new MemPolicy.Policy(MemPolicy.Mode.INTERLEAVE, nodes);
     }
 
     private static MemPolicy.Policy bind(int node) {

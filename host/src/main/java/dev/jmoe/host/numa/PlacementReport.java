@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where a placement's pages actually are, as the kernel says ({@link PageLocator}): per tensor class
- * and replica, the bytes on each node, plus bytes of pages not present.
+ * Where a placement's pages actually are, as the kernel says ({@link PageLocator}): per memory class
+ * ({@link MemoryClass}) and replica, the bytes on each node, plus bytes of pages not present.
  */
 public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> classes, List<String> notes, List<String> warnings) {
     public PlacementReport {
@@ -25,7 +25,7 @@ public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> 
     }
 
     /** One class of one replica: bytes per node, and bytes whose pages are not present (never touched, swapped). */
-    public record ClassPlacement(TensorClass tensorClass, int replica, Map<Integer, Long> bytesByNode, long notPresentBytes) {
+    public record ClassPlacement(MemoryClass memoryClass, int replica, Map<Integer, Long> bytesByNode, long notPresentBytes) {
         public ClassPlacement {
             bytesByNode = new TreeMap<>(bytesByNode);
         }
@@ -33,12 +33,13 @@ public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> 
 
     /**
      * Reads one byte per page of every tensor (so a lazy mapping is faulted in, as inference would),
-     * then asks the kernel where at most {@code samples} pages of each tensor are.
+     * then asks the kernel where at most {@code samples} pages of each tensor are, and of the KV cache
+     * ({@code kvCache}, or null for none); and where every present page of the Java heap is.
      */
-    public static PlacementReport of(GgufModel model, NumaPlacement placement, int samples) {
+    public static PlacementReport of(GgufModel model, NumaPlacement placement, int samples, MemorySegment kvCache) {
         List<ClassPlacement> classes = new ArrayList<>();
-        for (TensorClass cls : TensorClass.values()) {
-            List<GgufTensorInfo> tensors = model.tensors().stream().filter(t -> TensorClass.of(t) == cls).toList();
+        for (MemoryClass cls : List.of(MemoryClass.EXPERTS, MemoryClass.WEIGHTS)) {
+            List<GgufTensorInfo> tensors = model.tensors().stream().filter(t -> MemoryClass.of(t) == cls).toList();
             if (tensors.isEmpty()) continue;
             int replicas = placement.replicasOf(tensors.getFirst());
             for (int r = 0; r < replicas; r++) {
@@ -48,12 +49,27 @@ public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> 
                     touch(s);
                     PageLocator.bytesByNode(s.address(), s.byteSize(), samples).forEach((n, b) -> bytes.merge(n, b, Long::sum));
                 }
-                Long missing = bytes.remove(PageLocator.NOT_PRESENT);
-                classes.add(new ClassPlacement(cls, r, bytes, missing == null ? 0 : missing));
+                classes.add(present(cls, r, bytes));
             }
         }
+        if (kvCache != null) classes.add(present(MemoryClass.KV_CACHE, 0, PageLocator.bytesByNode(kvCache.address(), kvCache.byteSize(), samples)));
         PlacementPlan plan = placement.plan();
-        return new PlacementReport(plan.mode(), plan.replicas(), classes, plan.notes(), placement.warnings());
+        List<String> notes = new ArrayList<>(plan.notes());
+        var heap = JavaHeap.range();
+        if (heap.isPresent()) {
+            long[] range = heap.get();
+            classes.add(present(MemoryClass.SCRATCH, 0, PageLocator.presentBytesByNode(range[0], range[1] - range[0])));
+            notes.add("scratch: the Java heap's pages (activations, layer outputs, the workers' scratch), placed by the JVM");
+        } else {
+            notes.add("scratch: not reported, this garbage collector does not tell where its heap is");
+        }
+        return new PlacementReport(plan.mode(), plan.replicas(), classes, notes, placement.warnings());
+    }
+
+    private static ClassPlacement present(MemoryClass cls, int replica, Map<Integer, Long> bytesByNode) {
+        Map<Integer, Long> bytes = new TreeMap<>(bytesByNode);
+        Long missing = bytes.remove(PageLocator.NOT_PRESENT);
+        return new ClassPlacement(cls, replica, bytes, missing == null ? 0 : missing);
     }
 
     /** This report without the warnings in {@code shown}: a caller that has shown them does not repeat them. */
@@ -73,7 +89,7 @@ public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> 
         o.put("numa", mode.flag()).put("replicas", replicas);
         var arr = o.putArray("classes");
         for (ClassPlacement c : classes) {
-            ObjectNode co = arr.addObject().put("class", c.tensorClass().label()).put("replica", c.replica());
+            ObjectNode co = arr.addObject().put("class", c.memoryClass().label()).put("replica", c.replica());
             ObjectNode nodes = co.putObject("bytesByNode");
             c.bytesByNode().forEach((n, b) -> nodes.put(Integer.toString(n), b));
             co.put("notPresentBytes", c.notPresentBytes());
@@ -88,7 +104,7 @@ public record PlacementReport(NumaMode mode, int replicas, List<ClassPlacement> 
         StringBuilder sb = new StringBuilder("Placement: numa " + mode.flag() + ", " + replicas + " replica(s)\n");
         notes.forEach(n -> sb.append("  ").append(n).append('\n'));
         for (ClassPlacement c : classes) {
-            sb.append(String.format("  %-8s replica %d:", c.tensorClass().label(), c.replica()));
+            sb.append(String.format("  %-9s replica %d:", c.memoryClass().label(), c.replica()));
             c.bytesByNode().forEach((n, b) -> sb.append(" node ").append(n).append(' ').append(ByteSize.format(b)).append(';'));
             if (c.notPresentBytes() > 0) sb.append(" not present ").append(ByteSize.format(c.notPresentBytes())).append(';');
             sb.setLength(sb.length() - (sb.charAt(sb.length() - 1) == ';' ? 1 : 0));

@@ -11,7 +11,7 @@ import java.util.Map;
  * the memory policy set on it before its first touch, and where each tensor sits in it. Tensors start
  * on page boundaries so every page belongs to one tensor and the report can account per tensor.
  */
-public record RegionPlan(TensorClass tensorClass, int replica, MemPolicy.Policy policy, List<GgufTensorInfo> tensors) {
+public record RegionPlan(MemoryClass memoryClass, int replica, MemPolicy.Policy policy, List<GgufTensorInfo> tensors) {
     static final long PAGE = 4096;
 
     public RegionPlan {

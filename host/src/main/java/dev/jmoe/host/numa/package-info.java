@@ -27,6 +27,13 @@
  * {@code --numa-mirror all} the other weight matrices too. (Norm vectors and the embedding rows are read
  * from replica 0: a few KiB per token.)
  *
+ * <p>The KV cache, decided: native memory ({@link dev.jmoe.host.numa.PolicyMemory}) under the plan's
+ * {@link dev.jmoe.host.numa.PlacementPlan#kvCache()} policy: interleaved over the worker nodes under distribute
+ * and mirror (each row is written once and read by the attention workers of every node, so one copy spread
+ * evenly beats a replica per node that every write would have to update), bound to the start node under
+ * isolate, the thread's own policy under off and numactl. Every page is written at allocation, so it exists
+ * on its node before the first token and the report sees it.
+ *
  * <p>Scratch and activations, decided: what the kernels allocate per worker (attention's score rows, the
  * dot products' partial sums) is allocated by the pinned worker inside its job, so the JVM puts it on the
  * worker's node: the launcher runs the JVM with {@code -XX:+UseNUMA}, under which G1 hands each thread
@@ -34,7 +41,7 @@
  * outputs stay on the Java heap of the thread of control and are shared by all nodes: a token's activation
  * is a few KiB that each worker reads once per product into its own caches, and each output row is written
  * once by the worker that computed it, against megabytes of expert rows per token; copying them to every
- * node each step would cost more than the remote reads it saves. The KV cache likewise stays where the
- * thread of control allocates it (attention is the GPU's on the CUDA path).
+ * node each step would cost more than the remote reads it saves. The report's {@code scratch} class is the
+ * Java heap's present pages ({@link dev.jmoe.host.numa.JavaHeap} finds its range).
  */
 package dev.jmoe.host.numa;

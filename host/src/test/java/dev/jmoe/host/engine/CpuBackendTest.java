@@ -203,6 +203,24 @@ class CpuBackendTest {
     }
 
     @Test
+    void q8CacheRowsAreGgmlQ8_0Blocks() {
+        // block_q8_0: an f16 scale d = max|x| / 127, then 32 int8 quants round(x / d); 34 bytes per 32 values.
+        float[] row = gaussian(64);
+        MemorySegment storage = Arena.ofAuto().allocate(3 * CacheType.Q8_0.rowBytes(64));
+        assertEquals(3 * 68, storage.byteSize());
+        CacheType.Q8_0.rows(64, 32, storage).write(2, row, 0);
+        for (int b = 0; b < 2; b++) {
+            long at = 2 * 68 + b * 34;
+            float amax = 0;
+            for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(row[b * 32 + i]));
+            assertEquals(Float.floatToFloat16(amax / 127), storage.get(ValueLayout.JAVA_SHORT_UNALIGNED, at));
+            for (int i = 0; i < 32; i++) {
+                assertEquals(Math.round(row[b * 32 + i] * 127 / amax), storage.get(ValueLayout.JAVA_BYTE, at + 2 + i), 1, "quant " + i);
+            }
+        }
+    }
+
+    @Test
     void expertExecutorEqualsEachTokensChosenExpertsRunAlone() {
         int embd = 32, ff = 16, experts = 4, used = 2, tokens = 5;
         try (Arena arena = Arena.ofShared()) {

@@ -67,7 +67,7 @@ class MirroredExpertsTest {
             assertEquals(tensors.replicasOf(model.tensor("blk.0.ffn_up_exps.weight")),
                     weights.layers().getFirst().moe().up().replicaCount());
             Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred(), replicas));
-            return new Session(forward, new KvCache(config, 32, CacheType.F16, CacheType.F16), config.vocab(), 512).evaluateAll(TOKENS);
+            return new Session(forward, new KvCache(config, 32, CacheType.F16, CacheType.F16, dev.jmoe.host.numa.PlacementPlan.THREAD_POLICY), config.vocab(), 512).evaluateAll(TOKENS);
         }
     }
 

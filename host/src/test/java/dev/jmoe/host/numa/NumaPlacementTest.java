@@ -28,14 +28,23 @@ class NumaPlacementTest {
     @EnumSource(NumaMode.class)
     void everyPageIsOnNodeZero(NumaMode mode) {
         try (NumaPlacement placement = NumaLoad.load(MODEL, LoadOptions.defaults(), HostTopology.live(), mode, MirrorScope.EXPERTS)) {
-            PlacementReport report = PlacementReport.of(MODEL, placement, PageLocator.DEFAULT_SAMPLES);
+            long kvBytes = 3 * 4096 + 100;
+            MemorySegment kv = PolicyMemory.allocate(kvBytes, placement.plan().kvCache(), "the test's kv cache");
+            PlacementReport report = PlacementReport.of(MODEL, placement, PageLocator.DEFAULT_SAMPLES, kv);
             assertEquals(mode, report.mode(), "the policy calls work here: no fallback to off " + report.warnings());
             assertEquals(1, report.replicas());
-            assertEquals(2, report.classes().size());
+            assertEquals(List.of(MemoryClass.EXPERTS, MemoryClass.WEIGHTS, MemoryClass.KV_CACHE, MemoryClass.SCRATCH),
+                    report.classes().stream().map(PlacementReport.ClassPlacement::memoryClass).toList());
             for (PlacementReport.ClassPlacement c : report.classes()) {
-                long bytes = MODEL.tensors().stream().filter(t -> TensorClass.of(t) == c.tensorClass()).mapToLong(GgufTensorInfo::bytes).sum();
-                assertEquals(Map.of(0, bytes), c.bytesByNode(), c.tensorClass() + " under " + mode);
-                assertEquals(0, c.notPresentBytes());
+                assertEquals(0, c.notPresentBytes(), c.memoryClass() + " under " + mode);
+                long bytes = switch (c.memoryClass()) {
+                    case KV_CACHE -> kvBytes;
+                    // The heap's present pages: at least the model's metadata and this test's objects, all on node 0.
+                    case SCRATCH -> c.bytesByNode().getOrDefault(0, 0L);
+                    default -> MODEL.tensors().stream().filter(t -> MemoryClass.of(t) == c.memoryClass()).mapToLong(GgufTensorInfo::bytes).sum();
+                };
+                assertTrue(bytes > 0);
+                assertEquals(Map.of(0, bytes), c.bytesByNode(), c.memoryClass() + " under " + mode);
             }
         }
     }
@@ -59,7 +68,7 @@ class NumaPlacementTest {
     @Test
     void mirrorReportAsJsonHasTheIssuesShape() {
         try (NumaPlacement placement = NumaLoad.load(MODEL, LoadOptions.defaults(), HostTopology.live(), NumaMode.MIRROR, MirrorScope.EXPERTS)) {
-            var json = PlacementReport.of(MODEL, placement, 16).toJson();
+            var json = PlacementReport.of(MODEL, placement, 16, null).toJson();
             assertEquals("mirror", json.path("numa").asText());
             assertEquals(1, json.path("replicas").asInt());
             assertEquals("experts", json.path("classes").get(0).path("class").asText());
@@ -73,8 +82,8 @@ class NumaPlacementTest {
     void refusedPolicyCallDegradesToOffWithOneWarning() {
         // Node 5 does not exist here: the kernel answers mbind with EINVAL, as a seccomp profile would with EPERM.
         List<GgufTensorInfo> experts = MODEL.tensors().stream().filter(GgufTensorInfo::isExpert).toList();
-        RegionPlan impossible = new RegionPlan(TensorClass.EXPERTS, 0, new MemPolicy.Policy(MemPolicy.Mode.BIND, List.of(5)), experts);
-        PlacementPlan plan = new PlacementPlan(NumaMode.ISOLATE, 1, List.of(impossible), new ReplicaMap(Map.of(0, 0)), List.of());
+        RegionPlan impossible = new RegionPlan(MemoryClass.EXPERTS, 0, new MemPolicy.Policy(MemPolicy.Mode.BIND, List.of(5)), experts);
+        PlacementPlan plan = new PlacementPlan(NumaMode.ISOLATE, 1, List.of(impossible), new ReplicaMap(Map.of(0, 0)), PlacementPlan.THREAD_POLICY, List.of());
         try (NumaPlacement placement = NumaPlacement.place(MODEL, LoadOptions.defaults(), plan, List.of())) {
             assertEquals(NumaMode.OFF, placement.plan().mode());
             assertEquals(1, placement.warnings().size());

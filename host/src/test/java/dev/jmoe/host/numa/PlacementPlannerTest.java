@@ -27,7 +27,7 @@ class PlacementPlannerTest {
         // Experts: one region per replica, bound to its node; the rest once, preferred on the home node.
         assertEquals(3, plan.regions().size());
         for (RegionPlan r : plan.regions()) {
-            if (r.tensorClass() == TensorClass.EXPERTS) {
+            if (r.memoryClass() == MemoryClass.EXPERTS) {
                 assertEquals(policy(MemPolicy.Mode.BIND, r.replica()), r.policy());
                 assertEquals(6 * MIB, r.bytes()); // 6 expert tensors of 1 MiB
             } else {
@@ -55,7 +55,7 @@ class PlacementPlannerTest {
         assertEquals(Map.of(0, 0, 1, 1, 2, 2, 3, 3), plan.replicaMap().replicaByNode());
         assertEquals(3, plan.replicaMap().replicaFor(3));
         assertThrows(IllegalArgumentException.class, () -> plan.replicaMap().replicaFor(4));
-        RegionPlan weights = plan.regions().stream().filter(r -> r.tensorClass() == TensorClass.WEIGHTS).findFirst().orElseThrow();
+        RegionPlan weights = plan.regions().stream().filter(r -> r.memoryClass() == MemoryClass.WEIGHTS).findFirst().orElseThrow();
         assertEquals(policy(MemPolicy.Mode.PREFERRED, 1), weights.policy()); // the home (GPU) node
     }
 
@@ -108,7 +108,7 @@ class PlacementPlannerTest {
 
     @Test
     void regionsLayTensorsOutOnPageBoundaries() {
-        RegionPlan r = new RegionPlan(TensorClass.WEIGHTS, 0, policy(MemPolicy.Mode.BIND, 0),
+        RegionPlan r = new RegionPlan(MemoryClass.WEIGHTS, 0, policy(MemPolicy.Mode.BIND, 0),
                 List.of(NumaFixtures.tensor("a", 10_000), NumaFixtures.tensor("b", 4096), NumaFixtures.tensor("c", 1)));
         assertEquals(List.of(0L, 12_288L, 16_384L), List.copyOf(r.offsets().values()));
         assertEquals(20_480, r.bytes());
@@ -118,5 +118,18 @@ class PlacementPlannerTest {
     void unknownStartNodeIsRefused() {
         var e = assertThrows(NumaPlacementException.class, () -> new PlacementPlanner(NumaFixtures.twoNode(), 5, 0));
         assertEquals("start node 5 is not one of this machine's NUMA nodes [0, 1]", e.getMessage());
+    }
+
+    @Test
+    void kvCacheIsInterleavedOverTheWorkerNodesBoundUnderIsolateAndLeftAloneOtherwise() {
+        PlacementPlanner planner = new PlacementPlanner(NumaFixtures.fourNodesAndCxl(64), 2, 1);
+        List<dev.jmoe.host.gguf.GgufTensorInfo> model = NumaFixtures.model(MIB);
+        // The CXL node has no CPUs, so no attention worker reads from it: the cache skips it.
+        assertEquals(policy(MemPolicy.Mode.INTERLEAVE, 0, 1, 2, 3), planner.plan(NumaMode.DISTRIBUTE, MirrorScope.EXPERTS, model).kvCache());
+        assertEquals(policy(MemPolicy.Mode.INTERLEAVE, 0, 1, 2, 3), planner.plan(NumaMode.MIRROR, MirrorScope.EXPERTS, model).kvCache());
+        assertEquals(policy(MemPolicy.Mode.BIND, 2), planner.plan(NumaMode.ISOLATE, MirrorScope.EXPERTS, model).kvCache());
+        for (NumaMode mode : List.of(NumaMode.OFF, NumaMode.NUMACTL)) {
+            assertEquals(policy(MemPolicy.Mode.DEFAULT), planner.plan(mode, MirrorScope.EXPERTS, model).kvCache(), mode.flag());
+        }
     }
 }

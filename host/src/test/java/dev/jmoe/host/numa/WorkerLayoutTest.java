@@ -88,7 +88,7 @@ class WorkerLayoutTest {
     @Test
     void aRefusedPlacementMeansOffAndUnpinnedWorkers() {
         // NumaPlacement's fallback when a policy call fails: the plan becomes off.
-        PlacementPlan off = new PlacementPlan(NumaMode.OFF, 1, List.of(), ReplicaMap.single(List.of(0, 1)), List.of("refused"));
+        PlacementPlan off = new PlacementPlan(NumaMode.OFF, 1, List.of(), ReplicaMap.single(List.of(0, 1)), PlacementPlan.THREAD_POLICY, List.of("refused"));
         WorkerLayout l = WorkerLayout.of(off, NumaFixtures.twoNode(), 2);
         assertFalse(l.pinned());
         assertEquals("numa off: 2 workers, not pinned", l.describe());
