@@ -1,5 +1,12 @@
 package dev.jmoe.host.kernel;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.stream.IntStream;
+
 /**
  * Prepares activation rows the way the reference (ik_llama.cpp, x86 AVX2) does before its quantized dot
  * products, so that the int8 quants, and with them the logits, come out as its do.
@@ -31,18 +38,31 @@ public final class ActivationQuantizer {
         return a;
     }
 
+    private static final VectorSpecies<Float> F = VectorDot.LF;
+    private static final int FL = F.length();
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(FL * 8));
+    /** Added and taken away again, it rounds a float below 2^22 in magnitude to an integer, ties to even (as Math.rint). */
+    private static final float ROUNDER = 0x1.8p23f;
+    /** The slots of one int lane's four bytes in {@link Activation#lanes}: element 4i + k goes to slot 8k + i. */
+    private static final int[] STRIDE_FOUR = IntStream.range(0, FL).map(i -> 4 * i).toArray();
+
     private static void q8_2Block(float[] x, int offset, Activation a, int b) {
         int from = b * 32;
         float amax = maxMagnitude(x, offset + from, 32);
         float d = bf16(amax / 127f);
         float inverse = d > 0 ? 1 / d : 0;
         a.scales[b] = d;
-        a.sums[b] = quantizeRun(x, offset + from, inverse, a, from, 32);
-        int firstHalf = 0, secondHalf = 0;
-        for (int e = 0; e < 32; e++) {
-            a.lanes[from + 8 * (e & 3) + (e >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
-            if (e < 16) firstHalf += a.quants[from + e];
-            else secondHalf += a.quants[from + e];
+        float firstHalf = 0, secondHalf = 0;
+        for (int i = 0; i < 32; i += FL) {
+            float sum = quantizeVector(x, offset + from + i, inverse, a, from + i).reduceLanes(VectorOperators.ADD);
+            if (i < 16) firstHalf += sum;
+            else secondHalf += sum;
+        }
+        a.sums[b] = firstHalf + secondHalf;
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < 8; i += FL) {
+                FloatVector.fromArray(F, a.values, from + 4 * i + k, STRIDE_FOUR, 0).mul(LANE_WEIGHT[k]).intoArray(a.lanes, from + 8 * k + i);
+            }
         }
         a.scaledSums16[2 * b] = d * firstHalf;
         a.scaledSums16[2 * b + 1] = d * secondHalf;
@@ -50,6 +70,7 @@ public final class ActivationQuantizer {
 
     /** The factor of byte k's slot in {@link Activation#lanes}: 2^(−8k), undoing the in-place byte k of an int. */
     private static final float[] LANE_WEIGHT = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
+    private static final float[] UNDO_LANE_WEIGHT = {1f, 0x1p8f, 0x1p16f, 0x1p24f};
 
     private static void q8_kBlock(float[] x, int offset, Activation a, int b) {
         int from = b * 256;
@@ -57,27 +78,31 @@ public final class ActivationQuantizer {
         a.scales[b] = amax / 127f;
         float inverse = amax != 0 ? 127f / amax : 0;
         for (int g = 0; g < 16; g++) {
-            a.sums[b * 16 + g] = quantizeRun(x, offset + from + 16 * g, inverse, a, from + 16 * g, 16);
+            float sum = 0;
+            for (int i = 16 * g; i < 16 * g + 16; i += FL) {
+                sum += quantizeVector(x, offset + from + i, inverse, a, from + i).reduceLanes(VectorOperators.ADD);
+            }
+            a.sums[b * 16 + g] = sum;
         }
     }
 
     private static float maxMagnitude(float[] x, int from, int count) {
-        float amax = 0;
-        for (int i = 0; i < count; i++) amax = Math.max(amax, Math.abs(x[from + i]));
-        return amax;
+        FloatVector m = FloatVector.zero(F);
+        for (int i = 0; i < count; i += FL) m = m.max(FloatVector.fromArray(F, x, from + i).abs());
+        return m.reduceLanes(VectorOperators.MAX);
     }
 
-    /** Quantizes {@code count} values with {@code inverse} into {@code a} at {@code to}; returns their sum. */
-    private static int quantizeRun(float[] x, int from, float inverse, Activation a, int to, int count) {
-        int sum = 0;
-        for (int i = 0; i < count; i++) {
-            int q = (int) Math.rint(x[from + i] * inverse);
-            sum += q;
-            q = Math.max(-128, Math.min(127, q));
-            a.quants[to + i] = (byte) q;
-            a.values[to + i] = q;
-        }
-        return sum;
+    /**
+     * Quantizes FL values from x[from] with {@code inverse} into {@code a} at {@code to}, as floats and as
+     * int8, and returns them. Every step is exact or one IEEE operation, so the quants are the scalar
+     * rint-and-clamp's to the bit (the clamp never bites, see the class comment, so their sums are the
+     * unsaturated ones the reference takes; the sums of at most 256 quants are exact in float).
+     */
+    private static FloatVector quantizeVector(float[] x, int from, float inverse, Activation a, int to) {
+        FloatVector q = FloatVector.fromArray(F, x, from).mul(inverse).add(ROUNDER).sub(ROUNDER).max(-128f).min(127f);
+        q.intoArray(a.values, to);
+        q.convert(VectorOperators.F2I, 0).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(a.quants, to);
+        return q;
     }
 
     /**
@@ -92,10 +117,20 @@ public final class ActivationQuantizer {
             case Q8_2 -> {
                 for (int from = 0; from < a.n; from += 32) {
                     float d = a.scales[from / 32];
-                    for (int e = 0; e < 32; e++) out[from + (laneOrder ? 8 * (e & 3) + (e >>> 2) : e)] = a.values[from + e] * d;
+                    for (int i = 0; i < 32; i += FL) {
+                        // In lane order from the lanes copy: slot 8k + j times 2^(8k) is the quant again, exactly.
+                        FloatVector q = laneOrder ? FloatVector.fromArray(F, a.lanes, from + i).mul(UNDO_LANE_WEIGHT[i / 8])
+                                : FloatVector.fromArray(F, a.values, from + i);
+                        q.mul(d).intoArray(out, from + i);
+                    }
                 }
             }
-            case Q8_K -> { for (int i = 0; i < a.n; i++) out[i] = a.values[i] * a.scales[i / 256]; }
+            case Q8_K -> {
+                for (int from = 0; from < a.n; from += 256) {
+                    FloatVector d = FloatVector.broadcast(F, a.scales[from / 256]);
+                    for (int i = 0; i < 256; i += FL) FloatVector.fromArray(F, a.values, from + i).mul(d).intoArray(out, from + i);
+                }
+            }
         }
     }
 

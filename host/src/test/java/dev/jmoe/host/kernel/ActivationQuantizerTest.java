@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,35 @@ class ActivationQuantizerTest {
                 double bound = d * 0.5 * (1 + 1e-5) + 1e-6;
                 assertTrue(Math.abs(a.value(i) - x[i]) <= bound, f + " element " + i + ": " + a.value(i) + " vs " + x[i]);
                 assertTrue(Math.abs(a.quants[i]) <= 127, f + " element " + i);
+            }
+        }
+    }
+
+    @Test
+    void vectorQuantizerMatchesTheScalarOneBitForBit() {
+        Random random = new Random(42);
+        for (int trial = 0; trial < 50; trial++) {
+            float[] x = new float[512];
+            float scale = (float) Math.pow(10, random.nextInt(9) - 4);
+            for (int i = 0; i < x.length; i++) {
+                // Gaussian values, some exact halves on the quant grid (ties), some zero blocks.
+                x[i] = trial % 7 == 0 && i < 64 ? 0 : (float) random.nextGaussian() * scale;
+                if (i % 13 == 0) x[i] = Math.round(x[i] / scale * 4) / 4f * scale;
+            }
+            for (ActivationFormat format : ActivationFormat.values()) {
+                Activation vector = ActivationQuantizer.quantize(x, format), scalar = ScalarActivationQuantizer.quantize(x, format);
+                String what = format + " trial " + trial;
+                assertArrayEquals(scalar.values, vector.values, what + " values");
+                assertArrayEquals(scalar.quants, vector.quants, what + " quants");
+                assertArrayEquals(scalar.scales, vector.scales, what + " scales");
+                assertArrayEquals(scalar.sums, vector.sums, what + " sums");
+                assertArrayEquals(scalar.lanes, vector.lanes, what + " lanes");
+                assertArrayEquals(scalar.scaledSums16, vector.scaledSums16, what + " scaledSums16");
+                for (boolean laneOrder : new boolean[] {false, true}) {
+                    ActivationQuantizer.densify(vector, laneOrder);
+                    ScalarActivationQuantizer.densify(scalar, laneOrder);
+                    assertArrayEquals(scalar.dense, vector.dense, what + " dense, lane order " + laneOrder);
+                }
             }
         }
     }
