@@ -5,6 +5,7 @@ import dev.jmoe.host.kernel.MatMul;
 import dev.jmoe.host.kernel.RowDot;
 import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.host.kernel.WeightMatrix;
+import dev.jmoe.host.kernel.VectorMath;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.kernel.WorkerReplicas;
 import dev.jmoe.host.model.RopeStyle;
@@ -184,10 +185,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int n, float[] out) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            out[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-        }
+        VectorMath.swiglu(gate, up, n, out);
     }
 
     @Override

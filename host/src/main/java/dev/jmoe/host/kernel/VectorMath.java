@@ -75,4 +75,24 @@ public final class VectorMath {
         IntVector exponent = ((IntVector) shifted.viewAsIntegralLanes()).sub(Float.floatToRawIntBits(ROUNDER) - 127).lanewise(VectorOperators.LSHL, 23);
         return p.mul((FloatVector) exponent.viewAsFloatingLanes());
     }
+
+    /**
+     * out[i] = silu(gate[i]) · up[i] for i below n, silu(g) = g / (1 + e^−g), written as g·(g < 0 ? e : 1) / (1 + e)
+     * with e = e^−|g|, so the exponential only sees x ≤ 0 ({@link #expNonPositive}); the lanes left over after
+     * whole vectors take the same formula with {@link Math#exp}.
+     */
+    public static void swiglu(float[] gate, float[] up, int n, float[] out) {
+        VectorSpecies<Float> f = RowDots.preferredSpecies();
+        int i = 0;
+        for (; i + f.length() <= n; i += f.length()) {
+            FloatVector g = FloatVector.fromArray(f, gate, i);
+            FloatVector e = expNonPositive(g.abs().neg());
+            FloatVector numerator = FloatVector.broadcast(f, 1f).blend(e, g.lt(0f));
+            g.mul(numerator).div(e.add(1f)).mul(FloatVector.fromArray(f, up, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            float g = gate[i], e = (float) Math.exp(-Math.abs(g));
+            out[i] = g * (g < 0 ? e : 1f) / (1f + e) * up[i];
+        }
+    }
 }

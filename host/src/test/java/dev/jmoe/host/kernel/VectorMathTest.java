@@ -64,4 +64,21 @@ class VectorMathTest {
         assertEquals(136f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_512, sixteen, 0)));
         assertEquals(10f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_128, new float[] {1, 2, 3, 4}, 0)));
     }
+
+    @Test
+    void swigluIsSiluTimesUpWithinAFewUlpEverywhere() {
+        // Odd length: whole vectors and a scalar tail. Gates from -100 to 100, the tails of the sigmoid included.
+        int n = 1001;
+        float[] gate = new float[n], up = new float[n], out = new float[n];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < n; i++) {
+            gate[i] = i < 20 ? (i - 10) * 10f : (float) random.nextGaussian() * 6;
+            up[i] = (float) random.nextGaussian();
+        }
+        VectorMath.swiglu(gate, up, n, out);
+        for (int i = 0; i < n; i++) {
+            double want = gate[i] / (1 + Math.exp(-(double) gate[i])) * up[i];
+            assertEquals(want, out[i], 4 * Math.ulp((float) want) + 1e-30, "gate " + gate[i] + ", up " + up[i]);
+        }
+    }
 }
