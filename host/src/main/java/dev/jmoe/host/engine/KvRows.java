@@ -1,5 +1,7 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.kernel.VectorMath;
+
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -51,8 +53,7 @@ public sealed interface KvRows {
         }
 
         public void read(int pos, int col, int n, float[] dst, int dstOff) {
-            long base = 2L * ((long) pos * width + col);
-            for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i));
+            VectorMath.float16ToFloat(data, 2L * ((long) pos * width + col), dst, dstOff, n);
         }
     }
 

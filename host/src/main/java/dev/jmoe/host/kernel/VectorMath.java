@@ -2,9 +2,14 @@ package dev.jmoe.host.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Lane arithmetic whose results do not depend on the JIT's state: built from adds, multiplies, FMAs and bit
@@ -94,5 +99,29 @@ public final class VectorMath {
             float g = gate[i], e = (float) Math.exp(-Math.abs(g));
             out[i] = g * (g < 0 ? e : 1f) / (1f + e) * up[i];
         }
+    }
+
+    private static final VectorSpecies<Short> HALVES = VectorDot.LF.length() == 8 ? ShortVector.SPECIES_128 : ShortVector.SPECIES_64;
+
+    /**
+     * dst[off + i] = the f16 at {@code src[at + 2i]} as a float, for i below n, exactly as
+     * {@link Float#float16ToFloat}: exponent and mantissa moved up by 13 bits and scaled by 2^112 (exact for
+     * normal and subnormal halves alike), infinities and NaNs given the float exponent (NaNs made quiet), the
+     * sign put back.
+     */
+    public static void float16ToFloat(MemorySegment src, long at, float[] dst, int off, int n) {
+        VectorSpecies<Float> f = VectorDot.LF;
+        int i = 0;
+        for (; i + f.length() <= n; i += f.length()) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(HALVES, src, at + 2L * i, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, VectorDot.LI, 0);
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector finite = ((FloatVector) shifted.viewAsFloatingLanes()).mul(0x1p112f).viewAsIntegralLanes().reinterpretAsInts();
+            IntVector bits = finite.blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
+            bits = bits.blend(bits.or(0x00400000), magnitude.compare(VectorOperators.GT, 0x7C00));   // NaNs come out quiet
+            bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).viewAsFloatingLanes().reinterpretAsFloats().intoArray(dst, off + i);
+        }
+        for (; i < n; i++) dst[off + i] = Float.float16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 2L * i));
     }
 }

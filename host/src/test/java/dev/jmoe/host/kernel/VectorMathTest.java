@@ -81,4 +81,18 @@ class VectorMathTest {
             assertEquals(want, out[i], 4 * Math.ulp((float) want) + 1e-30, "gate " + gate[i] + ", up " + up[i]);
         }
     }
+
+    @Test
+    void float16ToFloatEqualsTheLibraryForEveryHalf() {
+        // All 65,536 halves (subnormals, infinities, NaNs), at an odd offset so the scalar tail runs too.
+        java.lang.foreign.MemorySegment halves = java.lang.foreign.Arena.ofAuto().allocate(2L * 65536 + 2);
+        for (int h = 0; h < 65536; h++) halves.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2 + 2L * h, (short) h);
+        float[] out = new float[65536 + 3];
+        VectorMath.float16ToFloat(halves, 2, out, 3, 65536);
+        for (int h = 0; h < 65536; h++) {
+            assertEquals(Float.floatToRawIntBits(Float.float16ToFloat((short) h)), Float.floatToRawIntBits(out[3 + h]), "half 0x" + Integer.toHexString(h));
+        }
+        VectorMath.float16ToFloat(halves, 2 + 2 * 0x3C00, out, 0, 3);   // 3 values: the tail alone
+        assertEquals(1f, out[0]);
+    }
 }
