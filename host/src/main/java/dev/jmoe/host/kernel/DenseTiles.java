@@ -37,13 +37,14 @@ final class DenseTiles {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final float[] BYTE_WEIGHT = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
 
-    /** Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots). */
+    /**
+     * Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots): every
+     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, Q4_K and Q6_K have vector
+     * dequantizers; the rest (Q5_K, Q3_K, Q2_K, the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
+     * which costs a few ns per element once per chunk against their four-token dots' 5–9 GFLOP/s.
+     */
     static boolean supports(GgmlType type, int n) {
-        return switch (type) {
-            case Q8_0, Q4_0, Q4_K, Q6_K -> true;
-            case F32 -> n % FL == 0;
-            default -> false;
-        };
+        return ScalarDequant.supports(type) && n % Math.max(type.blockSize, FL) == 0;
     }
 
     /** Whether {@code type} dequantizes into {@link Activation#lanes} order (else element order). */
@@ -60,7 +61,7 @@ final class DenseTiles {
             case Q4_0 -> q4_0(w, offset, n, out, o);
             case Q4_K -> q4_k(w, offset, n, out, o);
             case Q6_K -> q6_k(w, offset, n, out, o);
-            default -> throw new IllegalArgumentException("no dense dequantization for " + type);
+            default -> ScalarDequant.row(type, w, offset, n, out, o);
         }
     }
 

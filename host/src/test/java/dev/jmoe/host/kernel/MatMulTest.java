@@ -70,9 +70,9 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void largeBatchesTakeTheTilesAndMatchTheReference(GgmlType type) {
-        // 23 tokens: five groups of four and three left over; 37 rows: odd chunks; Q5_K has no tiles (dots).
+        // 23 tokens: five groups of four and three left over; 37 rows: odd chunks.
         int cols = type.blockSize == 256 ? 512 : 96, rows = 37, batch = MatMul.TILE_MIN_TOKENS + 7;
         Random r = new Random(17 + type.ordinal());
         try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
