@@ -39,8 +39,8 @@ final class DenseTiles {
 
     /**
      * Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots): every
-     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, Q4_K and Q6_K have vector
-     * dequantizers; the rest (Q5_K, Q3_K, Q2_K, the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
+     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, Q4_K, Q5_K and Q6_K have vector
+     * dequantizers; the rest (Q3_K, Q2_K, the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
      * which costs a few ns per element once per chunk against their four-token dots' 5–9 GFLOP/s.
      */
     static boolean supports(GgmlType type, int n) {
@@ -60,6 +60,7 @@ final class DenseTiles {
             case Q8_0 -> q8_0(w, offset, n, out, o);
             case Q4_0 -> q4_0(w, offset, n, out, o);
             case Q4_K -> q4_k(w, offset, n, out, o);
+            case Q5_K -> q5_k(w, offset, n, out, o);
             case Q6_K -> q6_k(w, offset, n, out, o);
             default -> ScalarDequant.row(type, w, offset, n, out, o);
         }
@@ -115,6 +116,36 @@ final class DenseTiles {
                     for (int k = 0; k < 4; k++) {
                         FloatVector v = (FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0);
                         v.fma(FloatVector.broadcast(LF, scale * BYTE_WEIGHT[k]), min).intoArray(out, e + 8 * k);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * x = d·sc·q − dmin·m per 32 elements, in element order: q's low four bits are Q4_K's nibbles (bytes 48..),
+     * its fifth bit g of byte l of the 32 at 16 for element 32g + l.
+     */
+    private static void q5_k(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int sb = 0; sb < n / 256; sb++) {
+            long b = off + 176L * sb;
+            float d = Bytes.f16(w, b), dmin = Bytes.f16(w, b + 2);
+            long packed = w.get(Bytes.LONG, b + 4);
+            int packedHigh = w.get(Bytes.INT, b + 12);
+            long scales = (KScales.scales0to3(packed) & 0xFFFFFFFFL) | ((long) KScales.scales4to7(packed, packedHigh) << 32);
+            long mins = KScales.mins(packed, packedHigh);
+            for (int g = 0; g < 8; g++) {
+                FloatVector scale = FloatVector.broadcast(LF, d * ((scales >>> (8 * g)) & 0xFF));
+                FloatVector min = FloatVector.broadcast(LF, -dmin * ((mins >>> (8 * g)) & 0xFF));
+                for (int l = 0; l < 32; l += 8) {
+                    ByteVector nibbles = ByteVector.fromMemorySegment(B8, w, b + 48 + 32 * (g >>> 1) + l, LE);
+                    ByteVector fifth = ByteVector.fromMemorySegment(B8, w, b + 16 + l, LE);
+                    for (int p = 0; p < 8; p += LL) {
+                        IntVector q = ((IntVector) nibbles.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF);
+                        q = (g & 1) == 0 ? q.and(0x0F) : q.lanewise(VectorOperators.LSHR, 4);
+                        IntVector h = ((IntVector) fifth.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                                .lanewise(VectorOperators.LSHR, g).and(1).lanewise(VectorOperators.LSHL, 4);
+                        ((FloatVector) q.or(h).convert(VectorOperators.I2F, 0)).fma(scale, min).intoArray(out, o + 256 * sb + 32 * g + l + p);
                     }
                 }
             }
