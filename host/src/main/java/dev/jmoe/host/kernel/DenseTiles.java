@@ -39,8 +39,8 @@ final class DenseTiles {
 
     /**
      * Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots): every
-     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, Q4_K, Q5_K and Q6_K have vector
-     * dequantizers; the rest (Q3_K, Q2_K, the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
+     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0 and the K types have vector
+     * dequantizers; the rest (the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
      * which costs a few ns per element once per chunk against their four-token dots' 5–9 GFLOP/s.
      */
     static boolean supports(GgmlType type, int n) {
@@ -60,6 +60,8 @@ final class DenseTiles {
             case Q8_0 -> q8_0(w, offset, n, out, o);
             case Q4_0 -> q4_0(w, offset, n, out, o);
             case Q4_K -> q4_k(w, offset, n, out, o);
+            case Q2_K -> q2_k(w, offset, n, out, o);
+            case Q3_K -> q3_k(w, offset, n, out, o);
             case Q5_K -> q5_k(w, offset, n, out, o);
             case Q6_K -> q6_k(w, offset, n, out, o);
             default -> ScalarDequant.row(type, w, offset, n, out, o);
@@ -116,6 +118,62 @@ final class DenseTiles {
                     for (int k = 0; k < 4; k++) {
                         FloatVector v = (FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0);
                         v.fma(FloatVector.broadcast(LF, scale * BYTE_WEIGHT[k]), min).intoArray(out, e + 8 * k);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q2_K in element order, x = d·sc·q − dmin·m per 16 elements: element 32k + l of half h is bits 2k..2k+1
+     * of quant byte 32h + l; scale and min are the low and high nibbles of byte g.
+     */
+    private static void q2_k(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int sb = 0; sb < n / 256; sb++) {
+            long b = off + 84L * sb;
+            float d = Bytes.f16(w, b + 80), dmin = Bytes.f16(w, b + 82);
+            for (int h = 0; h < 2; h++) {
+                for (int k = 0; k < 4; k++) {
+                    for (int l = 0; l < 32; l += 8) {
+                        int g = 8 * h + 2 * k + l / 16, sm = Bytes.u8(w, b + g);
+                        FloatVector scale = FloatVector.broadcast(LF, d * (sm & 0xF)), min = FloatVector.broadcast(LF, -dmin * (sm >>> 4));
+                        ByteVector quants = ByteVector.fromMemorySegment(B8, w, b + 16 + 32 * h + l, LE);
+                        for (int p = 0; p < 8; p += LL) {
+                            IntVector q = ((IntVector) quants.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                                    .lanewise(VectorOperators.LSHR, 2 * k).and(3);
+                            ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(scale, min).intoArray(out, o + 256 * sb + 128 * h + 32 * k + l + p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q3_K in element order, x = d·sc·q per 16 elements: q = the 2-bit low part (as Q2_K) − 4, plus 4 where
+     * bit 4h + k of high-bit byte l is set; the signed 6-bit scales from {@link KScales#q3Scale}.
+     */
+    private static void q3_k(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int sb = 0; sb < n / 256; sb++) {
+            long b = off + 110L * sb;
+            float d = Bytes.f16(w, b + 108);
+            long scalesLow = w.get(Bytes.LONG, b + 96);
+            int scalesHigh = w.get(Bytes.INT, b + 104);
+            for (int h = 0; h < 2; h++) {
+                for (int k = 0; k < 4; k++) {
+                    for (int l = 0; l < 32; l += 8) {
+                        int g = 8 * h + 2 * k + l / 16;
+                        FloatVector scale = FloatVector.broadcast(LF, d * KScales.q3Scale(scalesLow, scalesHigh, g));
+                        ByteVector lows = ByteVector.fromMemorySegment(B8, w, b + 32 + 32 * h + l, LE);
+                        ByteVector highs = ByteVector.fromMemorySegment(B8, w, b + l, LE);
+                        for (int p = 0; p < 8; p += LL) {
+                            IntVector low = ((IntVector) lows.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                                    .lanewise(VectorOperators.LSHR, 2 * k).and(3);
+                            IntVector high = ((IntVector) highs.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                                    .lanewise(VectorOperators.LSHR, 4 * h + k).and(1).lanewise(VectorOperators.LSHL, 2);
+                            ((FloatVector) low.or(high).sub(4).convert(VectorOperators.I2F, 0)).mul(scale)
+                                    .intoArray(out, o + 256 * sb + 128 * h + 32 * k + l + p);
+                        }
                     }
                 }
             }
