@@ -619,9 +619,14 @@ final class VectorDot implements RowDot {
     }
 
     /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
+    /**
+     * Q5_K as {@link #q4_k} reads Q4_K, four bytes per int lane against {@link Activation#lanes}: each byte's
+     * fifth bit (bit g of high-bit byte l, for element 32g + l) is moved in above its nibble before the
+     * fields are masked in place.
+     */
     private static float q5_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales, sums = a.sums;
-        FloatVector acc = FloatVector.zero(F);
+        float[] x = a.lanes, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(LF);
         FloatVector mins = FloatVector.zero(M);
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 176L * sb;
@@ -629,27 +634,28 @@ final class VectorDot implements RowDot {
             long packed = w.get(Bytes.LONG, b + 4);
             int packedHigh = w.get(Bytes.INT, b + 12);
             int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
-            FloatVector s = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(LF);
             for (int c = 0; c < 4; c++) {
-                FloatVector loSum = FloatVector.zero(F), hiSum = FloatVector.zero(F);
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 48 + 32 * c + l, LE);
-                    ByteVector qh = ByteVector.fromMemorySegment(B, w, b + 16 + l, LE);
-                    ByteVector lo = q.and((byte) 0x0F).or(qh.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * c).reinterpretAsBytes().and((byte) 1).reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(qh.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * c + 1).reinterpretAsBytes().and((byte) 1).reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
-                    for (int p = 0; p < P; p++) {
-                        int e = e0 + 64 * c + l + p * FL;
-                        loSum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e), loSum);
-                        hiSum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 32), hiSum);
+                FloatVector lo = FloatVector.zero(LF), hi = FloatVector.zero(LF);
+                for (int i = 0; i < 8; i += LL) {
+                    IntVector q = IntVector.fromMemorySegment(LI, w, b + 48 + 32 * c + 4 * i, LE);
+                    IntVector h = IntVector.fromMemorySegment(LI, w, b + 16 + 4 * i, LE);
+                    IntVector low = q.and(0x0F0F0F0F).or(h.lanewise(VectorOperators.LSHR, 2 * c).and(0x01010101).lanewise(VectorOperators.LSHL, 4));
+                    IntVector high = q.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F)
+                            .or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(0x01010101).lanewise(VectorOperators.LSHL, 4));
+                    int e = e0 + 64 * c + i;
+                    for (int k = 0; k < 4; k++) {
+                        lo = ((FloatVector) low.and(0x1F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8 * k), lo);
+                        hi = ((FloatVector) high.and(0x1F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 32 + 8 * k), hi);
                     }
                 }
                 int scales = c < 2 ? scales03 : scales47;
                 int shift = 16 * (c & 1);
                 int j = 8 * sb + 2 * c;
-                s = loSum.fma(FloatVector.broadcast(F, ((scales >>> shift) & 0xFF) * xs[j]), s);
-                s = hiSum.fma(FloatVector.broadcast(F, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
+                s = lo.fma(FloatVector.broadcast(LF, ((scales >>> shift) & 0xFF) * xs[j]), s);
+                s = hi.fma(FloatVector.broadcast(LF, ((scales >>> (shift + 8)) & 0xFF) * xs[j + 1]), s);
             }
-            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b)), acc);
+            acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b)), acc);
             FloatVector m = mins(w, b);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
