@@ -9,7 +9,7 @@ package dev.jmoe.host.kernel;
  * {@link #scales} one scale per block, and {@link #sums} the sum of the quants per 32 (Q8_2) or per 16
  * (Q8_K) elements, for the weights' min terms. Built by {@link ActivationQuantizer}; reused across calls.
  *
- * <p>Q8_2 rows also hold the quants in {@link #lanes} order, for kernels that read weight bytes four to an
+ * <p>Q8_2 and Q8_K rows also hold the quants in {@link #lanes} order, for kernels that read weight bytes four to an
  * int lane: within each 32 elements, slot {@code 8·k + i} holds element {@code 4·i + k} times 2^(−8k). A
  * kernel masks byte k of each int lane in place (a field worth v·2^(8k) as an int) instead of shifting it
  * down, and the power of two cancels exactly in the product. {@link #scaledSums16} holds, per 16 elements,
@@ -41,7 +41,7 @@ public final class Activation {
         this.quants = quantized ? new byte[n] : new byte[0];
         this.scales = quantized ? new float[n / format.blockSize] : new float[0];
         this.sums = quantized ? new float[n / format.sumGroup()] : new float[0];
-        this.lanes = format == ActivationFormat.Q8_2 ? new float[n] : new float[0];
+        this.lanes = quantized ? new float[n] : new float[0];
         this.scaledSums16 = format == ActivationFormat.Q8_2 ? new float[n / 16] : new float[0];
     }
 

@@ -59,11 +59,7 @@ public final class ActivationQuantizer {
             else secondHalf += sum;
         }
         a.sums[b] = firstHalf + secondHalf;
-        for (int k = 0; k < 4; k++) {
-            for (int i = 0; i < 8; i += FL) {
-                FloatVector.fromArray(F, a.values, from + 4 * i + k, STRIDE_FOUR, 0).mul(LANE_WEIGHT[k]).intoArray(a.lanes, from + 8 * k + i);
-            }
-        }
+        laneCopy(a, from);
         a.scaledSums16[2 * b] = d * firstHalf;
         a.scaledSums16[2 * b + 1] = d * secondHalf;
     }
@@ -83,6 +79,16 @@ public final class ActivationQuantizer {
                 sum += quantizeVector(x, offset + from + i, inverse, a, from + i).reduceLanes(VectorOperators.ADD);
             }
             a.sums[b * 16 + g] = sum;
+        }
+        for (int i = from; i < from + 256; i += 32) laneCopy(a, i);
+    }
+
+    /** The 32 values from {@code from} into {@link Activation#lanes}: element 4i + k to slot 8k + i, times 2^(−8k). */
+    private static void laneCopy(Activation a, int from) {
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < 8; i += FL) {
+                FloatVector.fromArray(F, a.values, from + 4 * i + k, STRIDE_FOUR, 0).mul(LANE_WEIGHT[k]).intoArray(a.lanes, from + 8 * k + i);
+            }
         }
     }
 

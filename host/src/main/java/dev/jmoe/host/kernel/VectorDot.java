@@ -531,44 +531,40 @@ final class VectorDot implements RowDot {
      * and a mask (left for the two fields below bit 2), lifting the 2-bit part by 4; the 16 6-bit scales
      * come from one long and one int.
      */
+    /**
+     * Q3_K four bytes per int lane against {@link Activation#lanes}: for half h and field k, bits 2k..2k+1 of
+     * each low-part byte and bit 4h + k of its high-bit byte are put together in place (three bits at the
+     * byte's bottom, times 2^8j), the −4 offset taken off per byte, and the lanes of the first and second 16
+     * elements scaled by their own 6-bit scales.
+     */
     private static float q3_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales;
-        FloatVector acc = FloatVector.zero(F);
+        float[] x = a.lanes, xs = a.scales;
+        FloatVector acc = FloatVector.zero(LF);
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 110L * sb;
             int e0 = 256 * sb;
             long low = w.get(Bytes.LONG, b + 96);
             int high = w.get(Bytes.INT, b + 104);
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(LF);
             for (int h = 0; h < 2; h++) {
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 32 + 32 * h + l, LE);
-                    ByteVector hm = ByteVector.fromMemorySegment(B, w, b + l, LE);
-                    ShortVector hs = hm.reinterpretAsShorts();
-                    ByteVector h0 = (h == 0 ? hs.lanewise(VectorOperators.LSHL, 2) : hs.lanewise(VectorOperators.LSHR, 2)).reinterpretAsBytes();
-                    ByteVector h1 = (h == 0 ? hs.lanewise(VectorOperators.LSHL, 1) : hs.lanewise(VectorOperators.LSHR, 3)).reinterpretAsBytes();
-                    ByteVector h2 = hs.lanewise(VectorOperators.LSHR, 4 * h).reinterpretAsBytes();
-                    ByteVector h3 = hs.lanewise(VectorOperators.LSHR, 4 * h + 1).reinterpretAsBytes();
-                    ShortVector qs = q.reinterpretAsShorts();
-                    ByteVector q0 = q.and((byte) 3).or(h0.and((byte) 4)).sub((byte) 4);
-                    ByteVector q1 = qs.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 3).or(h1.and((byte) 4)).sub((byte) 4);
-                    ByteVector q2 = qs.lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 3).or(h2.and((byte) 4)).sub((byte) 4);
-                    ByteVector q3 = qs.lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 3).or(h3.and((byte) 4)).sub((byte) 4);
-                    int g = 8 * h + l / 16;
-                    FloatVector sc0 = FloatVector.broadcast(F, (float) KScales.q3Scale(low, high, g));
-                    FloatVector sc1 = FloatVector.broadcast(F, (float) KScales.q3Scale(low, high, g + 2));
-                    FloatVector sc2 = FloatVector.broadcast(F, (float) KScales.q3Scale(low, high, g + 4));
-                    FloatVector sc3 = FloatVector.broadcast(F, (float) KScales.q3Scale(low, high, g + 6));
-                    for (int p = 0; p < P; p++) {
-                        int e = e0 + 128 * h + l + p * FL;
-                        s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).mul(sc0).fma(FloatVector.fromArray(F, x, e), s0);
-                        s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).mul(sc1).fma(FloatVector.fromArray(F, x, e + 32), s1);
-                        s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).mul(sc2).fma(FloatVector.fromArray(F, x, e + 64), s2);
-                        s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).mul(sc3).fma(FloatVector.fromArray(F, x, e + 96), s3);
+                for (int i = 0; i < 8; i += LL) {
+                    IntVector q = IntVector.fromMemorySegment(LI, w, b + 32 + 32 * h + 4 * i, LE);
+                    IntVector hm = IntVector.fromMemorySegment(LI, w, b + 4 * i, LE);
+                    for (int k = 0; k < 4; k++) {
+                        IntVector v = q.lanewise(VectorOperators.LSHR, 2 * k).and(0x03030303)
+                                .or(hm.lanewise(VectorOperators.LSHR, 4 * h + k).and(0x01010101).lanewise(VectorOperators.LSHL, 2));
+                        int e = e0 + 128 * h + 32 * k + i;
+                        FloatVector t = FloatVector.zero(LF);
+                        for (int j = 0; j < 4; j++) {
+                            t = ((FloatVector) v.and(0x07 << (8 * j)).sub(4 << (8 * j)).convert(VectorOperators.I2F, 0))
+                                    .fma(FloatVector.fromArray(LF, x, e + 8 * j), t);
+                        }
+                        int g = 8 * h + 2 * k;
+                        s = t.fma(q6Scales(KScales.q3Scale(low, high, g), KScales.q3Scale(low, high, g + 1), i), s);
                     }
                 }
             }
-            acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 108) * xs[sb]), acc);
+            acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b + 108) * xs[sb]), acc);
         }
         return VectorMath.laneSum(acc);
     }
