@@ -488,39 +488,38 @@ final class VectorDot implements RowDot {
      * Per super-block: Σ_g sc_g·(q·qa) in lanes, one accumulator per 32-element row k of a half (as in
      * {@link #q6_k}), then ·d·da; the mins (high nibbles of the 16 scale bytes) from the per-16 sums.
      */
+    /**
+     * Q2_K four bytes per int lane against {@link Activation#lanes}: field k (bits 2k..2k+1) of every byte
+     * masked in place, the lanes of the first and second 16 elements scaled by their own 4-bit scales; the
+     * min term from the per-16 activation sums.
+     */
     private static float q2_k(MemorySegment w, long off, Activation a) {
-        float[] x = a.values, xs = a.scales, sums = a.sums;
-        FloatVector acc = FloatVector.zero(F);
+        float[] x = a.lanes, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(LF);
         float mins = 0;
         for (int sb = 0; sb < a.n / 256; sb++) {
             long b = off + 84L * sb;
             int e0 = 256 * sb;
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            FloatVector s = FloatVector.zero(LF);
             for (int h = 0; h < 2; h++) {
                 long scales = w.get(Bytes.LONG, b + 8 * h);
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, b + 16 + 32 * h + l, LE);
-                    ByteVector q0 = q.and((byte) 3);
-                    ByteVector q1 = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 3);
-                    ByteVector q2 = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 3);
-                    ByteVector q3 = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 3);
-                    int g = l / 16;
-                    FloatVector sc0 = FloatVector.broadcast(F, (float) ((scales >>> (8 * g)) & 0xF));
-                    FloatVector sc1 = FloatVector.broadcast(F, (float) ((scales >>> (8 * (g + 2))) & 0xF));
-                    FloatVector sc2 = FloatVector.broadcast(F, (float) ((scales >>> (8 * (g + 4))) & 0xF));
-                    FloatVector sc3 = FloatVector.broadcast(F, (float) ((scales >>> (8 * (g + 6))) & 0xF));
-                    for (int p = 0; p < P; p++) {
-                        int e = e0 + 128 * h + l + p * FL;
-                        s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).mul(sc0).fma(FloatVector.fromArray(F, x, e), s0);
-                        s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).mul(sc1).fma(FloatVector.fromArray(F, x, e + 32), s1);
-                        s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).mul(sc2).fma(FloatVector.fromArray(F, x, e + 64), s2);
-                        s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).mul(sc3).fma(FloatVector.fromArray(F, x, e + 96), s3);
+                for (int i = 0; i < 8; i += LL) {
+                    IntVector q = IntVector.fromMemorySegment(LI, w, b + 16 + 32 * h + 4 * i, LE);
+                    for (int k = 0; k < 4; k++) {
+                        IntVector v = q.lanewise(VectorOperators.LSHR, 2 * k);
+                        int e = e0 + 128 * h + 32 * k + i;
+                        FloatVector t = FloatVector.zero(LF);
+                        for (int j = 0; j < 4; j++) {
+                            t = ((FloatVector) v.and(0x03 << (8 * j)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8 * j), t);
+                        }
+                        int g = 2 * k;
+                        s = t.fma(q6Scales((scales >>> (8 * g)) & 0xF, (scales >>> (8 * g + 8)) & 0xF, i), s);
                     }
                 }
             }
             int minDot = 0;
             for (int g = 0; g < 16; g++) minDot += (Bytes.u8(w, b + g) >>> 4) * (int) sums[16 * sb + g];
-            acc = s0.add(s1).add(s2.add(s3)).fma(FloatVector.broadcast(F, Bytes.f16(w, b + 80) * xs[sb]), acc);
+            acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b + 80) * xs[sb]), acc);
             mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
         }
         return VectorMath.laneSum(acc) - mins;
