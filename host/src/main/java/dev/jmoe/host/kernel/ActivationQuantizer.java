@@ -1,8 +1,9 @@
 package dev.jmoe.host.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.stream.IntStream;
@@ -40,7 +41,9 @@ public final class ActivationQuantizer {
 
     private static final VectorSpecies<Float> F = VectorDot.LF;
     private static final int FL = F.length();
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(FL * 8));
+    /** The int8 quants of FL lanes: the narrowest byte vector has 8 lanes, so on 4-lane machines a mask keeps the first 4. */
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
+    private static final VectorMask<Byte> FIRST_FL = B.indexInRange(0, FL);
     /** Added and taken away again, it rounds a float below 2^22 in magnitude to an integer, ties to even (as Math.rint). */
     private static final float ROUNDER = 0x1.8p23f;
     /** The slots of one int lane's four bytes in {@link Activation#lanes}: element 4i + k goes to slot 8k + i. */
@@ -107,7 +110,9 @@ public final class ActivationQuantizer {
     private static FloatVector quantizeVector(float[] x, int from, float inverse, Activation a, int to) {
         FloatVector q = FloatVector.fromArray(F, x, from).mul(inverse).add(ROUNDER).sub(ROUNDER).max(-128f).min(127f);
         q.intoArray(a.values, to);
-        q.convert(VectorOperators.F2I, 0).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(a.quants, to);
+        ByteVector quants = (ByteVector) q.convert(VectorOperators.F2I, 0).convertShape(VectorOperators.I2B, B, 0);
+        if (FL == B.length()) quants.intoArray(a.quants, to);
+        else quants.intoArray(a.quants, to, FIRST_FL);
         return q;
     }
 
