@@ -1,6 +1,5 @@
 package dev.jmoe.host.engine;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Locale;
@@ -43,10 +42,5 @@ public enum CacheType {
                 yield new KvRows.Q8(width, storage);
             }
         };
-    }
-
-    /** {@code rows} cache rows in fresh native memory of their own (for callers outside a {@link KvCache}). */
-    KvRows rows(int rows, int width, int headSize) {
-        return rows(width, headSize, Arena.ofAuto().allocate(rows * rowBytes(width), 8));
     }
 }

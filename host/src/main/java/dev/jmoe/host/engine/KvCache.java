@@ -31,8 +31,8 @@ public final class KvCache {
     public KvCache(ModelConfig c, int capacity, CacheType keyType, CacheType valueType, MemPolicy.Policy policy) {
         if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
         this.capacity = capacity;
-        long keyBytes = capacity * keyType.rowBytes(c.kDim()), valueBytes = capacity * valueType.rowBytes(c.vDim());
         long perLayer = KvCacheSizing.of(c, capacity, keyType, valueType).bytesPerLayer();
+        long keyBytes = capacity * keyType.rowBytes(c.kDim()), valueBytes = perLayer - keyBytes;
         try {
             this.memory = PolicyMemory.allocate(perLayer * c.layers(), policy, "the kv cache of " + capacity + " positions");
         } catch (NumaPlacementException e) {

@@ -124,6 +124,11 @@ final class DenseTiles {
         }
     }
 
+    /** Part {@code part} of eight bytes widened to int lanes, as unsigned values. */
+    private static IntVector unsigned(ByteVector bytes, int part) {
+        return ((IntVector) bytes.convertShape(VectorOperators.B2I, LI, part)).and(0xFF);
+    }
+
     /**
      * Q2_K in element order, x = d·sc·q − dmin·m per 16 elements: element 32k + l of half h is bits 2k..2k+1
      * of quant byte 32h + l; scale and min are the low and high nibbles of byte g.
@@ -139,7 +144,7 @@ final class DenseTiles {
                         FloatVector scale = FloatVector.broadcast(LF, d * (sm & 0xF)), min = FloatVector.broadcast(LF, -dmin * (sm >>> 4));
                         ByteVector quants = ByteVector.fromMemorySegment(B8, w, b + 16 + 32 * h + l, LE);
                         for (int p = 0; p < 8; p += LL) {
-                            IntVector q = ((IntVector) quants.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                            IntVector q = unsigned(quants, p / LL)
                                     .lanewise(VectorOperators.LSHR, 2 * k).and(3);
                             ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(scale, min).intoArray(out, o + 256 * sb + 128 * h + 32 * k + l + p);
                         }
@@ -167,9 +172,9 @@ final class DenseTiles {
                         ByteVector lows = ByteVector.fromMemorySegment(B8, w, b + 32 + 32 * h + l, LE);
                         ByteVector highs = ByteVector.fromMemorySegment(B8, w, b + l, LE);
                         for (int p = 0; p < 8; p += LL) {
-                            IntVector low = ((IntVector) lows.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                            IntVector low = unsigned(lows, p / LL)
                                     .lanewise(VectorOperators.LSHR, 2 * k).and(3);
-                            IntVector high = ((IntVector) highs.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                            IntVector high = unsigned(highs, p / LL)
                                     .lanewise(VectorOperators.LSHR, 4 * h + k).and(1).lanewise(VectorOperators.LSHL, 2);
                             ((FloatVector) low.or(high).sub(4).convert(VectorOperators.I2F, 0)).mul(scale)
                                     .intoArray(out, o + 256 * sb + 128 * h + 32 * k + l + p);
@@ -199,9 +204,9 @@ final class DenseTiles {
                     ByteVector nibbles = ByteVector.fromMemorySegment(B8, w, b + 48 + 32 * (g >>> 1) + l, LE);
                     ByteVector fifth = ByteVector.fromMemorySegment(B8, w, b + 16 + l, LE);
                     for (int p = 0; p < 8; p += LL) {
-                        IntVector q = ((IntVector) nibbles.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF);
+                        IntVector q = unsigned(nibbles, p / LL);
                         q = (g & 1) == 0 ? q.and(0x0F) : q.lanewise(VectorOperators.LSHR, 4);
-                        IntVector h = ((IntVector) fifth.convertShape(VectorOperators.B2I, LI, p / LL)).and(0xFF)
+                        IntVector h = unsigned(fifth, p / LL)
                                 .lanewise(VectorOperators.LSHR, g).and(1).lanewise(VectorOperators.LSHL, 4);
                         ((FloatVector) q.or(h).convert(VectorOperators.I2F, 0)).fma(scale, min).intoArray(out, o + 256 * sb + 32 * g + l + p);
                     }

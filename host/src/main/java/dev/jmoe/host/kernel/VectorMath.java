@@ -87,7 +87,7 @@ public final class VectorMath {
      * whole vectors take the same formula with {@link Math#exp}.
      */
     public static void swiglu(float[] gate, float[] up, int n, float[] out) {
-        VectorSpecies<Float> f = RowDots.preferredSpecies();
+        VectorSpecies<Float> f = PREFERRED;
         int i = 0;
         for (; i + f.length() <= n; i += f.length()) {
             FloatVector g = FloatVector.fromArray(f, gate, i);
@@ -101,6 +101,7 @@ public final class VectorMath {
         }
     }
 
+    private static final VectorSpecies<Float> PREFERRED = RowDots.preferredSpecies();
     private static final VectorSpecies<Short> HALVES = VectorDot.LF.length() == 8 ? ShortVector.SPECIES_128 : ShortVector.SPECIES_64;
 
     /**

@@ -75,7 +75,7 @@ class CpuBackendTest {
     void attentionIsCausalSoftmaxOverTheCacheWithSharedKvHeads() {
         int heads = 4, kvHeads = 2, size = 40, tokens = 3; // 40: whole vectors and a tail
         AttentionShape shape = new AttentionShape(heads, kvHeads, size, size, 0.125f);
-        KvCache.Layer kv = new KvCache.Layer(CacheType.F32.rows(8, kvHeads * size, size), CacheType.F32.rows(8, kvHeads * size, size));
+        KvCache.Layer kv = new KvCache.Layer(rows(CacheType.F32, 8, kvHeads * size, size), rows(CacheType.F32, 8, kvHeads * size, size));
         float[] k = gaussian(tokens * kvHeads * size), v = gaussian(tokens * kvHeads * size), q = gaussian(tokens * heads * size);
         int[] positions = {0, 1, 2};
         CPU.storeKv(kv, k, v, tokens, positions);
@@ -189,17 +189,22 @@ class CpuBackendTest {
     @Test
     void f16AndQ8CachesRoundTheStoredValues() {
         float[] row = gaussian(64);
-        KvRows f16 = CacheType.F16.rows(2, 64, 32);
+        KvRows f16 = rows(CacheType.F16, 2, 64, 32);
         f16.write(1, row, 0);
         float[] back = new float[32];
         f16.read(1, 32, 32, back, 0);
         for (int i = 0; i < 32; i++) assertEquals(Float.float16ToFloat(Float.floatToFloat16(row[32 + i])), back[i]);
         double amax = 0;
         for (int i = 32; i < 64; i++) amax = Math.max(amax, Math.abs(row[i]));
-        KvRows q8 = CacheType.Q8_0.rows(2, 64, 32);
+        KvRows q8 = rows(CacheType.Q8_0, 2, 64, 32);
         q8.write(1, row, 0);
         q8.read(1, 32, 32, back, 0);
         for (int i = 0; i < 32; i++) assertEquals(row[32 + i], back[i], amax / 127 / 2 * 1.01);
+    }
+
+    /** {@code count} cache rows of {@code type} in native memory of their own. */
+    private static KvRows rows(CacheType type, int count, int width, int headSize) {
+        return type.rows(width, headSize, Arena.ofAuto().allocate(count * type.rowBytes(width), 8));
     }
 
     @Test
