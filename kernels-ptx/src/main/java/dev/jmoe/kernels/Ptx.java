@@ -16,6 +16,14 @@ public final class Ptx {
     public static final String RMSNORM = "rmsnorm";
     public static final String RMSNORM_F32 = "rmsnorm_f32";
 
+    /** GGML tensor data (every type the host kernels know, by GGML type id) to F32; entry {@value #DEQUANT_F32}. */
+    public static final String DEQUANT = "dequant";
+    public static final String DEQUANT_F32 = "dequant_f32";
+
+    /** Y = X · Wᵀ in F32 (the weight product), tiled; entry {@value #GEMM_F32_NT}. */
+    public static final String GEMM = "gemm";
+    public static final String GEMM_F32_NT = "gemm_f32_nt";
+
     private Ptx() {}
 
     /** The classpath resource that holds module {@code name}. */

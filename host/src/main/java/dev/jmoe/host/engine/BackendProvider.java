@@ -8,13 +8,22 @@ import java.util.ServiceLoader;
 
 /**
  * A GPU backend that can plug into the engine, found through {@link ServiceLoader} (the {@code cuda}
- * module provides one), so {@code host} alone never touches JCuda. Today it only says what it finds;
- * the methods that open a device and run a layer's ops there join this interface with the CUDA forward pass.
+ * module provides one), so {@code host} alone never touches JCuda. {@link #status} says what it finds;
+ * {@link #open} copies the tensors a plan put on its GPUs there and returns the backend that runs their ops.
  */
 public interface BackendProvider {
 
     /** What this backend finds on this machine. Must not throw: a missing driver or device is a status, not an error. */
     Status status();
+
+    /**
+     * A backend that runs, on the GPUs this provider found usable, the ops whose weights are among {@code tensors}
+     * (copied there now), and hands every other op to {@code host}. Throws with a message naming what failed
+     * (a CUDA error, too little device memory); the engine then runs CPU-only.
+     */
+    default DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+        throw new UnsupportedOperationException("this backend cannot run layers");
+    }
 
     /**
      * What a provider found.

@@ -42,6 +42,29 @@ public final class BackendSelection {
         if (placement.usesGpu()) log.info("\n{}", placement.table().stripTrailing());
     }
 
+    /**
+     * The installed backend opened on {@code tensors}, or null after one line saying why it could not open
+     * (the engine then runs CPU-only, as when no GPU is found).
+     */
+    static DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+        return open(tensors, host, BackendProvider::installed, log::info);
+    }
+
+    static DeviceBackend open(List<DeviceTensor> tensors, Backend host, Supplier<Optional<BackendProvider>> finder, Consumer<String> notice) {
+        try {
+            Optional<BackendProvider> provider = finder.get();
+            if (provider.isEmpty()) {
+                notice.accept("no CUDA device: " + NOT_INSTALLED + "; running CPU-only");
+                return null;
+            }
+            return provider.get().open(tensors, host);
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+            log.debug("GPU backend failed to open", e);
+            notice.accept("CUDA backend failed to open: " + e.getMessage() + "; running CPU-only");
+            return null;
+        }
+    }
+
     /** What the installed backend reports; a provider that cannot be loaded or throws is reported, not raised. */
     public static BackendProvider.Status status(Supplier<Optional<BackendProvider>> finder) {
         try {

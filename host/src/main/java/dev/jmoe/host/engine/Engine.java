@@ -1,6 +1,7 @@
 package dev.jmoe.host.engine;
 
 import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WorkerPool;
@@ -10,11 +11,13 @@ import dev.jmoe.host.numa.WorkerLayout;
 import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.model.Placement;
 import dev.jmoe.host.model.DevicePlanner;
+import dev.jmoe.host.model.GpuDevice;
 import dev.jmoe.host.model.TensorSize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -39,12 +42,15 @@ public final class Engine implements AutoCloseable {
     private final Forward forward;
     private final Placement placement;
     private final NumaTensorData numa;
+    /** The GPU backend when the plan uses a GPU, else null. */
+    private final DeviceBackend gpu;
     /** Whether the NUMA placement report was logged (with the first session's KV cache). */
     private boolean reported;
 
     private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, Forward forward,
-                   Placement placement, NumaTensorData numa) {
+                   Placement placement, NumaTensorData numa, DeviceBackend gpu) {
         this.placement = placement;
+        this.gpu = gpu;
         this.numa = numa;
         this.model = model;
         this.config = config;
@@ -62,17 +68,22 @@ public final class Engine implements AutoCloseable {
         NumaTensorData numa = NumaTensorData.load(model, options.load());
         TensorDataSource data = numa.data();
         WorkerPool pool = null;
+        DeviceBackend gpu = null;
         try {
-            ModelWeights weights = ModelWeights.load(model, config, data, placement);
+            ModelWeights weights = ModelWeights.load(model, config, data);
             WorkerLayout workers = numa.workers(options.threads());
             pool = workers.pinned() ? new WorkerPool(workers.workers(), WORKER_NAME, workers::pin) : new WorkerPool(workers.workers(), WORKER_NAME);
             if (numa.requested()) log.info(workers.describe());
-            Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred(), workers::replicaOf));
+            Backend cpu = new CpuBackend(pool, RowDots.preferred(), workers::replicaOf);
+            gpu = placement.usesGpu() ? openGpu(model, data, placement, cpu) : null;
+            if (placement.usesGpu() && gpu == null) placement = plan(model, config, options, List.of());
+            Forward forward = new TransformerForward(config, weights, gpu != null ? gpu : cpu);
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
-            Engine engine = new Engine(model, config, options, data, pool, forward, placement, numa);
+            Engine engine = new Engine(model, config, options, data, pool, forward, placement, numa, gpu);
             log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));
             return engine;
         } catch (RuntimeException e) {
+            if (gpu != null) gpu.close();
             if (pool != null) pool.close();
             data.close();
             throw e;
@@ -81,15 +92,29 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Where the tensors go: the rules of {@code options.placement()} on the GPUs a usable backend offers (none
-     * today, so everything lands on the CPU, with one line saying why when the rules wanted a GPU). A plan that
+     * without one, so everything lands on the CPU, with one line saying why when the rules wanted a GPU). A plan that
      * uses a GPU is printed as a table, since that is what a user checks first when memory runs short.
      */
     private static Placement plan(GgufModel model, ModelConfig config, EngineOptions options) {
+        return plan(model, config, options, BackendSelection.gpus(options.placement()));
+    }
+
+    private static Placement plan(GgufModel model, ModelConfig config, EngineOptions options, List<GpuDevice> gpus) {
         var kv = KvCacheSizing.of(config, contextSize(config, options), options.cacheK(), options.cacheV());
-        var gpus = BackendSelection.gpus(options.placement());
         Placement placement = DevicePlanner.plan(TensorSize.of(model), config.layers(), options.placement(), gpus, kv);
         BackendSelection.announce(placement);
         return placement;
+    }
+
+    /** The GPU backend holding the plan's GPU tensors, or null (after one line saying why) when it cannot open. */
+    private static DeviceBackend openGpu(GgufModel model, TensorDataSource data, Placement placement, Backend cpu) {
+        List<DeviceTensor> tensors = new ArrayList<>();
+        for (Placement.PlacedTensor p : placement.tensors()) {
+            if (p.device().isCpu()) continue;
+            GgufTensorInfo t = model.tensor(p.name());
+            tensors.add(new DeviceTensor(p.name(), p.device(), t.type(), t.shape(), data.segment(t)));
+        }
+        return BackendSelection.open(tensors, cpu);
     }
 
     public Placement placement() {
@@ -178,6 +203,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (gpu != null) gpu.close();
         pool.close();
         data.close();
     }

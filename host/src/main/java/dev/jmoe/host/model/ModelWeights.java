@@ -25,8 +25,8 @@ import java.util.List;
  */
 public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output) {
 
-    public static ModelWeights load(GgufModel model, ModelConfig c, TensorDataSource data, Placement placement) {
-        Binder b = new Binder(model, data, placement);
+    public static ModelWeights load(GgufModel model, ModelConfig c, TensorDataSource data) {
+        Binder b = new Binder(model, data);
         WeightMatrix embd = b.matrix("token_embd.weight", c.embd(), c.vocab());
         List<LayerWeights> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) layers.add(layer(b, c, i));
@@ -140,8 +140,11 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
         return new ExpertWeights(v, kvB.type(), kvB.cols(), s.valueDim(), heads);
     }
 
-    /** Finds tensors, checks their shape, type and placement, and slices their data. */
-    private record Binder(GgufModel model, TensorDataSource data, Placement placement) {
+    /**
+     * Finds tensors, checks their shape and type, and slices their host data. Tensors placed on a GPU are
+     * bound too: the GPU backend copies those bytes and recognises the matrix by where they start.
+     */
+    private record Binder(GgufModel model, TensorDataSource data) {
 
         WeightMatrix matrix(String name, int cols, int rows) {
             GgufTensorInfo t = checked(name, cols, rows);
@@ -168,8 +171,6 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
                 throw new UnsupportedModelException("tensor " + name + " has type " + t.type()
                         + ", which has no CPU kernel (supported: " + supportedTypes() + ")");
             }
-            Device d = placement.deviceOf(name);
-            if (!d.isCpu()) throw new UnsupportedModelException("tensor " + name + " is placed on " + d + ", which has no backend here");
             return t;
         }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which GPUs a plan gets, and the one line when it wanted one and gets none. Providers here are test doubles. */
@@ -58,5 +60,40 @@ class BackendSelectionTest {
         BackendProvider usable = () -> new BackendProvider.Status(true, "", devices);
         assertEquals(devices, BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(usable), notices::add));
         assertTrue(notices.isEmpty());
+    }
+
+    @Test
+    void aBackendThatFailsToOpenLeavesTheEngineCpuOnlyWithOneLine() {
+        BackendProvider outOfMemory = new UsableProvider() {
+            @Override
+            public DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+                throw new IllegalStateException("the plan puts 30.00 GiB of weights on CUDA0, which has 23.00 GiB free (less -ngl fits)");
+            }
+        };
+        assertNull(BackendSelection.open(List.of(), null, () -> Optional.of(outOfMemory), notices::add));
+        assertEquals(List.of("CUDA backend failed to open: the plan puts 30.00 GiB of weights on CUDA0, which has 23.00 GiB free"
+                + " (less -ngl fits); running CPU-only"), notices);
+    }
+
+    @Test
+    void aBackendThatOpensIsReturnedSilently() {
+        DeviceBackend opened = (DeviceBackend) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DeviceBackend.class}, (proxy, method, args) -> null);
+        BackendProvider provider = new UsableProvider() {
+            @Override
+            public DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+                return opened;
+            }
+        };
+        assertSame(opened, BackendSelection.open(List.of(), null, () -> Optional.of(provider), notices::add));
+        assertTrue(notices.isEmpty(), notices.toString());
+    }
+
+    /** A provider that reports one usable fixture device. */
+    private abstract static class UsableProvider implements BackendProvider {
+        @Override
+        public Status status() {
+            return new Status(true, "", List.of(new GpuDevice(0, "fixture", 1L << 34)));
+        }
     }
 }

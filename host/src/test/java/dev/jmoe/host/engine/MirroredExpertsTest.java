@@ -63,7 +63,7 @@ class MirroredExpertsTest {
     private static float[] logits(GgufModel model, PlacedTensors tensors, WorkerReplicas replicas) {
         ModelConfig config = ModelConfig.from(model);
         try (TensorDataSource data = TensorDataSource.placed(tensors); WorkerPool pool = new WorkerPool(2, "mirror-test")) {
-            ModelWeights weights = ModelWeights.load(model, config, data, Placement.allCpu(model));
+            ModelWeights weights = ModelWeights.load(model, config, data);
             assertEquals(tensors.replicasOf(model.tensor("blk.0.ffn_up_exps.weight")),
                     weights.layers().getFirst().moe().up().replicaCount());
             Forward forward = new TransformerForward(config, weights, new CpuBackend(pool, RowDots.preferred(), replicas));

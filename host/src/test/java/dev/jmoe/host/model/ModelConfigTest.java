@@ -86,7 +86,7 @@ class ModelConfigTest {
         ModelConfig c = ModelConfig.from(model);
         try (TensorDataSource data = TensorDataSource.open(model)) {
             UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                    () -> ModelWeights.load(model, c, data, Placement.allCpu(model)));
+                    () -> ModelWeights.load(model, c, data));
             assertEquals("tensor blk.1.ffn_up_exps.weight has type IQ2_XXS, which has no CPU kernel "
                     + "(supported: F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, BF16)", e.getMessage());
         }
@@ -100,7 +100,7 @@ class ModelConfigTest {
         GgufModel model = GgufModel.open(bad);
         ModelConfig c = ModelConfig.from(model);
         try (TensorDataSource data = TensorDataSource.open(model)) {
-            Exception e = assertThrows(RuntimeException.class, () -> ModelWeights.load(model, c, data, Placement.allCpu(model)));
+            Exception e = assertThrows(RuntimeException.class, () -> ModelWeights.load(model, c, data));
             assertEquals(bad + ": tensor 'blk.0.attn_q.weight' has shape [256,256], the metadata implies [256,512]", e.getMessage());
         }
     }

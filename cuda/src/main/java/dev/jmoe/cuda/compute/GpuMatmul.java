@@ -1,0 +1,102 @@
+package dev.jmoe.cuda.compute;
+
+import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.kernels.Ptx;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The weight product on one GPU, {@code out[t][r] = w row r · x[t]}, for weights kept on the device in their
+ * GGUF encoding: a chunk of rows at a time is dequantized to F32 into a bounded scratch buffer
+ * ({@code dequant_f32}) and multiplied with the tokens ({@code gemm_f32_nt}), so the device holds the
+ * quantized bytes once and the scratch, never an F32 copy of a whole matrix. Activations cross PCIe per call
+ * (up and back): the first slice of the CUDA backend, correct before fast.
+ *
+ * <p>One call at a time ({@code synchronized}): the launches share their parameter blocks and buffers.
+ */
+public final class GpuMatmul implements AutoCloseable {
+    /** Dequantized rows per chunk are bounded by this many bytes of F32. */
+    static final long SCRATCH_BYTES = 64L << 20;
+    private static final int DEQUANT_THREADS = 256;
+    private static final int DEQUANT_MAX_BLOCKS = 4096;
+    private static final int GEMM_TILE = 64;
+
+    private final CudaContext context;
+    private final CUmodule dequantModule;
+    private final CUmodule gemmModule;
+    private final KernelLaunch dequant;
+    private final KernelLaunch gemm;
+    private final DeviceMemory scratch;
+    private final long scratchBytes;
+    private DeviceMemory activations;
+    private DeviceMemory results;
+
+    public GpuMatmul(CudaContext context) {
+        this(context, SCRATCH_BYTES);
+    }
+
+    /** With a scratch of {@code scratchBytes} (tests make it small to cover the chunking). */
+    GpuMatmul(CudaContext context, long scratchBytes) {
+        this.context = context;
+        this.scratchBytes = scratchBytes;
+        dequantModule = context.load(Ptx.image(Ptx.DEQUANT));
+        gemmModule = context.load(Ptx.image(Ptx.GEMM));
+        dequant = new KernelLaunch(dequantModule, Ptx.DEQUANT_F32, "PIPP");
+        gemm = new KernelLaunch(gemmModule, Ptx.GEMM_F32_NT, "PPPIIII");
+        scratch = context.allocate(scratchBytes);
+    }
+
+    /** Whether the kernels decode {@code type} (every type the host kernels know). */
+    public static boolean supports(GgmlType type) {
+        return switch (type) {
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * {@code out[t * rows + r] = Σ_k w[r][k] · x[t * cols + k]} for {@code t < tokens}, where the {@code rows × cols}
+     * matrix of {@code type} starts at device address {@code weights}.
+     */
+    public synchronized void multiply(long weights, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
+        if (!supports(type)) throw new IllegalArgumentException("no GPU kernel for " + type);
+        context.current();
+        activations = atLeast(activations, 4L * tokens * cols);
+        results = atLeast(results, 4L * tokens * rows);
+        activations.upload(x, tokens * cols);
+
+        long rowBytes = type.bytesFor(cols);
+        int chunkRows = (int) Math.max(1, Math.min(rows, scratchBytes / (4L * cols)));
+        for (int r0 = 0; r0 < rows; r0 += chunkRows) {
+            int n = Math.min(chunkRows, rows - r0);
+            long elements = (long) n * cols;
+            dequant.pointer(0, weights + r0 * rowBytes).integer(1, type.id).pointer(2, elements).pointer(3, scratch.address())
+                    .launch((int) Math.min(DEQUANT_MAX_BLOCKS, (elements + DEQUANT_THREADS - 1) / DEQUANT_THREADS), 1, DEQUANT_THREADS, 1, null);
+            gemm.pointer(0, scratch.address()).pointer(1, activations.address()).pointer(2, results.address() + 4L * r0)
+                    .integer(3, n).integer(4, cols).integer(5, tokens).integer(6, rows)
+                    .launch(ceilDiv(n, GEMM_TILE), ceilDiv(tokens, GEMM_TILE), 16, 16, null);
+        }
+        results.download(out, tokens * rows);
+    }
+
+    /** {@code current} when it holds {@code bytes}, else a new allocation of at least that (the old one freed). */
+    private DeviceMemory atLeast(DeviceMemory current, long bytes) {
+        if (current != null && current.bytes() >= bytes) return current;
+        if (current != null) current.close();
+        return context.allocate(Math.max(bytes, 1L << 20));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    @Override
+    public synchronized void close() {
+        context.current();
+        if (activations != null) activations.close();
+        if (results != null) results.close();
+        scratch.close();
+        JCudaDriver.cuModuleUnload(dequantModule);
+        JCudaDriver.cuModuleUnload(gemmModule);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jmoe.cuda.compute;
+
+import dev.jmoe.host.engine.DeviceTensor;
+import dev.jmoe.host.gguf.GgmlType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The weight matrices a plan put on the GPUs, copied to their devices in their GGUF encoding and found again
+ * by the host address their bytes start at (which is how a {@link dev.jmoe.host.kernel.WeightMatrix} names
+ * them). Before copying, the bytes for each device are checked against its free memory, so a plan that does
+ * not fit fails with the figures instead of with an out-of-memory error halfway through.
+ */
+public final class GpuWeights implements AutoCloseable {
+    /** A matrix on a device. */
+    public record Matrix(int device, DeviceMemory memory, GgmlType type) {}
+
+    private final Map<Long, Matrix> byHostAddress = new HashMap<>();
+    private final List<DeviceMemory> owned = new ArrayList<>();
+    private long bytes;
+
+    /** The matrices among {@code tensors} on the devices of {@code contexts} (by ordinal), copied now. */
+    public static GpuWeights upload(List<DeviceTensor> tensors, Map<Integer, CudaContext> contexts) {
+        GpuWeights w = new GpuWeights();
+        checkFits(tensors, contexts);
+        try {
+            for (DeviceTensor t : tensors) {
+                if (!t.isMatrix() || !GpuMatmul.supports(t.type())) continue;
+                CudaContext c = contexts.get(t.device().index());
+                DeviceMemory m = c.allocate(t.data().byteSize());
+                w.owned.add(m);
+                m.upload(t.data(), 0);
+                w.byHostAddress.put(t.data().address(), new Matrix(c.ordinal(), m, t.type()));
+                w.bytes += m.bytes();
+            }
+            return w;
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+    }
+
+    private static void checkFits(List<DeviceTensor> tensors, Map<Integer, CudaContext> contexts) {
+        Map<Integer, Long> need = new HashMap<>();
+        for (DeviceTensor t : tensors) {
+            if (t.isMatrix()) need.merge(t.device().index(), t.data().byteSize(), Long::sum);
+        }
+        for (var e : need.entrySet()) {
+            long free = contexts.get(e.getKey()).freeBytes() - GpuMatmul.SCRATCH_BYTES;
+            if (e.getValue() > free) {
+                throw new IllegalStateException("the plan puts %.2f GiB of weights on CUDA%d, which has %.2f GiB free (less -ngl fits)"
+                        .formatted(e.getValue() / 1073741824.0, e.getKey(), Math.max(0, free) / 1073741824.0));
+            }
+        }
+    }
+
+    /** The device copy of the matrix whose host bytes start at {@code hostAddress}, or null when it stayed on the host. */
+    public Matrix find(long hostAddress) {
+        return byHostAddress.get(hostAddress);
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceMemory m : owned) m.close();
+        owned.clear();
+        byHostAddress.clear();
+    }
+}

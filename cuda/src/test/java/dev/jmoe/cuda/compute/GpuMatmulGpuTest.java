@@ -1,0 +1,74 @@
+package dev.jmoe.cuda.compute;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.kernel.ScalarDequant;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The GPU weight product against a double-precision reference over the scalar-dequantized weights: shapes off
+ * every tile edge, a scratch small enough to force several row chunks, and a quantized type of each family.
+ * The bound is the classic one for a float dot product in any order: n·u·Σ|w·x| (plus a little for the tree).
+ */
+@Tag("gpu")
+class GpuMatmulGpuTest {
+    private static final double UNIT_ROUNDOFF = 0x1p-24;
+
+    @ParameterizedTest
+    @CsvSource({"1, 1, 1", "3, 17, 5", "64, 64, 64", "65, 1000, 2", "130, 16, 130", "7, 4096, 1"})
+    void f32ShapesOffTheTileEdges(int rows, int cols, int tokens) {
+        check(GgmlType.F32, rows, cols, tokens, GpuMatmul.SCRATCH_BYTES);
+    }
+
+    @Test
+    void rowsBeyondOneScratchGoInChunks() {
+        check(GgmlType.Q8_0, 37, 256, 3, 4L * 256 * 5);   // five rows per chunk: eight chunks, the last of two rows
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F16", "BF16", "Q8_0", "Q4_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void quantizedWeights(GgmlType type) {
+        check(type, 19, 512, 4, GpuMatmul.SCRATCH_BYTES);
+    }
+
+    private static void check(GgmlType type, int rows, int cols, int tokens, long scratch) {
+        CudaContext context = GpuFixture.context();
+        SplittableRandom random = new SplittableRandom(rows * 31L + cols * 7L + tokens);
+        float[] x = new float[tokens * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+        try (Arena arena = Arena.ofConfined();
+             GpuMatmul matmul = new GpuMatmul(context, scratch)) {
+            MemorySegment w = RandomBlocks.of(type, (long) rows * cols, type.id + rows, arena);
+            float[] out = new float[tokens * rows];
+            try (DeviceMemory dw = context.allocate(w.byteSize())) {
+                dw.upload(w, 0);
+                matmul.multiply(dw.address(), type, cols, rows, x, tokens, out);
+            }
+            float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < rows; r++) {
+                    double want = 0, magnitude = 0;
+                    for (int k = 0; k < cols; k++) {
+                        double p = (double) dense[r * cols + k] * x[t * cols + k];
+                        want += p;
+                        magnitude += Math.abs(p);
+                    }
+                    double bound = (cols + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
+                    double got = out[t * rows + r];
+                    if (Math.abs(got - want) > bound) {
+                        fail("%s %dx%d, %d tokens: out[%d][%d] = %s, want %s (error %.3g > bound %.3g)"
+                                .formatted(type, rows, cols, tokens, t, r, got, want, Math.abs(got - want), bound));
+                    }
+                }
+            }
+        }
+    }
+}
