@@ -55,7 +55,8 @@ public final class CudaBackend implements DeviceBackend {
             GpuWeights weights = GpuWeights.upload(tensors, contexts);
             long skipped = tensors.stream().filter(t -> !t.isMatrix() && t.shape().length == 3).count();
             if (skipped > 0) log.info("{} expert tensors placed on a GPU run on the CPU from host memory (no GPU expert path yet)", skipped);
-            log.info("CUDA: {} MiB of weights on {}", weights.bytes() >> 20, contexts.keySet().stream().map(i -> "CUDA" + i).toList());
+            log.info("CUDA: {} MiB of weights on {}, products on {}", weights.bytes() >> 20,
+                    contexts.keySet().stream().map(i -> "CUDA" + i).toList(), matmuls.values().iterator().next().gemmName());
             return new CudaBackend(host, contexts, matmuls, weights);
         } catch (RuntimeException | Error e) {
             matmuls.values().forEach(GpuMatmul::close);

@@ -4,11 +4,13 @@ import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.kernels.Ptx;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The weight product on one GPU, {@code out[t][r] = w row r · x[t]}, for weights kept on the device in their
  * GGUF encoding: a chunk of rows at a time is dequantized to F32 into a bounded scratch buffer
- * ({@code dequant_f32}) and multiplied with the tokens ({@code gemm_f32_nt}), so the device holds the
+ * ({@code dequant_f32}) and multiplied with the tokens ({@link Gemm}: cuBLAS, or our PTX GEMM), so the device holds the
  * quantized bytes once and the scratch, never an F32 copy of a whole matrix. Activations cross PCIe per call
  * (up and back): the first slice of the CUDA backend, correct before fast.
  *
@@ -19,31 +21,54 @@ public final class GpuMatmul implements AutoCloseable {
     static final long SCRATCH_BYTES = 64L << 20;
     private static final int DEQUANT_THREADS = 256;
     private static final int DEQUANT_MAX_BLOCKS = 4096;
-    private static final int GEMM_TILE = 64;
+    static final String GEMM_PROPERTY = "jmoe.cuda.gemm";
+    private static final Logger log = LoggerFactory.getLogger(GpuMatmul.class);
+    private static volatile boolean fallbackAnnounced;
 
     private final CudaContext context;
     private final CUmodule dequantModule;
-    private final CUmodule gemmModule;
     private final KernelLaunch dequant;
-    private final KernelLaunch gemm;
+    private final Gemm gemm;
     private final DeviceMemory scratch;
     private final long scratchBytes;
     private DeviceMemory activations;
     private DeviceMemory results;
 
+    /** With the GEMM {@link #chooseGemm} picks. */
     public GpuMatmul(CudaContext context) {
-        this(context, SCRATCH_BYTES);
+        this(context, SCRATCH_BYTES, chooseGemm(context));
     }
 
-    /** With a scratch of {@code scratchBytes} (tests make it small to cover the chunking). */
-    GpuMatmul(CudaContext context, long scratchBytes) {
+    /** With a scratch of {@code scratchBytes} (tests make it small to cover the chunking) and {@code gemm}, which this closes. */
+    GpuMatmul(CudaContext context, long scratchBytes, Gemm gemm) {
         this.context = context;
         this.scratchBytes = scratchBytes;
+        this.gemm = gemm;
         dequantModule = context.load(Ptx.image(Ptx.DEQUANT));
-        gemmModule = context.load(Ptx.image(Ptx.GEMM));
         dequant = new KernelLaunch(dequantModule, Ptx.DEQUANT_F32, "PIPP");
-        gemm = new KernelLaunch(gemmModule, Ptx.GEMM_F32_NT, "PPPIIII");
         scratch = context.allocate(scratchBytes);
+    }
+
+    /**
+     * cuBLAS where it loads, else the PTX GEMM, saying so in one line per process; {@code -Djmoe.cuda.gemm=ptx}
+     * forces the PTX GEMM (to compare the two).
+     */
+    static Gemm chooseGemm(CudaContext context) {
+        context.current();
+        if (!"ptx".equals(System.getProperty(GEMM_PROPERTY))) {
+            CublasGemm.Result cublas = CublasGemm.load();
+            if (cublas.gemm().isPresent()) return cublas.gemm().get();
+            if (!fallbackAnnounced) {
+                fallbackAnnounced = true;
+                log.info("cuBLAS not used ({}): weight products run on the PTX GEMM", cublas.reason());
+            }
+        }
+        return new PtxGemm(context);
+    }
+
+    /** The GEMM in use, for the load line. */
+    public String gemmName() {
+        return gemm.name();
     }
 
     /** Whether the kernels decode {@code type} (every type the host kernels know). */
@@ -72,9 +97,7 @@ public final class GpuMatmul implements AutoCloseable {
             long elements = (long) n * cols;
             dequant.pointer(0, weights + r0 * rowBytes).integer(1, type.id).pointer(2, elements).pointer(3, scratch.address())
                     .launch((int) Math.min(DEQUANT_MAX_BLOCKS, (elements + DEQUANT_THREADS - 1) / DEQUANT_THREADS), 1, DEQUANT_THREADS, 1, null);
-            gemm.pointer(0, scratch.address()).pointer(1, activations.address()).pointer(2, results.address() + 4L * r0)
-                    .integer(3, n).integer(4, cols).integer(5, tokens).integer(6, rows)
-                    .launch(ceilDiv(n, GEMM_TILE), ceilDiv(tokens, GEMM_TILE), 16, 16, null);
+            gemm.multiply(scratch.address(), activations.address(), results.address() + 4L * r0, n, cols, tokens, rows);
         }
         results.download(out, tokens * rows);
     }
@@ -86,10 +109,6 @@ public final class GpuMatmul implements AutoCloseable {
         return context.allocate(Math.max(bytes, 1L << 20));
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
     @Override
     public synchronized void close() {
         context.current();
@@ -97,6 +116,6 @@ public final class GpuMatmul implements AutoCloseable {
         if (results != null) results.close();
         scratch.close();
         JCudaDriver.cuModuleUnload(dequantModule);
-        JCudaDriver.cuModuleUnload(gemmModule);
+        gemm.close();
     }
 }

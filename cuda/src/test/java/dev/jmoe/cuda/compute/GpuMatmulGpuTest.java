@@ -22,30 +22,36 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GpuMatmulGpuTest {
     private static final double UNIT_ROUNDOFF = 0x1p-24;
 
+    /** Both GEMMs: the PTX one, and the one the backend chooses (cuBLAS where it loads). */
     @ParameterizedTest
     @CsvSource({"1, 1, 1", "3, 17, 5", "64, 64, 64", "65, 1000, 2", "130, 16, 130", "7, 4096, 1"})
     void f32ShapesOffTheTileEdges(int rows, int cols, int tokens) {
-        check(GgmlType.F32, rows, cols, tokens, GpuMatmul.SCRATCH_BYTES);
+        CudaContext context = GpuFixture.context();
+        check(GgmlType.F32, rows, cols, tokens, GpuMatmul.SCRATCH_BYTES, new PtxGemm(context));
+        check(GgmlType.F32, rows, cols, tokens, GpuMatmul.SCRATCH_BYTES, GpuMatmul.chooseGemm(context));
     }
 
     @Test
     void rowsBeyondOneScratchGoInChunks() {
-        check(GgmlType.Q8_0, 37, 256, 3, 4L * 256 * 5);   // five rows per chunk: eight chunks, the last of two rows
+        check(GgmlType.Q8_0, 37, 256, 3, 4L * 256 * 5, null);   // five rows per chunk: eight chunks, the last of two rows
     }
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F16", "BF16", "Q8_0", "Q4_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void quantizedWeights(GgmlType type) {
-        check(type, 19, 512, 4, GpuMatmul.SCRATCH_BYTES);
+        check(type, 19, 512, 4, GpuMatmul.SCRATCH_BYTES, null);
     }
 
-    private static void check(GgmlType type, int rows, int cols, int tokens, long scratch) {
+    /** Checks a product on {@code gemm} (null: the one the backend chooses), which it closes. */
+    private static void check(GgmlType type, int rows, int cols, int tokens, long scratch, Gemm gemm) {
         CudaContext context = GpuFixture.context();
+        if (gemm == null) gemm = GpuMatmul.chooseGemm(context);
+        String name = gemm.name();
         SplittableRandom random = new SplittableRandom(rows * 31L + cols * 7L + tokens);
         float[] x = new float[tokens * cols];
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
         try (Arena arena = Arena.ofConfined();
-             GpuMatmul matmul = new GpuMatmul(context, scratch)) {
+             GpuMatmul matmul = new GpuMatmul(context, scratch, gemm)) {
             MemorySegment w = RandomBlocks.of(type, (long) rows * cols, type.id + rows, arena);
             float[] out = new float[tokens * rows];
             try (DeviceMemory dw = context.allocate(w.byteSize())) {
@@ -64,8 +70,8 @@ class GpuMatmulGpuTest {
                     double bound = (cols + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
                     double got = out[t * rows + r];
                     if (Math.abs(got - want) > bound) {
-                        fail("%s %dx%d, %d tokens: out[%d][%d] = %s, want %s (error %.3g > bound %.3g)"
-                                .formatted(type, rows, cols, tokens, t, r, got, want, Math.abs(got - want), bound));
+                        fail("%s on %s, %dx%d, %d tokens: out[%d][%d] = %s, want %s (error %.3g > bound %.3g)"
+                                .formatted(type, name, rows, cols, tokens, t, r, got, want, Math.abs(got - want), bound));
                     }
                 }
             }

@@ -22,7 +22,6 @@ import java.util.SplittableRandom;
  * as llama-bench does, is too short for the JIT to compile the kernels.
  */
 public final class BenchRunner {
-    private static final String BACKEND = "CPU";
     private final int reps;
     private final BenchProgress progress;
     private final SplittableRandom random = new SplittableRandom(1234);
@@ -43,7 +42,7 @@ public final class BenchRunner {
                 Session session = engine.newSession();
                 for (BenchCase c : group.getValue()) {
                     double[] samples = time(session, c, index++, cases.size());
-                    out.add(new BenchResult(info, BACKEND, c.options(), c.test(), samples, Optional.empty()));
+                    out.add(new BenchResult(info, engine.backendName(), c.options(), c.test(), samples, Optional.empty()));
                 }
             }
         }

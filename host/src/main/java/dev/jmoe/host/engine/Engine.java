@@ -121,6 +121,11 @@ public final class Engine implements AutoCloseable {
         return placement;
     }
 
+    /** What llama-bench's backend column says for this engine: {@code CUDA} when layers run on a GPU, else {@code CPU}. */
+    public String backendName() {
+        return gpu != null ? "CUDA" : "CPU";
+    }
+
     public ModelConfig config() {
         return config;
     }
