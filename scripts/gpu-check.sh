@@ -11,20 +11,34 @@
 #                                        scripts/gpu-check.sh run
 #      Prints nvidia-smi, then runs the "gpu" tests with the bundled java. Exits non-zero when a test
 #      fails, and also when a GPU is present yet some gpu test was skipped: there a skip means the
-#      setup is broken, and must not pass for a green run.
+#      setup is broken, and must not pass for a green run. Then runs the jmoe commands whose figures
+#      the issue notes record: topo, pcie, run with -ngl 0 and -ngl all (the texts must agree), bench
+#      with -ngl 0 and -ngl all, and with the PTX GEMM forced. Everything printed also goes to the report file
+#      ($GPU_REPORT, default gpu-report.txt in the repository root; on the device tool, point it
+#      into $OUT). "run tests" or "run commands" runs one half.
 #
 # The bundle is a build output (ignored by git); rebuild it after changing code or tests.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 BUNDLE="${GPU_BUNDLE:-$ROOT/.gpu-bundle}"
-# Modules whose tests carry @Tag("gpu").
+# Modules whose tests carry @Tag("gpu"), and the module of the jmoe command.
 GPU_MODULES=(cuda)
+APP_MODULE=cli
+APP_MAIN=dev.jmoe.cli.Main
+# The test model of the command checks, under the testdata's models/.
+APP_MODEL=qwen3moe-a-q8_0.gguf
 # The runtime's modules. JCuda needs java.base and java.logging (jdeps); the engine and Vector API
 # kernels need jdk.incubator.vector; java.management and jdk.unsupported are cheap and commonly
-# reached for. Left out on purpose: java.desktop (JCuda does not use it), java.naming (no JNDI on
-# this class path) and java.xml (4 MiB; only JUnit's XML reports would use it: we print a tree).
-JDK_MODULES=java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported
+# reached for; java.xml (5 MiB) and java.naming because logback reads the command's logging
+# configuration as XML and links JNDI while doing so. Left out on purpose: java.desktop (only
+# bench --plot's charts use it).
+JDK_MODULES=java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported,java.xml,java.naming
+# Jars the GPU checks never load, left behind to keep the bundle small: the chat-template engine
+# (jinjava and its tree: chat and serve only) and the charting library (bench --plot).
+UNUSED_JARS=(jinjava guava failureaccess listenablefuture checker-qual error_prone_annotations j2objc-annotations
+  javassist re2j commons-lang3 commons-net java-ipv6 annotations jackson-dataformat-yaml snakeyaml
+  jackson-datatype-jdk8 big-math immutables-exceptions xchart)
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.9.0
 # JUnit's engines and platform travel inside the console launcher, so the class path leaves them out.
 JUNIT_GROUPS=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
@@ -46,7 +60,7 @@ bundle() {
   junit="$(pom_property junit.version)"
   [[ "$junit" == 5.* ]] || die "cannot read junit.version (5.x) from pom.xml: got '$junit'"
   platform="1.${junit#5.}" # JUnit 5.x.y ships with platform 1.x.y
-  modules="$(IFS=,; echo "${GPU_MODULES[*]}")"
+  modules="$(IFS=,; echo "${GPU_MODULES[*]},$APP_MODULE")"
 
   rm -rf "$BUNDLE"
   mkdir -p "$BUNDLE/lib"
@@ -63,7 +77,10 @@ bundle() {
     cp -r "$ROOT/$m/target/classes/." "$BUNDLE/classes/$m/"
     cp -r "$ROOT/$m/target/test-classes/." "$BUNDLE/test-classes/$m/"
   done
+  mkdir -p "$BUNDLE/classes/$APP_MODULE"
+  cp -r "$ROOT/$APP_MODULE/target/classes/." "$BUNDLE/classes/$APP_MODULE/"
   drop_unused_natives
+  for m in "${UNUSED_JARS[@]}"; do rm -f "$BUNDLE/lib/$m"-[0-9]*.jar; done
 
   echo "gpu-check: linking a JDK runtime ($JDK_MODULES)"
   "$JAVA_HOME/bin/jlink" --add-modules "$JDK_MODULES" --strip-debug --no-header-files --no-man-pages \
@@ -104,7 +121,25 @@ report_size() {
 
 run() {
   [[ -x "$BUNDLE/jdk/bin/java" ]] || die "no bundle at $BUNDLE: run 'scripts/gpu-check.sh bundle' on a machine with JDK 25 and Maven first"
-  local gpus=0 classpath testdata m status skipped
+  local report="${GPU_REPORT:-$ROOT/gpu-report.txt}" what="${1:-all}" status=0
+  testdata="${JMOE_TESTDATA:-}"
+  if [[ -z "$testdata" ]]; then
+    testdata="$ROOT/../shared/testdata"
+    [[ -d "$ROOT/shared/testdata" ]] && testdata="$ROOT/shared/testdata"
+  fi
+  {
+    [[ "$what" == commands ]] || run_tests || status=$?
+    [[ "$what" == tests ]] || run_commands || status=$?
+    echo "gpu-check: exit $status"
+    exit "$status"
+  } 2>&1 | tee "$report"
+  status=${PIPESTATUS[0]}
+  echo "gpu-check: report in $report" >&2
+  return "$status"
+}
+
+run_tests() {
+  local gpus=0 classpath m status skipped
   echo "== nvidia-smi"
   if command -v nvidia-smi > /dev/null && nvidia-smi; then
     gpus="$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)"
@@ -118,15 +153,9 @@ run() {
   for m in "${GPU_MODULES[@]}"; do
     classpath+="$BUNDLE/classes/$m:$BUNDLE/test-classes/$m:"
   done
-  testdata="${JMOE_TESTDATA:-}"
-  if [[ -z "$testdata" ]]; then
-    testdata="$ROOT/../shared/testdata"
-    [[ -d "$ROOT/shared/testdata" ]] && testdata="$ROOT/shared/testdata"
-  fi
 
   echo "== gpu tests"
   RUN_LOG="$(mktemp)"
-  trap 'rm -f "$RUN_LOG"' EXIT
   set +e
   # jvm-flags holds several words: split on purpose.
   # shellcheck disable=SC2046
@@ -140,16 +169,44 @@ run() {
 
   # JUnit counts a failed assumption as "aborted", a disabled test as "skipped": either is a skip here.
   skipped="$(grep -oE '[0-9]+ (tests|containers) (skipped|aborted)' "$RUN_LOG" | awk '{n += $1} END {print n + 0}')"
+  rm -f "$RUN_LOG"
   if [[ $status -eq 0 && "$gpus" -gt 0 && "${skipped:-0}" -gt 0 ]]; then
     echo "gpu-check: $gpus GPU(s) present but $skipped gpu test(s) skipped: treating as a failure" >&2
     status=3
   fi
-  echo "gpu-check: exit $status"
+  echo "gpu-check: tests exit $status"
+  return "$status"
+}
+
+# The jmoe command from the bundle's classes and jars.
+jmoe() {
+  local classpath m
+  classpath="$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')$BUNDLE/classes/$APP_MODULE"
+  for m in "${GPU_MODULES[@]}"; do classpath+=":$BUNDLE/classes/$m"; done
+  # shellcheck disable=SC2046
+  "$BUNDLE/jdk/bin/java" $(cat "$BUNDLE/jvm-flags") ${JMOE_JAVA_OPTS:-} -cp "$classpath" "$APP_MAIN" "$@"
+}
+
+run_commands() {
+  local model="$testdata/models/$APP_MODEL" status=0 cpu gpu
+  [[ -f "$model" ]] || { echo "gpu-check: no test model $model" >&2; return 1; }
+  echo "== jmoe topo"; jmoe topo || status=$?
+  echo "== jmoe pcie"; jmoe pcie --sizes 1MiB,64MiB,256MiB || status=$?
+  echo "== jmoe run: -ngl 0 against -ngl all (greedy, the texts must agree)"
+  cpu="$(jmoe run -m "$model" -p "Once upon a time" -n 24 --temp 0 -ngl 0 2>/dev/null)" || status=$?
+  gpu="$(jmoe run -m "$model" -p "Once upon a time" -n 24 --temp 0 -ngl all)" || status=$?
+  printf -- '-ngl 0:   %s\n-ngl all: %s\n' "$cpu" "$gpu"
+  if [[ "$cpu" != "$gpu" ]]; then echo "gpu-check: the GPU text differs from the CPU text" >&2; status=4; fi
+  echo "== jmoe bench -ngl 0, then -ngl all (cuBLAS where it loads), then -ngl all on the PTX GEMM"
+  jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl 0 || status=$?
+  jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl all || status=$?
+  JMOE_JAVA_OPTS="-Djmoe.cuda.gemm=ptx" jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl all || status=$?
+  echo "gpu-check: commands exit $status"
   return "$status"
 }
 
 case "${1:-}" in
   bundle) bundle ;;
-  run)    run ;;
+  run)    run "${2:-all}" ;;
   *)      echo "usage: scripts/gpu-check.sh bundle|run   (see the top of this script)" >&2; exit 2 ;;
 esac
