@@ -101,6 +101,10 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PlacementFlags placement = new PlacementFlags();
 
+    /** One set of GPU offload flags for every case (not part of the cross product yet). */
+    @CommandLine.Mixin
+    StagingFlags staging = new StagingFlags();
+
     @Option(names = "--plot", paramLabel = "FILE.png",
             description = "Also draw the results as a PNG chart: t/s against the KV depth (--sweep) or against the varied flag, one line per configuration.")
     Path plot;
@@ -131,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
         Optional<String> x = Optional.ofNullable(plotX).map(this::plotAxis);
         PlacementRules rules = placement.toRules();
         List<BenchCase> cases = grid.expand().stream()
-                .map(c -> new BenchCase(c.model(), c.options().withPlacement(rules), c.test())).toList();
+                .map(c -> new BenchCase(c.model(), c.options().withPlacement(rules).withOffload(staging.offload()), c.test())).toList();
         if (sweep) return BenchSweep.run(cases, context, format, out, progress, plot);
         List<BenchResult> results = new BenchRunner(reps, progress ? new TerminalProgress() : BenchProgress.NONE).run(cases);
         if (progress) TerminalProgress.clear();

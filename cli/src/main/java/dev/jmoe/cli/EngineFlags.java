@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The engine flags every command that runs a model takes, with llama.cpp's names and defaults:
- * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv}, {@code --numa}, the load flags and the placement flags.
+ * {@code -t}, {@code -c}, {@code -b}, {@code -ub}, {@code -ctk}, {@code -ctv}, {@code --numa}, the load flags, the placement flags and the GPU offload flags.
  * The model path itself ({@code -m}) stays with each command: some require it, {@code run} does not.
  */
 public final class EngineFlags {
@@ -49,11 +49,14 @@ public final class EngineFlags {
     @CommandLine.Mixin
     PlacementFlags placement = new PlacementFlags();
 
+    @CommandLine.Mixin
+    StagingFlags staging = new StagingFlags();
+
     /** The options, with {@code defaultContext} used where {@code -c} was not given (0 = the model's). */
     EngineOptions toOptions(int defaultContext) {
         if (context < 0) throw new IllegalArgumentException("-c must not be negative, got " + context);
         return new EngineOptions(threads, context > 0 ? context : defaultContext, batch, ubatch, cacheK, cacheV,
-                load.toOptions().withNuma(new NumaOptions(numa, numaMirror)), placement.toRules());
+                load.toOptions().withNuma(new NumaOptions(numa, numaMirror)), placement.toRules(), staging.offload());
     }
 
     static final class CacheTypeConverter implements CommandLine.ITypeConverter<CacheType> {

@@ -3,6 +3,7 @@ package dev.jmoe.cli;
 import dev.jmoe.cuda.staging.PinMode;
 import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.OffloadBatchSize;
+import dev.jmoe.host.engine.OffloadOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,11 @@ public final class StagingFlags {
 
     public OffloadBatchSize offloadBatchSize() {
         return offloadBatchSize;
+    }
+
+    /** The flags as the engine takes them (the GPU backend builds its staging from these at load). */
+    public OffloadOptions offload() {
+        return new OffloadOptions(offloadBatchSize, expertPin == null ? null : expertPin.flag(), pinCacheGib, pinEager);
     }
 
     static final class OffloadConverter implements CommandLine.ITypeConverter<OffloadBatchSize> {

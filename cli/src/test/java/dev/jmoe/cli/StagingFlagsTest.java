@@ -2,6 +2,7 @@ package dev.jmoe.cli;
 
 import dev.jmoe.cuda.staging.PinMode;
 import dev.jmoe.host.engine.OffloadBatchSize;
+import dev.jmoe.host.engine.OffloadOptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -49,6 +50,25 @@ class StagingFlagsTest {
         assertEquals(PinMode.REGISTER, options.requested());
         assertEquals(3L << 29, options.cacheBudgetBytes());
         assertTrue(options.eager());
+    }
+
+    @Test
+    void theEngineFlagsOfEveryModelCommandCarryThemToTheEngine() {
+        @CommandLine.Command(name = "r")
+        final class RunLike implements Runnable {
+            @CommandLine.Mixin
+            EngineFlags engine = new EngineFlags();
+
+            @Override
+            public void run() {
+            }
+        }
+        RunLike r = new RunLike();
+        new CommandLine(r).parseArgs("--offload-batch-size", "8", "--expert-pin", "copy", "--pin-cache-gib", "2", "--pin-eager");
+        assertEquals(new OffloadOptions(new OffloadBatchSize.Fixed(8), "copy", 2.0, true), r.engine.toOptions(0).offload());
+        RunLike none = new RunLike();
+        new CommandLine(none).parseArgs();
+        assertEquals(OffloadOptions.DEFAULTS, none.engine.toOptions(0).offload());
     }
 
     @Test

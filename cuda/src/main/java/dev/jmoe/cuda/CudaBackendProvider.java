@@ -6,6 +6,7 @@ import dev.jmoe.host.engine.Backend;
 import dev.jmoe.host.engine.BackendProvider;
 import dev.jmoe.host.engine.DeviceBackend;
 import dev.jmoe.host.engine.DeviceTensor;
+import dev.jmoe.host.engine.OffloadOptions;
 import dev.jmoe.host.model.GpuDevice;
 import dev.jmoe.host.topo.GpuProbe;
 
@@ -55,8 +56,8 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+    public DeviceBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
         if (!status().usable()) throw new IllegalStateException(status().reason());
-        return CudaBackend.open(tensors, host);
+        return CudaBackend.open(tensors, expertsUsed, offload, host);
     }
 }

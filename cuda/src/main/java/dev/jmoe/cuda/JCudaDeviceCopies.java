@@ -4,6 +4,7 @@ import dev.jmoe.cuda.staging.DeviceCopies;
 import dev.jmoe.cuda.staging.PinRefusedException;
 import jcuda.CudaException;
 import jcuda.Pointer;
+import dev.jmoe.cuda.compute.DeviceMemory;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
@@ -96,7 +97,7 @@ public final class JCudaDeviceCopies implements DeviceCopies {
     @Override
     public DeviceBuffer allocateDevice(long bytes) {
         current();
-        CUdeviceptr p = new CUdeviceptr();
+        DeviceMemory.Address p = new DeviceMemory.Address();
         JCudaDriver.cuMemAlloc(p, bytes);
         return new Device(p, bytes);
     }
@@ -148,11 +149,11 @@ public final class JCudaDeviceCopies implements DeviceCopies {
     }
 
     private final class Device implements DeviceBuffer {
-        final CUdeviceptr pointer;
+        final DeviceMemory.Address pointer;
         private final long bytes;
         private boolean freed;
 
-        Device(CUdeviceptr pointer, long bytes) {
+        Device(DeviceMemory.Address pointer, long bytes) {
             this.pointer = pointer;
             this.bytes = bytes;
         }
@@ -160,6 +161,11 @@ public final class JCudaDeviceCopies implements DeviceCopies {
         @Override
         public long bytes() {
             return bytes;
+        }
+
+        @Override
+        public long address() {
+            return pointer.value();
         }
 
         @Override

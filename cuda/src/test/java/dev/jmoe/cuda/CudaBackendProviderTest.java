@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.jmoe.host.engine.BackendProvider;
+import dev.jmoe.host.engine.OffloadOptions;
 import dev.jmoe.host.model.GpuDevice;
 import dev.jmoe.host.topo.GpuProbe;
 import java.util.List;
@@ -54,7 +55,7 @@ class CudaBackendProviderTest {
         assertFalse(status.usable());
         assertEquals("self-check failed on CUDA0: CUDA_ERROR_INVALID_PTX (found CUDA0 Fake GPU)", status.reason());
         assertEquals(1, status.devices().size());
-        var e = assertThrows(IllegalStateException.class, () -> provider.open(List.of(), null));
+        var e = assertThrows(IllegalStateException.class, () -> provider.open(List.of(), 0, OffloadOptions.DEFAULTS, null));
         assertEquals(status.reason(), e.getMessage());
     }
 

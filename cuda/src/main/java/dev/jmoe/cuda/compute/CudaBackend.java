@@ -1,28 +1,38 @@
 package dev.jmoe.cuda.compute;
 
 import dev.jmoe.host.engine.AttentionShape;
+import dev.jmoe.cuda.JCudaDeviceCopies;
+import dev.jmoe.cuda.staging.ExpertTensor;
+import dev.jmoe.cuda.staging.PcieSnapshot;
+import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.Backend;
 import dev.jmoe.host.engine.DeviceBackend;
 import dev.jmoe.host.engine.DeviceTensor;
 import dev.jmoe.host.engine.KvCache;
+import dev.jmoe.host.engine.OffloadBatchSize;
+import dev.jmoe.host.engine.OffloadOptions;
+import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.engine.RopeSpec;
 import dev.jmoe.host.engine.Routing;
 import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.WeightMatrix;
+import dev.jmoe.host.mem.MemInfo;
 import dev.jmoe.host.model.RouterSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The CUDA backend, first slice: the weight products of the matrices the plan put on a GPU run there
- * ({@link GpuMatmul} on the copies {@link GpuWeights} holds); every other op, and every product whose weights
- * stayed on the host, runs on the host backend. Activations live on the host between ops, so each GPU
- * product moves its inputs and outputs across PCIe; device-resident activations, attention and the expert
- * path on the GPU come next (issue notes say what is where).
+ * The CUDA backend, first slices: the weight products of the matrices the plan put on a GPU run there
+ * ({@link GpuMatmul} on the copies {@link GpuWeights} holds); the expert products of micro-batches large enough
+ * for the offload rule run there too, their host experts uploaded through the staging layer
+ * ({@link DeviceExperts}); every other op, and every product whose weights stayed on the host, runs on the host
+ * backend. Activations live on the host between ops, so each GPU product moves its inputs and outputs across
+ * PCIe; device-resident activations and attention on the GPU come next (issue notes say what is where).
  */
 public final class CudaBackend implements DeviceBackend {
     private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
@@ -31,38 +41,86 @@ public final class CudaBackend implements DeviceBackend {
     private final Map<Integer, CudaContext> contexts;
     private final Map<Integer, GpuMatmul> matmuls;
     private final GpuWeights weights;
+    /** The GPU expert path, or null where no host experts are staged. */
+    private final DeviceExperts experts;
+    private final JCudaDeviceCopies copies;
 
-    private CudaBackend(Backend host, Map<Integer, CudaContext> contexts, Map<Integer, GpuMatmul> matmuls, GpuWeights weights) {
+    private CudaBackend(Backend host, Map<Integer, CudaContext> contexts, Map<Integer, GpuMatmul> matmuls, GpuWeights weights,
+                        DeviceExperts experts, JCudaDeviceCopies copies) {
         this.host = host;
         this.contexts = contexts;
         this.matmuls = matmuls;
         this.weights = weights;
+        this.experts = experts;
+        this.copies = copies;
     }
 
-    /** Opens every device {@code tensors} name and copies their matrices there; closes what it opened when that fails. */
-    public static CudaBackend open(List<DeviceTensor> tensors, Backend host) {
+    /**
+     * Opens every device {@code tensors} places something on, copies their matrices there, and stages the host
+     * expert tensors for large micro-batches on the first of them; closes what it opened when that fails.
+     */
+    public static CudaBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
         Map<Integer, CudaContext> contexts = new TreeMap<>();
         Map<Integer, GpuMatmul> matmuls = new TreeMap<>();
+        GpuWeights weights = null;
+        JCudaDeviceCopies copies = null;
         try {
             for (DeviceTensor t : tensors) {
                 int d = t.device().index();
-                if (!contexts.containsKey(d)) {
-                    CudaContext c = CudaContext.open(d);
-                    contexts.put(d, c);
-                    matmuls.put(d, new GpuMatmul(c));
+                if (t.device().isCpu() || contexts.containsKey(d)) continue;
+                CudaContext c = CudaContext.open(d);
+                contexts.put(d, c);
+                matmuls.put(d, new GpuMatmul(c));
+            }
+            if (contexts.isEmpty()) throw new IllegalArgumentException("the plan puts no tensor on a GPU");
+            weights = GpuWeights.upload(tensors, contexts);
+            long gpuExperts = tensors.stream().filter(t -> !t.device().isCpu() && t.shape().length == 3).count();
+            if (gpuExperts > 0) log.info("{} expert tensors placed on a GPU run on the CPU from host memory (no GPU-resident expert path yet)", gpuExperts);
+            int first = contexts.keySet().iterator().next();
+            GpuMatmul firstMatmul = matmuls.get(first);
+            List<ExpertTensor> hostExperts = hostExperts(tensors);
+            DeviceExperts deviceExperts = null;
+            if (!hostExperts.isEmpty() && expertsUsed > 0) {
+                try {
+                    copies = JCudaDeviceCopies.open(first);
+                    deviceExperts = DeviceExperts.open(hostExperts, copies,
+                            StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes()),
+                            rule(offload), expertsUsed, firstMatmul::multiply, log::warn);
+                    log.info(rule(offload).reason());
+                } catch (RuntimeException e) {   // e.g. no room for the staging slots: the experts stay on the CPU
+                    log.warn("prompt processing keeps the experts on the CPU: {}", e.getMessage());
+                    if (copies != null) copies.close();
+                    copies = null;
                 }
             }
-            GpuWeights weights = GpuWeights.upload(tensors, contexts);
-            long skipped = tensors.stream().filter(t -> !t.isMatrix() && t.shape().length == 3).count();
-            if (skipped > 0) log.info("{} expert tensors placed on a GPU run on the CPU from host memory (no GPU expert path yet)", skipped);
             log.info("CUDA: {} MiB of weights on {}, products on {}", weights.bytes() >> 20,
-                    contexts.keySet().stream().map(i -> "CUDA" + i).toList(), matmuls.values().iterator().next().gemmName());
-            return new CudaBackend(host, contexts, matmuls, weights);
+                    contexts.keySet().stream().map(i -> "CUDA" + i).toList(), firstMatmul.gemmName());
+            return new CudaBackend(host, contexts, matmuls, weights, deviceExperts, copies);
         } catch (RuntimeException | Error e) {
+            if (weights != null) weights.close();
+            if (copies != null) copies.close();
             matmuls.values().forEach(GpuMatmul::close);
             contexts.values().forEach(CudaContext::close);
             throw e;
         }
+    }
+
+    /** The host {@code _exps} tensors the GPU can multiply, as the staging layer names them. */
+    private static List<ExpertTensor> hostExperts(List<DeviceTensor> tensors) {
+        List<ExpertTensor> out = new ArrayList<>();
+        for (DeviceTensor t : tensors) {
+            if (t.isHostExperts() && GpuMatmul.supports(t.type())) out.add(ExpertTensor.of(t.name(), t.data(), (int) t.shape()[2]));
+        }
+        return out;
+    }
+
+    /** {@code --offload-batch-size}: auto needs measured costs, which this backend does not take yet. */
+    private static OffloadRule rule(OffloadOptions offload) {
+        return switch (offload.batchSize()) {
+            case OffloadBatchSize.Fixed f -> OffloadRule.fixed(f.threshold());
+            case OffloadBatchSize.Auto a -> new OffloadRule(OffloadRule.DEFAULT_THRESHOLD, "offload: --offload-batch-size auto is not "
+                    + "measured on the GPU yet: MoE layers on the GPU when batch × n_expert_used ≥ " + OffloadRule.DEFAULT_THRESHOLD + " × n_expert");
+        };
     }
 
     @Override
@@ -77,7 +135,15 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out) {
-        host.experts(w, x, tokens, pairToken, pairExpert, out);
+        if (experts != null && experts.offloads(w, pairExpert.length)) experts.run(w, x, pairToken, pairExpert, out);
+        else host.experts(w, x, tokens, pairToken, pairExpert, out);
+    }
+
+    @Override
+    public void endOfPass() {
+        if (experts == null) return;
+        PcieSnapshot pass = experts.endOfPass();
+        if (pass != null) log.debug("prefill {}", pass.line());
     }
 
     @Override
@@ -127,6 +193,8 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public void close() {
+        if (experts != null) experts.close();
+        if (copies != null) copies.close();
         weights.close();
         matmuls.values().forEach(GpuMatmul::close);
         contexts.values().forEach(CudaContext::close);

@@ -83,8 +83,8 @@ public final class DeviceMemory implements AutoCloseable {
     }
 
     /** A device pointer whose value can be read. */
-    static final class Address extends CUdeviceptr {
-        long value() {
+    public static final class Address extends CUdeviceptr {
+        public long value() {
             return getNativePointer() + getByteOffset();
         }
     }

@@ -40,6 +40,9 @@ public interface DeviceCopies extends AutoCloseable {
     interface DeviceBuffer extends AutoCloseable {
         long bytes();
 
+        /** The device address of byte 0 (what a kernel or cuBLAS is given to read it). */
+        long address();
+
         @Override
         void close();
     }

@@ -132,6 +132,12 @@ final class FakeDeviceCopies implements DeviceCopies {
             return memory.byteSize();
         }
 
+        /** The host address standing for the device address: what a fake kernel reads. */
+        @Override
+        public long address() {
+            return memory.address();
+        }
+
         @Override
         public void close() {
         }

@@ -7,6 +7,7 @@ import dev.jmoe.cuda.CudaGpuProbe;
 import dev.jmoe.host.TestData;
 import dev.jmoe.host.model.GpuLayers;
 import dev.jmoe.host.model.PlacementRules;
+import dev.jmoe.host.model.TensorOverride;
 import dev.jmoe.host.topo.GpuProbe;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,10 @@ class HybridLogitsGpuTest {
 
     private static float[] logits(String model, GoldenLogits golden) {
         PlacementRules allLayers = new PlacementRules(GpuLayers.ALL, List.of(), PlacementRules.DEFAULT_GPU_RESERVE);
-        EngineOptions options = EngineOptions.defaults(2).withContext(256).withPlacement(allLayers);
+        return logits(model, golden, EngineOptions.defaults(2).withContext(256).withPlacement(allLayers));
+    }
+
+    private static float[] logits(String model, GoldenLogits golden, EngineOptions options) {
         try (Engine engine = Engine.load(TestData.model(model), options)) {
             assertTrue(engine.placement().usesGpu(), model + ": the plan put nothing on the GPU:\n" + engine.placement().table());
             return engine.newSession().evaluateAll(golden.tokens());
@@ -47,6 +51,23 @@ class HybridLogitsGpuTest {
         System.out.println(model + " (hybrid): " + a);
         assertTrue(a.worst() <= 0.02f, model + ": " + a);
         assertTrue(a.argmaxEqualWhereDecisive(), model + ": argmax differs where the golden top two are apart: " + a);
+    }
+
+    /**
+     * Experts on the host ({@code --cpu-moe}) and every micro-batch offloaded ({@code --offload-batch-size 1}): the
+     * prompt's MoE layers upload their routed experts through each pin mode and multiply them on the GPU.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"off", "copy", "register"})
+    void hostExpertsStagedForThePrompt(String pin) throws Exception {
+        String model = "qwen3moe-a-f32";
+        GoldenLogits golden = GoldenLogits.of(model);
+        PlacementRules expertsOnHost = new PlacementRules(GpuLayers.ALL, List.of(TensorOverride.cpuMoe()), PlacementRules.DEFAULT_GPU_RESERVE);
+        EngineOptions options = EngineOptions.defaults(2).withContext(256).withPlacement(expertsOnHost)
+                .withOffload(new OffloadOptions(new OffloadBatchSize.Fixed(1), pin, 1.0, false));
+        GoldenLogits.Agreement a = golden.compare(logits(model, golden, options));
+        System.out.println(model + " (host experts on the GPU, --expert-pin " + pin + "): " + a);
+        assertTrue(a.worst() <= 0.02f, model + ": " + a);
     }
 
     @ParameterizedTest

@@ -45,4 +45,7 @@ public interface Backend {
 
     /** acc[i] += x[i] for i below n. */
     void add(float[] acc, float[] x, int n);
+
+    /** The forward pass is done with its micro-batch (a GPU backend closes the pass's transfer figures here). */
+    default void endOfPass() {}
 }

@@ -17,11 +17,13 @@ public interface BackendProvider {
     Status status();
 
     /**
-     * A backend that runs, on the GPUs this provider found usable, the ops whose weights are among {@code tensors}
-     * (copied there now), and hands every other op to {@code host}. Throws with a message naming what failed
-     * (a CUDA error, too little device memory); the engine then runs CPU-only.
+     * A backend that runs, on the GPUs this provider found usable, the ops whose weights the plan put there
+     * ({@code tensors} placed on a GPU, copied there now), stages the host expert tensors among {@code tensors}
+     * for large micro-batches as {@code offload} says ({@code expertsUsed} per token), and hands every other op to
+     * {@code host}. Throws with a message naming what failed (a CUDA error, too little device memory); the engine
+     * then runs CPU-only.
      */
-    default DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+    default DeviceBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
         throw new UnsupportedOperationException("this backend cannot run layers");
     }
 

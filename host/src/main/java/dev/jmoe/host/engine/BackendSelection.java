@@ -46,18 +46,19 @@ public final class BackendSelection {
      * The installed backend opened on {@code tensors}, or null after one line saying why it could not open
      * (the engine then runs CPU-only, as when no GPU is found).
      */
-    static DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
-        return open(tensors, host, BackendProvider::installed, log::info);
+    static DeviceBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
+        return open(tensors, expertsUsed, offload, host, BackendProvider::installed, log::info);
     }
 
-    static DeviceBackend open(List<DeviceTensor> tensors, Backend host, Supplier<Optional<BackendProvider>> finder, Consumer<String> notice) {
+    static DeviceBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host,
+                              Supplier<Optional<BackendProvider>> finder, Consumer<String> notice) {
         try {
             Optional<BackendProvider> provider = finder.get();
             if (provider.isEmpty()) {
                 notice.accept("no CUDA device: " + NOT_INSTALLED + "; running CPU-only");
                 return null;
             }
-            return provider.get().open(tensors, host);
+            return provider.get().open(tensors, expertsUsed, offload, host);
         } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             log.debug("GPU backend failed to open", e);
             notice.accept("CUDA backend failed to open: " + e.getMessage() + "; running CPU-only");

@@ -12,6 +12,7 @@ import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.model.Placement;
 import dev.jmoe.host.model.DevicePlanner;
 import dev.jmoe.host.model.GpuDevice;
+import dev.jmoe.host.model.TensorKind;
 import dev.jmoe.host.model.TensorSize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ public final class Engine implements AutoCloseable {
             pool = workers.pinned() ? new WorkerPool(workers.workers(), WORKER_NAME, workers::pin) : new WorkerPool(workers.workers(), WORKER_NAME);
             if (numa.requested()) log.info(workers.describe());
             Backend cpu = new CpuBackend(pool, RowDots.preferred(), workers::replicaOf);
-            gpu = placement.usesGpu() ? openGpu(model, data, placement, cpu) : null;
+            gpu = placement.usesGpu() ? openGpu(model, config, options, data, placement, cpu) : null;
             if (placement.usesGpu() && gpu == null) placement = plan(model, config, options, List.of());
             Forward forward = new TransformerForward(config, weights, gpu != null ? gpu : cpu);
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
@@ -106,15 +107,19 @@ public final class Engine implements AutoCloseable {
         return placement;
     }
 
-    /** The GPU backend holding the plan's GPU tensors, or null (after one line saying why) when it cannot open. */
-    private static DeviceBackend openGpu(GgufModel model, TensorDataSource data, Placement placement, Backend cpu) {
+    /**
+     * The GPU backend holding the plan's GPU tensors and staging its host experts, or null (after one line saying
+     * why) when it cannot open.
+     */
+    private static DeviceBackend openGpu(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data,
+                                        Placement placement, Backend cpu) {
         List<DeviceTensor> tensors = new ArrayList<>();
         for (Placement.PlacedTensor p : placement.tensors()) {
-            if (p.device().isCpu()) continue;
+            if (p.device().isCpu() && p.kind() != TensorKind.EXPERTS) continue;
             GgufTensorInfo t = model.tensor(p.name());
             tensors.add(new DeviceTensor(p.name(), p.device(), t.type(), t.shape(), data.segment(t)));
         }
-        return BackendSelection.open(tensors, cpu);
+        return BackendSelection.open(tensors, config.isMoe() ? config.moe().router().used() : 0, options.offload(), cpu);
     }
 
     public Placement placement() {

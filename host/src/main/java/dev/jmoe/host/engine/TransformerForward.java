@@ -54,6 +54,14 @@ public final class TransformerForward implements Forward {
     }
 
     private float[] run(int[] tokens, int from, int n, int[] positions, SequenceSpan[] spans, int outputs) {
+        try {
+            return layers(tokens, from, n, positions, spans, outputs);
+        } finally {
+            backend.endOfPass();
+        }
+    }
+
+    private float[] layers(int[] tokens, int from, int n, int[] positions, SequenceSpan[] spans, int outputs) {
         float[] x = new float[n * c.embd()];
         backend.embed(w.tokenEmbd(), tokens, from, n, x);
         for (int l = 0; l < c.layers(); l++) {

@@ -66,11 +66,11 @@ class BackendSelectionTest {
     void aBackendThatFailsToOpenLeavesTheEngineCpuOnlyWithOneLine() {
         BackendProvider outOfMemory = new UsableProvider() {
             @Override
-            public DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+            public DeviceBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
                 throw new IllegalStateException("the plan puts 30.00 GiB of weights on CUDA0, which has 23.00 GiB free (less -ngl fits)");
             }
         };
-        assertNull(BackendSelection.open(List.of(), null, () -> Optional.of(outOfMemory), notices::add));
+        assertNull(BackendSelection.open(List.of(), 0, OffloadOptions.DEFAULTS, null, () -> Optional.of(outOfMemory), notices::add));
         assertEquals(List.of("CUDA backend failed to open: the plan puts 30.00 GiB of weights on CUDA0, which has 23.00 GiB free"
                 + " (less -ngl fits); running CPU-only"), notices);
     }
@@ -81,11 +81,11 @@ class BackendSelectionTest {
                 new Class<?>[] {DeviceBackend.class}, (proxy, method, args) -> null);
         BackendProvider provider = new UsableProvider() {
             @Override
-            public DeviceBackend open(List<DeviceTensor> tensors, Backend host) {
+            public DeviceBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
                 return opened;
             }
         };
-        assertSame(opened, BackendSelection.open(List.of(), null, () -> Optional.of(provider), notices::add));
+        assertSame(opened, BackendSelection.open(List.of(), 0, OffloadOptions.DEFAULTS, null, () -> Optional.of(provider), notices::add));
         assertTrue(notices.isEmpty(), notices.toString());
     }
 

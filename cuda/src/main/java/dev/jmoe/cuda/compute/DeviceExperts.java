@@ -1,0 +1,243 @@
+package dev.jmoe.cuda.compute;
+
+import dev.jmoe.cuda.staging.DeviceCopies;
+import dev.jmoe.cuda.staging.ExpertStaging;
+import dev.jmoe.cuda.staging.ExpertTensor;
+import dev.jmoe.cuda.staging.ExpertUploader;
+import dev.jmoe.cuda.staging.PcieMeter;
+import dev.jmoe.cuda.staging.PcieSnapshot;
+import dev.jmoe.cuda.staging.StagingOptions;
+import dev.jmoe.host.engine.ExpertRuns;
+import dev.jmoe.host.engine.OffloadRule;
+import dev.jmoe.host.kernel.ExpertWeights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The MoE products of a large micro-batch on the GPU, with the experts in host memory: the experts the
+ * micro-batch routes to are uploaded through the staging layer (pinned copies, pinned mapped pages or pageable,
+ * as {@code --expert-pin} says) into a slot of the upload ring, then each routed expert's product runs there
+ * over the tokens routed to it. A layer's gate, up and down tensors go up in one upload when its gate product is
+ * asked for (the routing is known then), so up and down find theirs on the device.
+ *
+ * <p>{@link #offloads} is the offload rule ({@code batch × used ≥ T × experts}); smaller micro-batches stay on
+ * the CPU. Every upload and product is metered ({@link PcieMeter}); {@link #endOfPass} closes a prefill's figures.
+ * One call at a time ({@code synchronized}); passes of different sessions may interleave, since each product
+ * stages the layer it needs when another pass's layer is on the device.
+ */
+public final class DeviceExperts implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeviceExperts.class);
+    private static final Pattern EXPERT_NAME = Pattern.compile("blk\\.(\\d+)\\.ffn_(gate|up|down)_exps\\.weight");
+    private static final int SLOTS = 2;
+
+    private final ExpertStaging staging;
+    private final ExpertUploader uploader;
+    private final DeviceCopies.DeviceStream compute;
+    private final ExpertProduct product;
+    private final OffloadRule rule;
+    private final int used;
+    private final PcieMeter meter;
+    /** Host address of each staged tensor → its staging index. */
+    private final Map<Long, Integer> byAddress = new HashMap<>();
+    /** Staging index → the staging indices of its layer's expert tensors (itself included), uploaded together. */
+    private final Map<Integer, int[]> layerOf = new HashMap<>();
+    private StagedLayer current;
+    private boolean inPrefill;
+    private PcieSnapshot lastPrefill;
+
+    /** The layer on the device now: for which routing, which tensors, and which of them have run. */
+    private static final class StagedLayer {
+        final int[] routing;
+        final int[] tensors;
+        final boolean[] done;
+        final ExpertUploader.StagedLayer upload;
+        DeviceCopies.DeviceEvent start;
+
+        StagedLayer(int[] routing, int[] tensors, ExpertUploader.StagedLayer upload) {
+            this.routing = routing;
+            this.tensors = tensors;
+            this.done = new boolean[tensors.length];
+            this.upload = upload;
+        }
+
+        int position(int tensor) {
+            for (int p = 0; p < tensors.length; p++) if (tensors[p] == tensor) return p;
+            return -1;
+        }
+
+        boolean allDone() {
+            for (boolean d : done) if (!d) return false;
+            return true;
+        }
+    }
+
+    private DeviceExperts(ExpertStaging staging, ExpertUploader uploader, DeviceCopies.DeviceStream compute,
+                          ExpertProduct product, OffloadRule rule, int used, PcieMeter meter) {
+        this.staging = staging;
+        this.uploader = uploader;
+        this.compute = compute;
+        this.product = product;
+        this.rule = rule;
+        this.used = used;
+        this.meter = meter;
+    }
+
+    /**
+     * The GPU expert path for {@code tensors} (a model's host {@code _exps} tensors, named as in GGUF), uploading
+     * through {@code copies} and multiplying with {@code product}; {@code used} is the model's experts per token.
+     */
+    public static DeviceExperts open(List<ExpertTensor> tensors, DeviceCopies copies, StagingOptions options, OffloadRule rule,
+                                     int used, ExpertProduct product, Consumer<String> warnings) {
+        PcieMeter meter = new PcieMeter();
+        ExpertStaging staging = ExpertStaging.open(tensors, copies, options, meter, warnings);
+        ExpertUploader uploader = null;
+        try {
+            Map<Integer, List<Integer>> layers = new HashMap<>();
+            for (int i = 0; i < tensors.size(); i++) {
+                Matcher m = EXPERT_NAME.matcher(tensors.get(i).name());
+                int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1 - i;   // an unnamed tensor is a layer of its own
+                layers.computeIfAbsent(layer, k -> new ArrayList<>()).add(i);
+            }
+            List<List<ExpertTensor>> slotLayers = new ArrayList<>();
+            for (List<Integer> layer : layers.values()) slotLayers.add(layer.stream().map(tensors::get).toList());
+            uploader = new ExpertUploader(copies, staging, meter, SLOTS, ExpertUploader.slotBytes(slotLayers));
+            DeviceExperts d = new DeviceExperts(staging, uploader, copies.newStream(), product, rule, used, meter);
+            for (int i = 0; i < tensors.size(); i++) d.byAddress.put(tensors.get(i).address(), i);
+            for (List<Integer> layer : layers.values()) {
+                int[] members = layer.stream().mapToInt(Integer::intValue).toArray();
+                for (int i : members) d.layerOf.put(i, members);
+            }
+            return d;
+        } catch (RuntimeException e) {
+            if (uploader != null) uploader.close();
+            staging.close();
+            throw e;
+        }
+    }
+
+    /** Whether the products of {@code w} for a micro-batch of {@code pairs} (token, expert) pairs run here. */
+    public boolean offloads(ExpertWeights w, int pairs) {
+        return byAddress.containsKey(w.data().address()) && rule.onGpu(pairs / used, used, w.experts());
+    }
+
+    /**
+     * {@code out[i] = expert pairExpert[i] of w · x[pairToken[i]]}, as {@link dev.jmoe.host.engine.Backend#experts}
+     * defines it, for a tensor that {@link #offloads}.
+     */
+    public synchronized void run(ExpertWeights w, float[] x, int[] pairToken, int[] pairExpert, float[] out) {
+        int tensor = byAddress.get(w.data().address());
+        try {
+            StagedLayer layer = stage(tensor, pairExpert, w.experts());
+            int position = layer.position(tensor);
+            layer.upload.uploaded().synchronize();
+            if (layer.start == null) {
+                compute.waitFor(layer.upload.uploaded());
+                layer.start = compute.record();
+            }
+            multiplyPerExpert(w, layer.upload, position, x, pairToken, pairExpert, out);
+            layer.done[position] = true;
+            if (layer.allDone()) complete(layer);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
+    }
+
+    /** The layer holding {@code tensor} for this routing, uploading it (with its layer's other tensors) when it is not. */
+    private StagedLayer stage(int tensor, int[] routing, int experts) {
+        if (current != null && current.routing == routing && current.position(tensor) >= 0 && !current.done[current.position(tensor)]) {
+            return current;
+        }
+        if (current != null) complete(current);   // a layer whose remaining tensors ran elsewhere
+        if (!inPrefill) {
+            uploader.begin();
+            inPrefill = true;
+        }
+        int[] tensors = layerOf.get(tensor);
+        current = new StagedLayer(routing, tensors, uploader.upload(tensors, ExpertRuns.of(routing, experts)));
+        return current;
+    }
+
+    /** Gathers each routed expert's tokens, multiplies them on the device, and scatters the rows back. */
+    private void multiplyPerExpert(ExpertWeights w, ExpertUploader.StagedLayer upload, int position, float[] x,
+                                   int[] pairToken, int[] pairExpert, float[] out) {
+        int cols = w.cols(), rows = w.rows(), pairs = pairExpert.length;
+        int[] count = new int[w.experts()];
+        for (int e : pairExpert) count[e]++;
+        float[] xs = new float[0];
+        float[] ys = new float[0];
+        int[] members = new int[pairs];
+        for (int e = 0; e < w.experts(); e++) {
+            if (count[e] == 0) continue;
+            int n = 0;
+            for (int i = 0; i < pairs; i++) if (pairExpert[i] == e) members[n++] = i;
+            if (xs.length < n * cols) xs = new float[n * cols];
+            if (ys.length < n * rows) ys = new float[n * rows];
+            for (int j = 0; j < n; j++) System.arraycopy(x, pairToken[members[j]] * cols, xs, j * cols, cols);
+            long offset = upload.offset(position, e);
+            if (offset < 0) throw new IllegalStateException("expert " + e + " was routed but not uploaded");
+            product.multiply(upload.buffer().address() + offset, w.type(), cols, rows, xs, n, ys);
+            for (int j = 0; j < n; j++) System.arraycopy(ys, j * rows, out, members[j] * rows, rows);
+        }
+    }
+
+    private void complete(StagedLayer layer) {
+        DeviceCopies.DeviceEvent start = layer.start != null ? layer.start : compute.record();
+        uploader.computed(layer.upload, start, compute.record());
+        if (current == layer) current = null;
+    }
+
+    /** After a failure mid-layer: the slot is released and the prefill's figures closed, so the next pass starts clean. */
+    private void abandon() {
+        try {
+            if (current != null) complete(current);
+            if (inPrefill) uploader.finish();
+        } catch (RuntimeException e) {
+            log.debug("closing the failed prefill's uploads", e);
+        } finally {
+            current = null;
+            inPrefill = false;
+        }
+    }
+
+    /** Ends the forward pass: closes the prefill's figures if any layer ran here; returns them (null if none). */
+    public synchronized PcieSnapshot endOfPass() {
+        if (!inPrefill) return null;
+        if (current != null) complete(current);
+        inPrefill = false;
+        lastPrefill = uploader.finish();
+        log.debug("prefill experts: {}", lastPrefill);
+        return lastPrefill;
+    }
+
+    /** The figures of the last pass that ran experts here, or null. */
+    public PcieSnapshot lastPrefill() {
+        return lastPrefill;
+    }
+
+    /** Everything uploaded and computed so far. */
+    public PcieSnapshot total() {
+        return meter.total();
+    }
+
+    /** The staging in force, for the load line and the mode switch. */
+    public ExpertStaging staging() {
+        return staging;
+    }
+
+    @Override
+    public synchronized void close() {
+        abandon();
+        uploader.close();
+        compute.close();
+        staging.close();
+    }
+}
