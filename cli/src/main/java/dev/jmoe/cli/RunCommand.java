@@ -69,6 +69,7 @@ public final class RunCommand implements Callable<Integer> {
             if (result.stop() == Generator.Stop.CONTEXT_FULL) err.println("jmoe run: context full (" + session.contextSize() + " tokens, see -c)");
             if (!sampler.config().isGreedy()) err.println("seed: " + sampler.seed());
             generator.printTimings(err);
+            engine.transferSummary().ifPresent(err::println);
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.jmoe.cuda.compute;
 
 import dev.jmoe.host.engine.AttentionShape;
 import dev.jmoe.cuda.JCudaDeviceCopies;
+import dev.jmoe.cuda.staging.CudaAccelerator;
 import dev.jmoe.cuda.staging.ExpertTensor;
 import dev.jmoe.cuda.staging.PcieSnapshot;
 import dev.jmoe.cuda.staging.StagingOptions;
@@ -13,17 +14,20 @@ import dev.jmoe.host.engine.OffloadBatchSize;
 import dev.jmoe.host.engine.OffloadOptions;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.engine.RopeSpec;
+import dev.jmoe.host.engine.TransferTotals;
 import dev.jmoe.host.engine.Routing;
 import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.mem.MemInfo;
 import dev.jmoe.host.model.RouterSpec;
+import dev.jmoe.host.server.Accelerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -184,6 +188,28 @@ public final class CudaBackend implements DeviceBackend {
     @Override
     public void add(float[] acc, float[] x, int n) {
         host.add(acc, x, n);
+    }
+
+    /** The server's {@link Accelerator}: pin mode, its switch and the PCIe metrics, where host experts are staged. */
+    @Override
+    public <T> Optional<T> capability(Class<T> type) {
+        if (type != Accelerator.class || experts == null) return Optional.empty();
+        String placement = "CUDA: %d MiB of weights on %s; host experts staged for prompts".formatted(weights.bytes() >> 20,
+                contexts.keySet().stream().map(i -> "CUDA" + i).toList());
+        return Optional.of(type.cast(new CudaAccelerator(placement, experts.staging(), experts.meter())));
+    }
+
+    @Override
+    public Optional<TransferTotals> transferTotals() {
+        if (experts == null) return Optional.empty();
+        PcieSnapshot t = experts.total();
+        return Optional.of(new TransferTotals(t.bytes(), t.copySeconds(), t.hits(), t.misses()));
+    }
+
+    @Override
+    public Optional<String> transferSummary() {
+        if (experts == null || experts.total().bytes() == 0) return Optional.empty();
+        return Optional.of(experts.total().line() + " (expert-pin " + experts.staging().mode().flag() + ")");
     }
 
     @Override

@@ -228,6 +228,11 @@ public final class DeviceExperts implements AutoCloseable {
         return meter.total();
     }
 
+    /** The meter of every upload and product here. */
+    public PcieMeter meter() {
+        return meter;
+    }
+
     /** The staging in force, for the load line and the mode switch. */
     public ExpertStaging staging() {
         return staging;

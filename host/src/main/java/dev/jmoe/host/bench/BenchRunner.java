@@ -1,6 +1,7 @@
 package dev.jmoe.host.bench;
 
 import dev.jmoe.host.engine.Engine;
+import dev.jmoe.host.engine.TransferTotals;
 import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.engine.Session;
 
@@ -41,8 +42,8 @@ public final class BenchRunner {
                 ModelInfo info = ModelInfo.of(engine.model());
                 Session session = engine.newSession();
                 for (BenchCase c : group.getValue()) {
-                    double[] samples = time(session, c, index++, cases.size());
-                    out.add(new BenchResult(info, engine.backendName(), c.options(), c.test(), samples, Optional.empty()));
+                    Timed timed = time(engine, session, c, index++, cases.size());
+                    out.add(new BenchResult(info, engine.backendName(), c.options(), c.test(), timed.samples(), timed.transfer()));
                 }
             }
         }
@@ -58,18 +59,25 @@ public final class BenchRunner {
         return groups;
     }
 
-    private double[] time(Session session, BenchCase c, int index, int total) {
+    /** A test's t/s samples, and the expert uploads of its timed runs where a GPU staged any. */
+    private record Timed(double[] samples, Optional<TransferStats> transfer) {}
+
+    private Timed time(Engine engine, Session session, BenchCase c, int index, int total) {
         BenchTest t = c.test();
         session.reset();
         if (t.nDepth() > 0) prompt(session, t.nDepth(), c.options().batch());
         progress.run(index, total, c, 0, reps);
         WarmUp.run(() -> once(session, c));
+        Optional<TransferTotals> before = engine.transferTotals();
         double[] samples = new double[reps];
         for (int rep = 1; rep <= reps; rep++) {
             progress.run(index, total, c, rep, reps);
             samples[rep - 1] = t.tokens() / (once(session, c) / 1e9);
         }
-        return samples;
+        Optional<TransferStats> transfer = before.flatMap(b -> engine.transferTotals().map(a -> a.minus(b)))
+                .filter(d -> d.bytes() > 0)
+                .map(d -> new TransferStats(d.gbPerSecond(), d.hitRate()));
+        return new Timed(samples, transfer);
     }
 
     /** One run of the test from its depth; returns its nanoseconds. */

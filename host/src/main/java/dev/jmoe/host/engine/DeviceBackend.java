@@ -1,5 +1,7 @@
 package dev.jmoe.host.engine;
 
+import java.util.Optional;
+
 /**
  * A {@link Backend} that holds device resources (weights copied to a GPU, scratch buffers, a context):
  * the engine closes it with itself. Ops it does not run on its device it hands to the host backend it was
@@ -8,6 +10,24 @@ package dev.jmoe.host.engine;
 public interface DeviceBackend extends Backend, AutoCloseable {
     /** Bytes of weights this backend copied to its devices. */
     long deviceWeightBytes();
+
+    /** One line on what crossed PCIe for experts so far (the end of {@code run} prints it); empty when nothing did. */
+    default Optional<String> transferSummary() {
+        return Optional.empty();
+    }
+
+    /** The GPU expert path's running totals; empty where no host experts are staged. */
+    default Optional<TransferTotals> transferTotals() {
+        return Optional.empty();
+    }
+
+    /**
+     * A control or report this backend offers beyond the ops, by the interface a caller knows it as (the server
+     * asks for its {@code Accelerator}: the pin mode switch and the PCIe metrics); empty when it offers none.
+     */
+    default <T> Optional<T> capability(Class<T> type) {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -124,6 +125,21 @@ public final class Engine implements AutoCloseable {
 
     public Placement placement() {
         return placement;
+    }
+
+    /** What crossed PCIe for the GPU expert path so far, as one line; empty without a GPU or before any upload. */
+    public Optional<String> transferSummary() {
+        return gpu != null ? gpu.transferSummary() : Optional.empty();
+    }
+
+    /** The GPU expert path's running totals; empty without a GPU or without staged host experts. */
+    public Optional<TransferTotals> transferTotals() {
+        return gpu != null ? gpu.transferTotals() : Optional.empty();
+    }
+
+    /** A capability of the GPU backend (see {@link DeviceBackend#capability}); empty without one. */
+    public <T> Optional<T> capability(Class<T> type) {
+        return gpu != null ? gpu.capability(type) : Optional.empty();
     }
 
     /** What llama-bench's backend column says for this engine: {@code CUDA} when layers run on a GPU, else {@code CPU}. */

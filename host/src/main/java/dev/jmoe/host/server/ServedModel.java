@@ -46,7 +46,8 @@ public final class ServedModel implements AutoCloseable {
             String eos = tokenizer.eos() >= 0 ? tokenizer.tokenPiece(tokenizer.eos()) : "";
             ChatTemplate template = ChatTemplates.choose(chatTemplate,
                     gguf.metadata().findString("tokenizer.chat_template").orElse(null), name, bos, eos);
-            return new ServedModel(engine, tokenizer, template, name, Accelerator.none(engine.placement().summary()));
+            Accelerator accelerator = engine.capability(Accelerator.class).orElseGet(() -> Accelerator.none(engine.placement().summary()));
+            return new ServedModel(engine, tokenizer, template, name, accelerator);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
