@@ -13,7 +13,7 @@
 #      fails, and also when a GPU is present yet some gpu test was skipped: there a skip means the
 #      setup is broken, and must not pass for a green run. Then runs the jmoe commands whose figures
 #      the issue notes record: topo, pcie, run with -ngl 0 and -ngl all (the texts must agree), bench
-#      with -ngl 0 and -ngl all, and with the PTX GEMM forced. Everything printed also goes to the report file
+#      with -ngl 0,all, with the PTX GEMM forced, and with host experts staged per pin mode. Everything printed also goes to the report file
 #      ($GPU_REPORT, default gpu-report.txt in the repository root; on the device tool, point it
 #      into $OUT). "run tests" or "run commands" runs one half.
 #
@@ -197,10 +197,15 @@ run_commands() {
   gpu="$(jmoe run -m "$model" -p "Once upon a time" -n 24 --temp 0 -ngl all)" || status=$?
   printf -- '-ngl 0:   %s\n-ngl all: %s\n' "$cpu" "$gpu"
   if [[ "$cpu" != "$gpu" ]]; then echo "gpu-check: the GPU text differs from the CPU text" >&2; status=4; fi
-  echo "== jmoe bench -ngl 0, then -ngl all (cuBLAS where it loads), then -ngl all on the PTX GEMM"
-  jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl 0 || status=$?
-  jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl all || status=$?
+  echo "== jmoe bench -ngl 0,all (cuBLAS where it loads)"
+  jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl 0,all || status=$?
+  echo "== jmoe bench -ngl all on the PTX GEMM"
   JMOE_JAVA_OPTS="-Djmoe.cuda.gemm=ptx" jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl all || status=$?
+  echo "== jmoe bench: host experts staged for the prompt, per pin mode"
+  jmoe bench -m "$model" -p 512 -n 0 -r 3 -ngl all --cpu-moe --expert-pin off,copy,register || status=$?
+  echo "== jmoe run: host experts staged (the pcie line)"
+  jmoe run -m "$model" -p "Once upon a time, in a land far away, there lived" -n 8 --temp 0 -ngl all --cpu-moe \
+      --offload-batch-size 1 > /dev/null || status=$?
   echo "gpu-check: commands exit $status"
   return "$status"
 }

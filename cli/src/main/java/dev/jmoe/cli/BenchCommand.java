@@ -10,7 +10,6 @@ import dev.jmoe.host.bench.ResultPlot;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.mem.HugePageMode;
 import dev.jmoe.host.mem.LoadOptions;
-import dev.jmoe.host.model.PlacementRules;
 import dev.jmoe.host.numa.MirrorScope;
 import dev.jmoe.host.numa.NumaMode;
 import dev.jmoe.host.numa.NumaOptions;
@@ -97,11 +96,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "4096", description = "Context to sweep (--sweep; default: ${DEFAULT-VALUE}).")
     int context;
 
-    /** One placement for every case (not part of the cross product). */
+    /** -ngl takes a list (the cross product); the overrides and reserve are the same for every case. */
     @CommandLine.Mixin
     PlacementFlags placement = new PlacementFlags();
 
-    /** One set of GPU offload flags for every case (not part of the cross product yet). */
+    /** --offload-batch-size and --expert-pin take lists (the cross product). */
     @CommandLine.Mixin
     StagingFlags staging = new StagingFlags();
 
@@ -125,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchFormat format = BenchFormat.parse(output);
         BenchGrid grid = new BenchGrid(models, prompts, gens, depths,
                 threads == null ? List.of(Runtime.getRuntime().availableProcessors()) : threads,
-                batches, ubatches, cacheK, cacheV, loads());
+                batches, ubatches, cacheK, cacheV, loads(), placement.toRulesList(), staging.offloads());
         PrintWriter out = spec.commandLine().getOut();
         boolean progress = TerminalProgress.wanted(format);
         if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -133,9 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (sweep && plotX != null) throw new CommandLine.ParameterException(spec.commandLine(), "--plot-x is for cross products; a sweep plots against N_KV");
         Optional<String> x = Optional.ofNullable(plotX).map(this::plotAxis);
-        PlacementRules rules = placement.toRules();
-        List<BenchCase> cases = grid.expand().stream()
-                .map(c -> new BenchCase(c.model(), c.options().withPlacement(rules).withOffload(staging.offload()), c.test())).toList();
+        List<BenchCase> cases = grid.expand();
         if (sweep) return BenchSweep.run(cases, context, format, out, progress, plot);
         List<BenchResult> results = new BenchRunner(reps, progress ? new TerminalProgress() : BenchProgress.NONE).run(cases);
         if (progress) TerminalProgress.clear();

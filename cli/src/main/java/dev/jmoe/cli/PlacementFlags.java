@@ -19,10 +19,11 @@ import java.util.List;
 public final class PlacementFlags {
     private final List<TensorOverride> overrides = new ArrayList<>();
 
-    @Option(names = {"-ngl", "--gpu-layers", "--n-gpu-layers"}, paramLabel = "N", converter = GpuLayersConverter.class,
+    /** null: not given ({@code auto}); several values only for {@code bench}'s cross product. */
+    @Option(names = {"-ngl", "--gpu-layers", "--n-gpu-layers"}, paramLabel = "N", converter = GpuLayersConverter.class, split = ",",
             description = "Layers on the GPU, from the last (the output counts as one more): a number, 'all', or 'auto' (default): "
-                    + "the most layers whose non-expert tensors fit, experts on the host. Numbers and 'all' place whole layers, experts included, as llama.cpp does.")
-    GpuLayers gpuLayers = GpuLayers.AUTO;
+                    + "the most layers whose non-expert tensors fit, experts on the host. Numbers and 'all' place whole layers, experts included, as llama.cpp does; bench takes a list.")
+    List<GpuLayers> gpuLayers;
 
     @Option(names = {"-ot", "--override-tensor"}, paramLabel = "PATTERN=BUFFER[,...]", converter = OverrideListConverter.class,
             description = "Tensors whose name matches the regular expression go to BUFFER: CPU, CUDA0, ... (case-insensitive); repeatable, first match wins.")
@@ -49,8 +50,17 @@ public final class PlacementFlags {
             description = "Memory each GPU keeps free beyond weights and KV cache, for the CUDA context, cuBLAS and activations (default 1024).")
     int fitTargetMib = (int) (PlacementRules.DEFAULT_GPU_RESERVE >> 20);
 
+    /** The rules; {@code -ngl} with several values is refused (that is bench's cross product, {@link #toRulesList}). */
     PlacementRules toRules() {
-        return new PlacementRules(gpuLayers, overrides, (long) fitTargetMib << 20);
+        List<PlacementRules> all = toRulesList();
+        if (all.size() > 1) throw new IllegalArgumentException("-ngl takes one value here, not " + gpuLayers.size() + " (lists are for bench)");
+        return all.getFirst();
+    }
+
+    /** One set of rules per {@code -ngl} value, each with the same overrides and reserve. */
+    List<PlacementRules> toRulesList() {
+        List<GpuLayers> layers = gpuLayers == null || gpuLayers.isEmpty() ? List.of(GpuLayers.AUTO) : gpuLayers;
+        return layers.stream().map(g -> new PlacementRules(g, overrides, (long) fitTargetMib << 20)).toList();
     }
 
     static final class GpuLayersConverter implements ITypeConverter<GpuLayers> {

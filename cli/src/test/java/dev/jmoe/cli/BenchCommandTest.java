@@ -50,6 +50,23 @@ class BenchCommandTest {
         }
     }
 
+    /** On a machine without a GPU every -ngl runs CPU-only (one line says so), but each case keeps its flags. */
+    @Test
+    void gpuLayersAndPinModesAreListsOfTheCrossProduct() throws Exception {
+        Run r = run("bench", "-m", MODEL, "-p", "8", "-n", "0", "-r", "1", "-t", "1", "-ngl", "0,all", "--expert-pin", "off,register", "-o", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(4, json.size(), r.out());
+        String[] want = {"0 off", "0 register", "all off", "all register"};
+        for (int i = 0; i < 4; i++) {
+            JsonNode o = json.get(i);
+            assertEquals(want[i], o.get("n_gpu_layers").asText() + " " + o.get("expert_pin").asText(), o.toString());
+            assertEquals("32", o.get("offload_batch_size").asText());
+            assertEquals("CPU", o.get("backend").asText());
+        }
+        assertEquals(0, json.get(0).get("n_gpu_layers").asInt(), "a count is a JSON number, as llama-bench writes it");
+    }
+
     @Test
     void markdownTableWithTheVariedFlag() {
         Path png = dir.resolve("ub.png");

@@ -46,7 +46,7 @@ class PlacementFlagsTest {
     @Test
     void badValuesAreUsageErrorsOfOneLine() {
         String[][] cases = {
-            {"-ngl", "-3", "Invalid value for option '--n-gpu-layers': '-3' is not a layer count (expected a number >= 0, auto or all)"},
+            {"-ngl", "-3", "Invalid value for option '--n-gpu-layers' (N): '-3' is not a layer count (expected a number >= 0, auto or all)"},
             {"-ot", "exps", "Invalid value for option '--override-tensor' (PATTERN=BUFFER[,...]): 'exps' has no '=BUFFER' (expected PATTERN=CPU or PATTERN=CUDA0)"},
             {"-ot", "exps=GPU", "Invalid value for option '--override-tensor' (PATTERN=BUFFER[,...]): unknown buffer type 'GPU' (expected CPU or CUDA0, CUDA1, ...)"},
             {"--n-cpu-moe", "-1", "Invalid value for option '--n-cpu-moe': '-1' is negative (expected 0 or more)"},

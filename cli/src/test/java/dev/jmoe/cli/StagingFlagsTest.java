@@ -8,10 +8,12 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StagingFlagsTest {
@@ -69,6 +71,18 @@ class StagingFlagsTest {
         RunLike none = new RunLike();
         new CommandLine(none).parseArgs();
         assertEquals(OffloadOptions.DEFAULTS, none.engine.toOptions(0).offload());
+    }
+
+    @Test
+    void listsAreBenchsCrossProductAndRefusedWhereOneValueIsMeant() {
+        StagingFlags f = parse("--offload-batch-size", "8,auto", "--expert-pin", "off,register").flags;
+        assertEquals(List.of(
+                new OffloadOptions(new OffloadBatchSize.Fixed(8), "off", null, false),
+                new OffloadOptions(new OffloadBatchSize.Fixed(8), "register", null, false),
+                new OffloadOptions(new OffloadBatchSize.Auto(), "off", null, false),
+                new OffloadOptions(new OffloadBatchSize.Auto(), "register", null, false)), f.offloads());
+        var e = assertThrows(IllegalArgumentException.class, f::offload);
+        assertTrue(e.getMessage().contains("lists are for bench"), e.getMessage());
     }
 
     @Test

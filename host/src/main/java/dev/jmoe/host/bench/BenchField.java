@@ -1,6 +1,8 @@
 package dev.jmoe.host.bench;
 
 import dev.jmoe.host.engine.EngineOptions;
+import dev.jmoe.host.engine.OffloadBatchSize;
+import dev.jmoe.host.model.GpuLayers;
 import dev.jmoe.host.mem.HugePageMode;
 import dev.jmoe.host.numa.NumaMode;
 
@@ -20,11 +22,27 @@ enum BenchField {
     MMAP("mmap", o -> o.load().mapsFile() ? "1" : "0", "1", "mmap", false),
     MLOCK("mlock", o -> o.load().mlock() ? "1" : "0", "0", "mlock", false),
     HUGEPAGES("hugepages", o -> o.load().hugePages().flag(), HugePageMode.OFF.flag(), "huge pages", false),
-    NUMA("numa", BenchField::numa, NumaMode.OFF.flag(), "--numa placement", false);
+    NUMA("numa", BenchField::numa, NumaMode.OFF.flag(), "--numa placement", false),
+    N_GPU_LAYERS("ngl", o -> o.placement().gpuLayers().toString(), GpuLayers.AUTO.toString(), "GPU layers -ngl", false),
+    OFFLOAD_BATCH("offload_batch_size", BenchField::offloadBatch, "32", "--offload-batch-size", false),
+    EXPERT_PIN("expert_pin", BenchField::expertPin, "auto", "--expert-pin mode", false);
 
     /** The --numa mode; no NUMA step at all reads as off (nothing is placed either way). */
     static String numa(EngineOptions o) {
         return o.load().numa() == null ? NumaMode.OFF.flag() : o.load().numa().mode().flag();
+    }
+
+    /** {@code --offload-batch-size}: the threshold, or {@code auto}. */
+    static String offloadBatch(EngineOptions o) {
+        return switch (o.offload().batchSize()) {
+            case OffloadBatchSize.Fixed f -> String.valueOf(f.threshold());
+            case OffloadBatchSize.Auto a -> "auto";
+        };
+    }
+
+    /** {@code --expert-pin}: the mode asked for, or {@code auto} (chosen at load). */
+    static String expertPin(EngineOptions o) {
+        return o.offload().expertPin() == null ? "auto" : o.offload().expertPin();
     }
 
     final String header;

@@ -2,6 +2,8 @@ package dev.jmoe.host.bench;
 
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.EngineOptions;
+import dev.jmoe.host.engine.OffloadOptions;
+import dev.jmoe.host.model.PlacementRules;
 import dev.jmoe.host.mem.LoadOptions;
 
 import java.nio.file.Path;
@@ -11,12 +13,22 @@ import java.util.List;
 /**
  * The values of every flag as given (comma-separated lists on the command line); {@link #expand} makes
  * their cross product, in llama-bench's order: model, then the engine flags (threads, batch, micro-batch,
- * cache types, load modes), then per depth the prompt tests followed by the generation tests.
+ * cache types, load modes, GPU placements, offload and pin modes), then per depth the prompt tests followed by
+ * the generation tests.
  * A size of 0 in {@code prompts} or {@code gens} means "no such test".
  */
 public record BenchGrid(List<Path> models, List<Integer> prompts, List<Integer> gens, List<Integer> depths,
                         List<Integer> threads, List<Integer> batches, List<Integer> ubatches,
-                        List<CacheType> cacheK, List<CacheType> cacheV, List<LoadOptions> loads) {
+                        List<CacheType> cacheK, List<CacheType> cacheV, List<LoadOptions> loads,
+                        List<PlacementRules> placements, List<OffloadOptions> offloads) {
+
+    /** With the default placement ({@code -ngl auto}) and offload flags. */
+    public BenchGrid(List<Path> models, List<Integer> prompts, List<Integer> gens, List<Integer> depths,
+                     List<Integer> threads, List<Integer> batches, List<Integer> ubatches,
+                     List<CacheType> cacheK, List<CacheType> cacheV, List<LoadOptions> loads) {
+        this(models, prompts, gens, depths, threads, batches, ubatches, cacheK, cacheV, loads,
+                List.of(PlacementRules.defaults()), List.of(OffloadOptions.DEFAULTS));
+    }
 
     public BenchGrid {
         models = nonEmpty("-m", models);
@@ -29,6 +41,8 @@ public record BenchGrid(List<Path> models, List<Integer> prompts, List<Integer> 
         cacheK = nonEmpty("-ctk", cacheK);
         cacheV = nonEmpty("-ctv", cacheV);
         loads = nonEmpty("load flags", loads);
+        placements = nonEmpty("-ngl", placements);
+        offloads = nonEmpty("--offload-batch-size/--expert-pin", offloads);
         for (int p : prompts) if (p < 0) throw new IllegalArgumentException("-p must not be negative, got " + p);
         for (int n : gens) if (n < 0) throw new IllegalArgumentException("-n must not be negative, got " + n);
         for (int d : depths) if (d < 0) throw new IllegalArgumentException("-d must not be negative, got " + d);
@@ -48,10 +62,12 @@ public record BenchGrid(List<Path> models, List<Integer> prompts, List<Integer> 
                     for (int ub : ubatches)
                         for (CacheType k : cacheK)
                             for (CacheType v : cacheV)
-                                for (LoadOptions load : loads) {
-                                    EngineOptions o = new EngineOptions(t, 0, b, ub, k, v, load);
-                                    for (BenchTest test : tests()) out.add(new BenchCase(m, o, test));
-                                }
+                                for (LoadOptions load : loads)
+                                    for (PlacementRules placement : placements)
+                                        for (OffloadOptions offload : offloads) {
+                                            EngineOptions o = new EngineOptions(t, 0, b, ub, k, v, load, placement, offload);
+                                            for (BenchTest test : tests()) out.add(new BenchCase(m, o, test));
+                                        }
         return out;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jmoe.host.model.GpuLayers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,11 @@ public final class BenchRecords {
         o.put("use_mlock", r.options().load().mlock());
         o.put("hugepages", r.options().load().hugePages().flag());
         o.put("numa", BenchField.numa(r.options()));
+        GpuLayers ngl = r.options().placement().gpuLayers();
+        if (ngl.mode() == GpuLayers.Mode.COUNT) o.put("n_gpu_layers", ngl.count());
+        else o.put("n_gpu_layers", ngl.toString());
+        o.put("offload_batch_size", BenchField.offloadBatch(r.options()));
+        o.put("expert_pin", BenchField.expertPin(r.options()));
         o.put("test", r.test().name());
         o.put("n_prompt", r.test().nPrompt());
         o.put("n_gen", r.test().nGen());

@@ -4,6 +4,10 @@ import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.mem.LoadOptions;
 import org.junit.jupiter.api.Test;
 
+import dev.jmoe.host.engine.OffloadBatchSize;
+import dev.jmoe.host.engine.OffloadOptions;
+import dev.jmoe.host.model.GpuLayers;
+import dev.jmoe.host.model.PlacementRules;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -66,5 +70,27 @@ class BenchGridTest {
         assertEquals("tg128", BenchTest.generation(128, 0).name());
         assertEquals("pp512 @ d4096", BenchTest.prompt(512, 4096).name());
         assertEquals(4096 + 512, BenchTest.prompt(512, 4096).contextNeeded());
+    }
+
+    @Test
+    void gpuPlacementsAndPinModesAreAxesOfTheCrossProductInsideTheLoadModes() {
+        PlacementRules cpu = PlacementRules.cpuOnly();
+        PlacementRules all = new PlacementRules(GpuLayers.ALL, List.of(), PlacementRules.DEFAULT_GPU_RESERVE);
+        OffloadOptions off = new OffloadOptions(OffloadBatchSize.DEFAULT, "off", null, false);
+        OffloadOptions copy = new OffloadOptions(new OffloadBatchSize.Fixed(8), "copy", null, false);
+        BenchGrid g = new BenchGrid(List.of(A), List.of(512), List.of(0), List.of(0), List.of(2), List.of(2048), List.of(512),
+                List.of(CacheType.F16), List.of(CacheType.F16), List.of(MMAP), List.of(cpu, all), List.of(off, copy));
+        List<String> got = g.expand().stream().map(c -> "ngl " + c.options().placement().gpuLayers() + " T "
+                + BenchField.offloadBatch(c.options()) + " pin " + BenchField.expertPin(c.options())).toList();
+        assertEquals(List.of("ngl 0 T 32 pin off", "ngl 0 T 8 pin copy", "ngl all T 32 pin off", "ngl all T 8 pin copy"), got);
+    }
+
+    @Test
+    void withoutGpuFlagsEveryCaseHasTheDefaults() {
+        BenchGrid g = grid(List.of(A), List.of(16), List.of(0), List.of(0), List.of(1), List.of(512), List.of(MMAP));
+        BenchCase c = g.expand().getFirst();
+        assertEquals(PlacementRules.defaults(), c.options().placement());
+        assertEquals(OffloadOptions.DEFAULTS, c.options().offload());
+        assertEquals("auto", BenchField.expertPin(c.options()));
     }
 }
