@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,11 @@ import java.util.regex.Pattern;
  * as {@code --expert-pin} says) into a slot of the upload ring, then each routed expert's product runs there
  * over the tokens routed to it. A layer's gate, up and down tensors go up in one upload when its gate product is
  * asked for (the routing is known then), so up and down find theirs on the device.
+ *
+ * <p>When a micro-batch uses (nearly) all of a layer's experts ({@link ExpertRuns} then gives one run of all of
+ * them), the next layer will too, whatever its routing: then all of the next layer's experts go up into the other
+ * slot of the ring while this layer computes, so with large batches each layer costs about the larger of its
+ * upload and its products rather than their sum. The prefetch is adopted when that layer's product comes.
  *
  * <p>{@link #offloads} is the offload rule ({@code batch × used ≥ T × experts}); smaller micro-batches stay on
  * the CPU. Every upload and product is metered ({@link PcieMeter}); {@link #endOfPass} closes a prefill's figures.
@@ -49,13 +55,20 @@ public final class DeviceExperts implements AutoCloseable {
     private final Map<Long, Integer> byAddress = new HashMap<>();
     /** Staging index → the staging indices of its layer's expert tensors (itself included), uploaded together. */
     private final Map<Integer, int[]> layerOf = new HashMap<>();
+    /** Block number → the staging indices of that layer's expert tensors (unnamed tensors: negative numbers). */
+    private final TreeMap<Integer, int[]> layers = new TreeMap<>();
+    /** Staging index → its block number. */
+    private final Map<Integer, Integer> blockOf = new HashMap<>();
     private StagedLayer current;
+    /** All experts of the layer expected next, uploading while the current one computes; null when none. */
+    private StagedLayer prefetched;
     private boolean inPrefill;
     private PcieSnapshot lastPrefill;
 
     /** The layer on the device now: for which routing, which tensors, and which of them have run. */
     private static final class StagedLayer {
-        final int[] routing;
+        /** The routing it is for; null while it is a prefetch no product has claimed yet. */
+        int[] routing;
         final int[] tensors;
         final boolean[] done;
         final ExpertUploader.StagedLayer upload;
@@ -111,9 +124,13 @@ public final class DeviceExperts implements AutoCloseable {
             uploader = new ExpertUploader(copies, staging, meter, SLOTS, ExpertUploader.slotBytes(slotLayers));
             DeviceExperts d = new DeviceExperts(staging, uploader, copies.newStream(), product, rule, used, meter);
             for (int i = 0; i < tensors.size(); i++) d.byAddress.put(tensors.get(i).address(), i);
-            for (List<Integer> layer : layers.values()) {
-                int[] members = layer.stream().mapToInt(Integer::intValue).toArray();
-                for (int i : members) d.layerOf.put(i, members);
+            for (var layer : layers.entrySet()) {
+                int[] members = layer.getValue().stream().mapToInt(Integer::intValue).toArray();
+                d.layers.put(layer.getKey(), members);
+                for (int i : members) {
+                    d.layerOf.put(i, members);
+                    d.blockOf.put(i, layer.getKey());
+                }
             }
             return d;
         } catch (RuntimeException e) {
@@ -161,9 +178,36 @@ public final class DeviceExperts implements AutoCloseable {
             uploader.begin();
             inPrefill = true;
         }
-        int[] tensors = layerOf.get(tensor);
-        current = new StagedLayer(routing, tensors, uploader.upload(tensors, ExpertRuns.of(routing, experts)));
+        if (prefetched != null && prefetched.position(tensor) >= 0) {
+            current = prefetched;
+            current.routing = routing;
+            prefetched = null;
+        } else {
+            dropPrefetch();   // it was for a layer that did not come next
+            List<ExpertRuns.Run> runs = ExpertRuns.of(routing, experts);
+            current = new StagedLayer(routing, layerOf.get(tensor), uploader.upload(layerOf.get(tensor), runs));
+            if (runs.size() != 1 || runs.getFirst().count() != experts) return current;
+        }
+        prefetchAfter(tensor);
         return current;
+    }
+
+    /** Queues all experts of the layer after {@code tensor}'s into the free slot of the ring. */
+    private void prefetchAfter(int tensor) {
+        int block = blockOf.get(tensor);
+        Map.Entry<Integer, int[]> next = block < 0 ? null : layers.higherEntry(block);
+        if (next == null) return;
+        int[] tensors = next.getValue();
+        int experts = staging.tensors().get(tensors[0]).experts();
+        prefetched = new StagedLayer(null, tensors, uploader.upload(tensors, List.of(new ExpertRuns.Run(0, experts))));
+    }
+
+    /** A prefetch no product claimed: its slot is released (its bytes still count as uploaded). */
+    private void dropPrefetch() {
+        if (prefetched == null) return;
+        StagedLayer p = prefetched;
+        prefetched = null;
+        complete(p);
     }
 
     /** Gathers each routed expert's tokens, multiplies them on the device, and scatters the rows back. */
@@ -198,12 +242,14 @@ public final class DeviceExperts implements AutoCloseable {
     /** After a failure mid-layer: the slot is released and the prefill's figures closed, so the next pass starts clean. */
     private void abandon() {
         try {
+            dropPrefetch();
             if (current != null) complete(current);
             if (inPrefill) uploader.finish();
         } catch (RuntimeException e) {
             log.debug("closing the failed prefill's uploads", e);
         } finally {
             current = null;
+            prefetched = null;
             inPrefill = false;
         }
     }
@@ -211,6 +257,7 @@ public final class DeviceExperts implements AutoCloseable {
     /** Ends the forward pass: closes the prefill's figures if any layer ran here; returns them (null if none). */
     public synchronized PcieSnapshot endOfPass() {
         if (!inPrefill) return null;
+        dropPrefetch();
         if (current != null) complete(current);
         inPrefill = false;
         lastPrefill = uploader.finish();
