@@ -5,6 +5,7 @@ import dev.jmoe.cuda.JCudaDeviceCopies;
 import dev.jmoe.cuda.staging.CudaAccelerator;
 import dev.jmoe.cuda.staging.ExpertTensor;
 import dev.jmoe.cuda.staging.PcieSnapshot;
+import dev.jmoe.cuda.staging.PinRefusedException;
 import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.Backend;
 import dev.jmoe.host.engine.DeviceBackend;
@@ -87,10 +88,11 @@ public final class CudaBackend implements DeviceBackend {
             if (!hostExperts.isEmpty() && expertsUsed > 0) {
                 try {
                     copies = JCudaDeviceCopies.open(first);
+                    OffloadRule rule = rule(offload, tensors, expertsUsed, copies, host);
                     deviceExperts = DeviceExperts.open(hostExperts, copies,
                             StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes()),
-                            rule(offload), expertsUsed, firstMatmul::multiply, log::warn);
-                    log.info(rule(offload).reason());
+                            rule, expertsUsed, firstMatmul::multiply, log::warn);
+                    log.info(rule.reason());
                 } catch (RuntimeException e) {   // e.g. no room for the staging slots: the experts stay on the CPU
                     log.warn("prompt processing keeps the experts on the CPU: {}", e.getMessage());
                     if (copies != null) copies.close();
@@ -118,13 +120,34 @@ public final class CudaBackend implements DeviceBackend {
         return out;
     }
 
-    /** {@code --offload-batch-size}: auto needs measured costs, which this backend does not take yet. */
-    private static OffloadRule rule(OffloadOptions offload) {
-        return switch (offload.batchSize()) {
-            case OffloadBatchSize.Fixed f -> OffloadRule.fixed(f.threshold());
-            case OffloadBatchSize.Auto a -> new OffloadRule(OffloadRule.DEFAULT_THRESHOLD, "offload: --offload-batch-size auto is not "
-                    + "measured on the GPU yet: MoE layers on the GPU when batch × n_expert_used ≥ " + OffloadRule.DEFAULT_THRESHOLD + " × n_expert");
-        };
+    /** {@code --offload-batch-size}: the fixed threshold, or for {@code auto} one from costs measured now. */
+    private static OffloadRule rule(OffloadOptions offload, List<DeviceTensor> tensors, int used, JCudaDeviceCopies copies, Backend host) {
+        if (offload.batchSize() instanceof OffloadBatchSize.Fixed f) return OffloadRule.fixed(f.threshold());
+        OffloadCalibration.Layer layer = firstHostLayer(tensors);
+        String fallback = "MoE layers on the GPU when batch × n_expert_used ≥ " + OffloadRule.DEFAULT_THRESHOLD + " × n_expert";
+        if (layer == null) return new OffloadRule(OffloadRule.DEFAULT_THRESHOLD, "offload: auto: no host layer with gate, up and down experts to time; " + fallback);
+        try {
+            return OffloadCalibration.measure(layer, used, copies, host);
+        } catch (PinRefusedException | RuntimeException e) {
+            return new OffloadRule(OffloadRule.DEFAULT_THRESHOLD, "offload: auto: measuring failed (" + e.getMessage() + "); " + fallback);
+        }
+    }
+
+    /** The first block whose gate, up and down experts all stayed on the host, as expert weights; null if none. */
+    private static OffloadCalibration.Layer firstHostLayer(List<DeviceTensor> tensors) {
+        Map<String, DeviceTensor> byName = new java.util.HashMap<>();
+        for (DeviceTensor t : tensors) if (t.isHostExperts()) byName.put(t.name(), t);
+        for (int block = 0; block < 4096; block++) {
+            DeviceTensor g = byName.get("blk." + block + ".ffn_gate_exps.weight");
+            DeviceTensor u = byName.get("blk." + block + ".ffn_up_exps.weight");
+            DeviceTensor d = byName.get("blk." + block + ".ffn_down_exps.weight");
+            if (g != null && u != null && d != null) return new OffloadCalibration.Layer(weights(g), weights(u), weights(d));
+        }
+        return null;
+    }
+
+    private static ExpertWeights weights(DeviceTensor t) {
+        return new ExpertWeights(t.data(), t.type(), (int) t.shape()[0], (int) t.shape()[1], (int) t.shape()[2]);
     }
 
     @Override

@@ -51,6 +51,14 @@ public final class BandwidthTest {
         return rows;
     }
 
+    /** Host→device GB/s from {@code bytes} of driver-pinned memory: what a staged upload can reach on this link. */
+    public double pinnedHostToDevice(long bytes) throws PinRefusedException {
+        try (DeviceCopies.DeviceStream stream = copies.newStream();
+             DeviceCopies.DeviceBuffer device = copies.allocateDevice(bytes)) {
+            return driverPinned(stream, device, bytes).hostToDeviceGbps();
+        }
+    }
+
     private Row pageable(DeviceCopies.DeviceStream stream, DeviceCopies.DeviceBuffer device, long bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(bytes, 64);

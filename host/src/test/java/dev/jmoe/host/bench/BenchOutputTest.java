@@ -49,7 +49,7 @@ class BenchOutputTest {
     private static final String TG_JSON = "{\"model\":\"qwen3moe 1.2B Q8_0\",\"model_filename\":\"m.gguf\",\"model_type\":\"qwen3moe 1.2B Q8_0\","
             + "\"model_size\":1288490188,\"model_n_params\":1234567890,\"backend\":\"CPU\",\"threads\":2,\"n_threads\":2,"
             + "\"n_batch\":2048,\"n_ubatch\":512,\"type_k\":\"f16\",\"type_v\":\"f16\",\"use_mmap\":true,\"use_mlock\":false,"
-            + "\"hugepages\":\"off\",\"numa\":\"off\",\"test\":\"tg128\",\"n_prompt\":0,\"n_gen\":128,\"n_depth\":0,"
+            + "\"hugepages\":\"off\",\"numa\":\"off\",\"n_gpu_layers\":\"auto\",\"offload_batch_size\":\"32\",\"expert_pin\":\"auto\",\"test\":\"tg128\",\"n_prompt\":0,\"n_gen\":128,\"n_depth\":0,"
             + "\"avg_ns\":1500000000,\"stddev_ns\":707106781,\"avg_ts\":96.0,\"stddev_ts\":45.254833995939045,"
             + "\"samples_ns\":[1000000000,2000000000],\"samples_ts\":[128.0,64.0]}";
 
@@ -67,9 +67,9 @@ class BenchOutputTest {
     @Test
     void csvHasAHeaderAndQuotedValues() {
         String expected = "model,model_filename,model_type,model_size,model_n_params,backend,threads,n_threads,n_batch,n_ubatch,"
-                + "type_k,type_v,use_mmap,use_mlock,hugepages,numa,test,n_prompt,n_gen,n_depth,avg_ns,stddev_ns,avg_ts,stddev_ts,samples_ns,samples_ts\n"
+                + "type_k,type_v,use_mmap,use_mlock,hugepages,numa,n_gpu_layers,offload_batch_size,expert_pin,test,n_prompt,n_gen,n_depth,avg_ns,stddev_ns,avg_ts,stddev_ts,samples_ns,samples_ts\n"
                 + "\"qwen3moe 1.2B Q8_0\",\"m.gguf\",\"qwen3moe 1.2B Q8_0\",\"1288490188\",\"1234567890\",\"CPU\",\"2\",\"2\",\"2048\",\"512\","
-                + "\"f16\",\"f16\",\"true\",\"false\",\"off\",\"off\",\"tg128\",\"0\",\"128\",\"0\",\"1500000000\",\"707106781\",\"96.0\",\"45.254833995939045\","
+                + "\"f16\",\"f16\",\"true\",\"false\",\"off\",\"off\",\"auto\",\"32\",\"auto\",\"tg128\",\"0\",\"128\",\"0\",\"1500000000\",\"707106781\",\"96.0\",\"45.254833995939045\","
                 + "\"1000000000 2000000000\",\"128.0 64.0\"\n";
         assertEquals(expected, BenchFormat.CSV.render(List.of(TG)));
     }
