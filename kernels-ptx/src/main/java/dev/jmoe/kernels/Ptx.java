@@ -20,6 +20,12 @@ public final class Ptx {
     public static final String DEQUANT = "dequant";
     public static final String DEQUANT_F32 = "dequant_f32";
 
+    /** The weight product for up to 8 tokens straight from the GGML encoding (decode); entry {@value #MATVEC_F32}. */
+    public static final String MATVEC = "matvec";
+    public static final String MATVEC_F32 = "matvec_f32";
+    /** The most tokens one {@value #MATVEC_F32} launch takes. */
+    public static final int MATVEC_TOKENS = 8;
+
     /** Y = X · Wᵀ in F32 (the weight product), tiled; entry {@value #GEMM_F32_NT}. */
     public static final String GEMM = "gemm";
     public static final String GEMM_F32_NT = "gemm_f32_nt";

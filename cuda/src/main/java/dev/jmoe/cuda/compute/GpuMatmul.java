@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The weight product on one GPU, {@code out[t][r] = w row r · x[t]}, for weights kept on the device in their
- * GGUF encoding: a chunk of rows at a time is dequantized to F32 into a bounded scratch buffer
- * ({@code dequant_f32}) and multiplied with the tokens ({@link Gemm}: cuBLAS, or our PTX GEMM), so the device holds the
+ * GGUF encoding. Up to {@link Ptx#MATVEC_TOKENS} tokens (decode) read the quantized rows directly
+ * ({@code matvec_f32}); larger batches dequantize a chunk of rows at a time to F32 into a bounded scratch buffer
+ * ({@code dequant_f32}) and multiply it with the tokens ({@link Gemm}: cuBLAS, or our PTX GEMM), so the device holds the
  * quantized bytes once and the scratch, never an F32 copy of a whole matrix. Activations cross PCIe per call
  * (up and back): the first slice of the CUDA backend, correct before fast.
  *
@@ -21,6 +22,8 @@ public final class GpuMatmul implements AutoCloseable {
     static final long SCRATCH_BYTES = 64L << 20;
     private static final int DEQUANT_THREADS = 256;
     private static final int DEQUANT_MAX_BLOCKS = 4096;
+    /** matvec_f32 runs one warp per row, eight warps a block. */
+    private static final int MATVEC_ROWS_PER_BLOCK = 8;
     static final String GEMM_PROPERTY = "jmoe.cuda.gemm";
     private static final Logger log = LoggerFactory.getLogger(GpuMatmul.class);
     private static volatile boolean fallbackAnnounced;
@@ -28,6 +31,8 @@ public final class GpuMatmul implements AutoCloseable {
     private final CudaContext context;
     private final CUmodule dequantModule;
     private final KernelLaunch dequant;
+    private final CUmodule matvecModule;
+    private final KernelLaunch matvec;
     private final Gemm gemm;
     private final DeviceMemory scratch;
     private final long scratchBytes;
@@ -46,6 +51,8 @@ public final class GpuMatmul implements AutoCloseable {
         this.gemm = gemm;
         dequantModule = context.load(Ptx.image(Ptx.DEQUANT));
         dequant = new KernelLaunch(dequantModule, Ptx.DEQUANT_F32, "PIPP");
+        matvecModule = context.load(Ptx.image(Ptx.MATVEC));
+        matvec = new KernelLaunch(matvecModule, Ptx.MATVEC_F32, "PIIIPPIPI");
         scratch = context.allocate(scratchBytes);
     }
 
@@ -91,6 +98,13 @@ public final class GpuMatmul implements AutoCloseable {
         activations.upload(x, tokens * cols);
 
         long rowBytes = type.bytesFor(cols);
+        if (tokens <= Ptx.MATVEC_TOKENS) {   // decode: read the quantized rows once, no F32 copy
+            matvec.pointer(0, weights).integer(1, type.id).integer(2, rows).integer(3, cols).pointer(4, rowBytes)
+                    .pointer(5, activations.address()).integer(6, tokens).pointer(7, results.address()).integer(8, rows)
+                    .launch((rows + MATVEC_ROWS_PER_BLOCK - 1) / MATVEC_ROWS_PER_BLOCK, 1, 32 * MATVEC_ROWS_PER_BLOCK, 1, null);
+            results.download(out, tokens * rows);
+            return;
+        }
         int chunkRows = (int) Math.max(1, Math.min(rows, scratchBytes / (4L * cols)));
         for (int r0 = 0; r0 < rows; r0 += chunkRows) {
             int n = Math.min(chunkRows, rows - r0);
@@ -116,6 +130,7 @@ public final class GpuMatmul implements AutoCloseable {
         if (results != null) results.close();
         scratch.close();
         JCudaDriver.cuModuleUnload(dequantModule);
+        JCudaDriver.cuModuleUnload(matvecModule);
         gemm.close();
     }
 }

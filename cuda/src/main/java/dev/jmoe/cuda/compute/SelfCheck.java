@@ -17,7 +17,8 @@ import java.util.Optional;
 public final class SelfCheck {
     private static final int COLS = 96;   // three Q8_0 blocks; six k-tiles of the GEMM
     private static final int ROWS = 3;
-    private static final int TOKENS = 2;
+    /** Two tokens take the matvec kernel, nine the dequantize-and-GEMM path: both are checked. */
+    private static final int[] TOKEN_COUNTS = {2, 9};
 
     /** 1.0 as an IEEE half. */
     private static final short F16_ONE = 0x3C00;
@@ -42,20 +43,22 @@ public final class SelfCheck {
                     for (int j = 0; j < 32; j++) w.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) weight(r, 32 * b + j));
                 }
             }
-            float[] x = new float[TOKENS * COLS];
-            for (int i = 0; i < x.length; i++) x[i] = i % 3 - 1;
-            float[] out = new float[TOKENS * ROWS];
-            try (DeviceMemory dw = context.allocate(w.byteSize())) {
-                dw.upload(w, 0);
-                matmul.multiply(dw.address(), GgmlType.Q8_0, COLS, ROWS, x, TOKENS, out);
-            }
-            for (int t = 0; t < TOKENS; t++) {
-                for (int r = 0; r < ROWS; r++) {
-                    long want = 0;
-                    for (int k = 0; k < COLS; k++) want += (long) weight(r, k) * (long) x[t * COLS + k];
-                    if (out[t * ROWS + r] != want) {
-                        return Optional.of("self-check failed on CUDA" + ordinal + ": product [" + t + "][" + r + "] is "
-                                + out[t * ROWS + r] + ", want " + want);
+            for (int tokens : TOKEN_COUNTS) {
+                float[] x = new float[tokens * COLS];
+                for (int i = 0; i < x.length; i++) x[i] = i % 3 - 1;
+                float[] out = new float[tokens * ROWS];
+                try (DeviceMemory dw = context.allocate(w.byteSize())) {
+                    dw.upload(w, 0);
+                    matmul.multiply(dw.address(), GgmlType.Q8_0, COLS, ROWS, x, tokens, out);
+                }
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < ROWS; r++) {
+                        long want = 0;
+                        for (int k = 0; k < COLS; k++) want += (long) weight(r, k) * (long) x[t * COLS + k];
+                        if (out[t * ROWS + r] != want) {
+                            return Optional.of("self-check failed on CUDA" + ordinal + ": product [" + t + "][" + r + "] of "
+                                    + tokens + " tokens is " + out[t * ROWS + r] + ", want " + want);
+                        }
                     }
                 }
             }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The GPU weight product against a double-precision reference over the scalar-dequantized weights: shapes off
- * every tile edge, a scratch small enough to force several row chunks, and a quantized type of each family.
+ * every tile edge, a scratch small enough to force several row chunks, a quantized type of each family, and both
+ * paths (up to eight tokens read the quantized rows directly; more are dequantized and multiplied).
  * The bound is the classic one for a float dot product in any order: n·u·Σ|w·x| (plus a little for the tree).
  */
 @Tag("gpu")
@@ -33,13 +34,20 @@ class GpuMatmulGpuTest {
 
     @Test
     void rowsBeyondOneScratchGoInChunks() {
-        check(GgmlType.Q8_0, 37, 256, 3, 4L * 256 * 5, null);   // five rows per chunk: eight chunks, the last of two rows
+        check(GgmlType.Q8_0, 37, 256, 9, 4L * 256 * 5, null);   // five rows per chunk: eight chunks, the last of two rows
     }
 
+    /** Four tokens take matvec_f32 (the quantized rows read directly), twelve the dequantize-and-GEMM path. */
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F16", "BF16", "Q8_0", "Q4_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void quantizedWeights(GgmlType type) {
         check(type, 19, 512, 4, GpuMatmul.SCRATCH_BYTES, null);
+        check(type, 19, 512, 12, GpuMatmul.SCRATCH_BYTES, null);
+    }
+
+    @Test
+    void matvecTakesUpToEightTokensAndRowsOffTheWarpBlocks() {
+        for (int tokens = 1; tokens <= 8; tokens++) check(GgmlType.Q4_K, 13, 768, tokens, GpuMatmul.SCRATCH_BYTES, null);
     }
 
     /** Checks a product on {@code gemm} (null: the one the backend chooses), which it closes. */

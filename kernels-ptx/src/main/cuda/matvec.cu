@@ -1,0 +1,36 @@
+// The weight product for a few tokens (decode), straight from the GGML encoding: no F32 copy of the matrix.
+//
+//   y[t * ldy + r] = sum_k w_r[k] * x[t * cols + k]      (r < rows, t < tokens <= MATVEC_TOKENS)
+//
+// where w_r is row r of the rows x cols matrix of GGML type `type` at w, rowBytes apart (see ggml_blocks.cuh).
+// Launch matvec_f32: grid = (ceil(rows / 8)), block = (256): one warp per row, its lanes striding over the
+// row's elements, each decoded once and used for every token; the lanes' sums meet by shuffles.
+
+#include "ggml_blocks.cuh"
+
+#define WARP_SIZE 32
+#define WARPS_PER_BLOCK 8
+#define MATVEC_TOKENS 8
+
+extern "C" __global__ void matvec_f32(const uint8_t* __restrict__ w, int type, int rows, int cols, long long rowBytes,
+                                      const float* __restrict__ x, int tokens, float* __restrict__ y, int ldy) {
+    const int lane = threadIdx.x % WARP_SIZE;
+    const int row = blockIdx.x * WARPS_PER_BLOCK + threadIdx.x / WARP_SIZE;
+    if (row >= rows) return;   // a whole warp leaves together: the shuffles below see full warps
+    const uint8_t* wr = w + row * rowBytes;
+
+    float acc[MATVEC_TOKENS];
+    for (int t = 0; t < MATVEC_TOKENS; t++) acc[t] = 0.0f;
+    for (int k = lane; k < cols; k += WARP_SIZE) {
+        const float v = element(wr, type, k);
+        for (int t = 0; t < MATVEC_TOKENS; t++) {
+            if (t < tokens) acc[t] = fmaf(v, x[(size_t) t * cols + k], acc[t]);
+        }
+    }
+    for (int t = 0; t < MATVEC_TOKENS; t++) {
+        if (t >= tokens) break;
+        float s = acc[t];
+        for (int offset = WARP_SIZE / 2; offset > 0; offset >>= 1) s += __shfl_xor_sync(0xffffffffu, s, offset);
+        if (lane == 0) y[(size_t) t * ldy + row] = s;
+    }
+}
