@@ -49,7 +49,9 @@ public final class DeviceMemory implements AutoCloseable {
         context.current();
         for (long done = 0; done < host.byteSize(); done += MAX_COPY_BYTES) {
             long n = Math.min(MAX_COPY_BYTES, host.byteSize() - done);
-            ByteBuffer piece = host.asSlice(done, n).asByteBuffer();
+            // A view from the raw address: the model's mapping may be a read-only segment, whose own buffer view
+            // would be read-only, and the copy only reads.
+            ByteBuffer piece = MemorySegment.ofAddress(host.address() + done).reinterpret(n).asByteBuffer();
             JCudaDriver.cuMemcpyHtoD(pointer.withByteOffset(offset + done), Pointer.to(piece), n);
         }
     }

@@ -1,6 +1,7 @@
 package dev.jmoe.cuda.compute;
 
 import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.kernels.Ptx;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
@@ -78,12 +79,9 @@ public final class GpuMatmul implements AutoCloseable {
         return gemm.name();
     }
 
-    /** Whether the kernels decode {@code type} (every type the host kernels know). */
+    /** Whether the kernels decode {@code type}: ggml_blocks.cuh follows the host reference type for type. */
     public static boolean supports(GgmlType type) {
-        return switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
-            default -> false;
-        };
+        return ScalarDequant.supports(type);
     }
 
     /**

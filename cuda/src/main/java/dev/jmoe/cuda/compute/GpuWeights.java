@@ -28,7 +28,7 @@ public final class GpuWeights implements AutoCloseable {
         checkFits(tensors, contexts);
         try {
             for (DeviceTensor t : tensors) {
-                if (!t.isMatrix() || !GpuMatmul.supports(t.type())) continue;
+                if (t.device().isCpu() || !t.isMatrix() || !GpuMatmul.supports(t.type())) continue;
                 CudaContext c = contexts.get(t.device().index());
                 DeviceMemory m = c.allocate(t.data().byteSize());
                 w.owned.add(m);
@@ -46,7 +46,7 @@ public final class GpuWeights implements AutoCloseable {
     private static void checkFits(List<DeviceTensor> tensors, Map<Integer, CudaContext> contexts) {
         Map<Integer, Long> need = new HashMap<>();
         for (DeviceTensor t : tensors) {
-            if (t.isMatrix()) need.merge(t.device().index(), t.data().byteSize(), Long::sum);
+            if (!t.device().isCpu() && t.isMatrix()) need.merge(t.device().index(), t.data().byteSize(), Long::sum);
         }
         for (var e : need.entrySet()) {
             long free = contexts.get(e.getKey()).freeBytes() - GpuMatmul.SCRATCH_BYTES;
