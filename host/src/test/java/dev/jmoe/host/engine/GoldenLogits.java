@@ -86,6 +86,19 @@ record GoldenLogits(int[] tokens, float[] logits, int vocab) {
             return true;
         }
 
+        /** An F32 model's bar: every logit within {@code limit}, and the argmax kept wherever the golden top two are apart. */
+        void assertFloatModel(String model, float limit) {
+            org.junit.jupiter.api.Assertions.assertTrue(worst() <= limit, model + ": " + this);
+            org.junit.jupiter.api.Assertions.assertTrue(argmaxEqualWhereDecisive(),
+                    model + ": argmax differs where the golden top two are apart: " + this);
+        }
+
+        /** A quantized model's bar (the testdata README's): ≥ 90% of positions within 0.25 and ≥ 90% equal argmax. */
+        void assertQuantizedModel(String model) {
+            org.junit.jupiter.api.Assertions.assertTrue(fractionWithin(0.25f) >= 0.9, model + ": " + this);
+            org.junit.jupiter.api.Assertions.assertTrue(fractionArgmaxEqual() >= 0.9, model + ": " + this);
+        }
+
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "worst max|diff| %.5f, within 0.01 %.0f%%, within 0.25 %.0f%%, argmax equal %.0f%%, rms %.5f",
