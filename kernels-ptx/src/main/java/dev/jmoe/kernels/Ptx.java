@@ -26,6 +26,12 @@ public final class Ptx {
     /** The most tokens one {@value #MATVEC_F32} launch takes. */
     public static final int MATVEC_TOKENS = 8;
 
+    /** Causal attention over a layer's cached rows, one warp per (token, head), online softmax; entry {@value #ATTENTION_F32}. */
+    public static final String ATTENTION = "attention";
+    public static final String ATTENTION_F32 = "attention_f32";
+    /** The longest key or value head {@value #ATTENTION_F32} takes. */
+    public static final int ATTENTION_MAX_HEAD = 1024;
+
     /** Y = X · Wᵀ in F32 (the weight product), tiled; entry {@value #GEMM_F32_NT}. */
     public static final String GEMM = "gemm";
     public static final String GEMM_F32_NT = "gemm_f32_nt";

@@ -35,9 +35,10 @@ import java.util.TreeMap;
  * The CUDA backend, first slices: the weight products of the matrices the plan put on a GPU run there
  * ({@link GpuMatmul} on the copies {@link GpuWeights} holds); the expert products of micro-batches large enough
  * for the offload rule run there too, their host experts uploaded through the staging layer
- * ({@link DeviceExperts}); every other op, and every product whose weights stayed on the host, runs on the host
- * backend. Activations live on the host between ops, so each GPU product moves its inputs and outputs across
- * PCIe; device-resident activations and attention on the GPU come next (issue notes say what is where).
+ * ({@link DeviceExperts}); the attention of the layers whose KV cache the plan put on a GPU runs there over a
+ * device mirror of the cache ({@link GpuAttention}); every other op, and every product whose weights stayed on the
+ * host, runs on the host backend. Activations live on the host between ops, so each GPU op moves its inputs and
+ * outputs across PCIe; device-resident activations come next (issue notes say what is where).
  */
 public final class CudaBackend implements DeviceBackend {
     private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
@@ -45,16 +46,18 @@ public final class CudaBackend implements DeviceBackend {
     private final Backend host;
     private final Map<Integer, CudaContext> contexts;
     private final Map<Integer, GpuMatmul> matmuls;
+    private final Map<Integer, GpuAttention> attentions;
     private final GpuWeights weights;
     /** The GPU expert path, or null where no host experts are staged. */
     private final DeviceExperts experts;
     private final JCudaDeviceCopies copies;
 
-    private CudaBackend(Backend host, Map<Integer, CudaContext> contexts, Map<Integer, GpuMatmul> matmuls, GpuWeights weights,
-                        DeviceExperts experts, JCudaDeviceCopies copies) {
+    private CudaBackend(Backend host, Map<Integer, CudaContext> contexts, Map<Integer, GpuMatmul> matmuls,
+                        Map<Integer, GpuAttention> attentions, GpuWeights weights, DeviceExperts experts, JCudaDeviceCopies copies) {
         this.host = host;
         this.contexts = contexts;
         this.matmuls = matmuls;
+        this.attentions = attentions;
         this.weights = weights;
         this.experts = experts;
         this.copies = copies;
@@ -67,6 +70,7 @@ public final class CudaBackend implements DeviceBackend {
     public static CudaBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
         Map<Integer, CudaContext> contexts = new TreeMap<>();
         Map<Integer, GpuMatmul> matmuls = new TreeMap<>();
+        Map<Integer, GpuAttention> attentions = new TreeMap<>();
         GpuWeights weights = null;
         JCudaDeviceCopies copies = null;
         try {
@@ -76,6 +80,7 @@ public final class CudaBackend implements DeviceBackend {
                 CudaContext c = CudaContext.open(d);
                 contexts.put(d, c);
                 matmuls.put(d, new GpuMatmul(c));
+                attentions.put(d, new GpuAttention(c));
             }
             if (contexts.isEmpty()) throw new IllegalArgumentException("the plan puts no tensor on a GPU");
             weights = GpuWeights.upload(tensors, contexts);
@@ -101,10 +106,11 @@ public final class CudaBackend implements DeviceBackend {
             }
             log.info("CUDA: {} MiB of weights on {}, products on {}", weights.bytes() >> 20,
                     contexts.keySet().stream().map(i -> "CUDA" + i).toList(), firstMatmul.gemmName());
-            return new CudaBackend(host, contexts, matmuls, weights, deviceExperts, copies);
+            return new CudaBackend(host, contexts, matmuls, attentions, weights, deviceExperts, copies);
         } catch (RuntimeException | Error e) {
             if (weights != null) weights.close();
             if (copies != null) copies.close();
+            attentions.values().forEach(GpuAttention::close);
             matmuls.values().forEach(GpuMatmul::close);
             contexts.values().forEach(CudaContext::close);
             throw e;
@@ -192,14 +198,27 @@ public final class CudaBackend implements DeviceBackend {
         host.rope(x, tokens, heads, headSize, positions, rope);
     }
 
+    /** The host cache is written in any case; a GPU layer's rows are mirrored on its device too. */
     @Override
     public void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
         host.storeKv(kv, k, v, tokens, positions);
+        GpuAttention a = attentionFor(kv);
+        if (a != null) a.store(kv, k, v, tokens, positions);
     }
 
+    /** A GPU layer's attention runs on its device, over the mirror of its cache; the host's otherwise. */
     @Override
     public void attention(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape shape, float[] out) {
-        host.attention(q, tokens, positions, kv, shape, out);
+        GpuAttention a = attentionFor(kv);
+        int last = 0;
+        for (int t = 0; t < tokens; t++) last = Math.max(last, positions[t]);
+        if (a != null && GpuAttention.fits(shape) && a.mirrors(kv, last)) a.attend(q, tokens, positions, kv, shape, out);
+        else host.attention(q, tokens, positions, kv, shape, out);
+    }
+
+    /** The attention of the device the placement put {@code kv} on, or null for a host layer. */
+    private GpuAttention attentionFor(KvCache.Layer kv) {
+        return kv.device().isCpu() ? null : attentions.get(kv.device().index());
     }
 
     @Override
@@ -249,6 +268,7 @@ public final class CudaBackend implements DeviceBackend {
         if (experts != null) experts.close();
         if (copies != null) copies.close();
         weights.close();
+        attentions.values().forEach(GpuAttention::close);
         matmuls.values().forEach(GpuMatmul::close);
         contexts.values().forEach(CudaContext::close);
     }

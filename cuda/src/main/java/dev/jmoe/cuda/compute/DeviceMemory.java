@@ -63,6 +63,28 @@ public final class DeviceMemory implements AutoCloseable {
         JCudaDriver.cuMemcpyHtoD(pointer, Pointer.to(values), 4L * count);
     }
 
+    /** Copies the first {@code count} ints of {@code values} to the start of this allocation (synchronous). */
+    public void upload(int[] values, int count) {
+        check(0, 4L * count);
+        context.current();
+        JCudaDriver.cuMemcpyHtoD(pointer, Pointer.to(values), 4L * count);
+    }
+
+    /** Copies {@code count} floats of {@code values} from {@code from} to byte {@code offset} here (synchronous). */
+    public void upload(float[] values, int from, int count, long offset) {
+        check(offset, 4L * count);
+        context.current();
+        JCudaDriver.cuMemcpyHtoD(pointer.withByteOffset(offset), Pointer.to(values).withByteOffset(4L * from), 4L * count);
+    }
+
+    /** Copies the first {@code bytes} of {@code source} (another allocation) to the start of this one. */
+    public void copyFrom(DeviceMemory source, long bytes) {
+        check(0, bytes);
+        source.check(0, bytes);
+        context.current();
+        JCudaDriver.cuMemcpyDtoD(pointer, source.pointer, bytes);
+    }
+
     /** Copies {@code count} floats from the start of this allocation into {@code values} (waits for the device). */
     public void download(float[] values, int count) {
         check(0, 4L * count);

@@ -182,7 +182,7 @@ public final class Engine implements AutoCloseable {
      * With {@code --numa} and {@code -v}, the first one logs the placement report, its KV cache included.
      */
     public Session newSession() {
-        KvCache cache = new KvCache(config, contextSize(), options.cacheK(), options.cacheV(), numa.kvCachePolicy());
+        KvCache cache = new KvCache(config, contextSize(), options.cacheK(), options.cacheV(), numa.kvCachePolicy(), placement::kvDevice);
         if (!reported && log.isInfoEnabled()) {
             reported = true;
             numa.report(cache.memory()).forEach(log::info);

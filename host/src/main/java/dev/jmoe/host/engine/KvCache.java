@@ -1,5 +1,6 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.model.Device;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.numa.MemPolicy;
 import dev.jmoe.host.numa.NumaPlacementException;
@@ -7,6 +8,7 @@ import dev.jmoe.host.numa.PlacementPlan;
 import dev.jmoe.host.numa.PolicyMemory;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntFunction;
 
 /**
  * Keys and values of every layer for positions 0 .. {@code capacity}-1, in one block of native memory
@@ -17,8 +19,15 @@ import java.lang.foreign.MemorySegment;
  * key and whose c part is the value: its layers hold the same rows twice, stored in the key type.
  */
 public final class KvCache {
-    /** One layer's keys and values (the same rows for latent attention). */
-    public record Layer(KvRows keys, KvRows values) {
+    /**
+     * One layer's keys and values (the same rows for latent attention), and the device the placement put this
+     * layer's cache on: a GPU backend mirrors the rows of a GPU layer there and attends on the device.
+     */
+    public record Layer(KvRows keys, KvRows values, Device device) {
+        public Layer(KvRows keys, KvRows values) {
+            this(keys, values, Device.CPU);
+        }
+
         public boolean sharesRows() {
             return keys == values;
         }
@@ -28,7 +37,13 @@ public final class KvCache {
     private final int capacity;
     private final MemorySegment memory;
 
+    /** Every layer's cache on the host. */
     public KvCache(ModelConfig c, int capacity, CacheType keyType, CacheType valueType, MemPolicy.Policy policy) {
+        this(c, capacity, keyType, valueType, policy, il -> Device.CPU);
+    }
+
+    /** Layer {@code il}'s cache where {@code deviceOf} says (the rows live in host memory in any case). */
+    public KvCache(ModelConfig c, int capacity, CacheType keyType, CacheType valueType, MemPolicy.Policy policy, IntFunction<Device> deviceOf) {
         if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
         this.capacity = capacity;
         long perLayer = KvCacheSizing.of(c, capacity, keyType, valueType).bytesPerLayer();
@@ -43,10 +58,10 @@ public final class KvCache {
             MemorySegment keys = memory.asSlice(i * perLayer, keyBytes);
             if (c.mla() != null) {
                 KvRows rows = keyType.rows(c.kDim(), c.kDim(), keys);
-                layers[i] = new Layer(rows, rows);
+                layers[i] = new Layer(rows, rows, deviceOf.apply(i));
             } else {
                 layers[i] = new Layer(keyType.rows(c.kDim(), c.keyLength(), keys),
-                        valueType.rows(c.vDim(), c.valueLength(), memory.asSlice(i * perLayer + keyBytes, valueBytes)));
+                        valueType.rows(c.vDim(), c.valueLength(), memory.asSlice(i * perLayer + keyBytes, valueBytes)), deviceOf.apply(i));
             }
         }
     }
