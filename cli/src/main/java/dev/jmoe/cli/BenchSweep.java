@@ -32,7 +32,7 @@ final class BenchSweep {
             if (format == BenchFormat.MD) out.print(SweepTable.header(false));
             out.flush();
             if (progress) TerminalProgress.sweep("warm-up");
-            List<SweepRow> rows = new SweepRunner().run(engine.newSession(), ubatch, row -> {
+            List<SweepRow> rows = new SweepRunner(engine::transferTotals).run(engine.newSession(), ubatch, row -> {
                 if (progress) TerminalProgress.clear();   // the row must not land on the progress line
                 if (format == BenchFormat.MD) out.print(SweepTable.row(row, false));
                 if (format == BenchFormat.JSONL) out.println(SweepTable.jsonLine(row));

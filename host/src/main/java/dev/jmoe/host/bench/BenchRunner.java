@@ -74,10 +74,7 @@ public final class BenchRunner {
             progress.run(index, total, c, rep, reps);
             samples[rep - 1] = t.tokens() / (once(session, c) / 1e9);
         }
-        Optional<TransferStats> transfer = before.flatMap(b -> engine.transferTotals().map(a -> a.minus(b)))
-                .filter(d -> d.bytes() > 0)
-                .map(d -> new TransferStats(d.gbPerSecond(), d.hitRate()));
-        return new Timed(samples, transfer);
+        return new Timed(samples, TransferStats.between(before, engine::transferTotals));
     }
 
     /** One run of the test from its depth; returns its nanoseconds. */

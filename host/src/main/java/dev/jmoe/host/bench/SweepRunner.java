@@ -5,6 +5,8 @@ import dev.jmoe.host.engine.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import dev.jmoe.host.engine.TransferTotals;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -17,6 +19,17 @@ import java.util.function.Consumer;
  */
 public final class SweepRunner {
     private final SplittableRandom random = new SplittableRandom(4321);
+    private final Supplier<Optional<TransferTotals>> totals;
+
+    /** Without transfer figures (a CPU engine). */
+    public SweepRunner() {
+        this(Optional::empty);
+    }
+
+    /** With the GPU expert path's running totals ({@code engine::transferTotals}): each row's PCIe GB/s and hit rate. */
+    public SweepRunner(Supplier<Optional<TransferTotals>> totals) {
+        this.totals = totals;
+    }
 
     /** Rows for depths 0, ub, 2 ub, ... while a micro-batch still fits in the session's context. */
     public List<SweepRow> run(Session session, int ubatch, Consumer<SweepRow> onRow) {
@@ -37,8 +50,9 @@ public final class SweepRunner {
         for (int nKv = 0; nKv + ubatch <= context; nKv += ubatch) {
             double tTg = nKv + nTg <= context ? generate(session, nTg) : Double.NaN;
             session.truncate(nKv);
+            Optional<TransferTotals> before = totals.get();
             double tPp = prompt(session, ubatch);
-            SweepRow row = new SweepRow(ubatch, nTg, nKv, tPp, tTg, Optional.empty());
+            SweepRow row = new SweepRow(ubatch, nTg, nKv, tPp, tTg, TransferStats.between(before, totals));
             rows.add(row);
             onRow.accept(row);
         }
