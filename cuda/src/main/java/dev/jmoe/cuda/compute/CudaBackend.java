@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 
 /**
  * The CUDA backend, first slices: the weight products of the matrices the plan put on a GPU run there
@@ -44,23 +45,28 @@ public final class CudaBackend implements DeviceBackend {
     private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
 
     private final Backend host;
-    private final Map<Integer, CudaContext> contexts;
-    private final Map<Integer, GpuMatmul> matmuls;
-    private final Map<Integer, GpuAttention> attentions;
-    private final GpuWeights weights;
+    /** Host address of a matrix → its copy on a device, or null where it stayed on the host. */
+    private final LongFunction<GpuWeights.Matrix> matrices;
+    private final Map<Integer, ExpertProduct> products;
+    private final Map<Integer, KvAttention> attentions;
     /** The GPU expert path, or null where no host experts are staged. */
     private final DeviceExperts experts;
-    private final JCudaDeviceCopies copies;
+    private final long weightBytes;
+    private final String devices;
+    /** Everything the open made, in opening order; closed in reverse. */
+    private final List<AutoCloseable> resources;
 
-    private CudaBackend(Backend host, Map<Integer, CudaContext> contexts, Map<Integer, GpuMatmul> matmuls,
-                        Map<Integer, GpuAttention> attentions, GpuWeights weights, DeviceExperts experts, JCudaDeviceCopies copies) {
+    /** The backend over these parts (the tests give doubles for the device ones); closing it closes {@code resources}. */
+    CudaBackend(Backend host, LongFunction<GpuWeights.Matrix> matrices, Map<Integer, ExpertProduct> products,
+                Map<Integer, KvAttention> attentions, DeviceExperts experts, long weightBytes, List<AutoCloseable> resources) {
         this.host = host;
-        this.contexts = contexts;
-        this.matmuls = matmuls;
-        this.attentions = attentions;
-        this.weights = weights;
+        this.matrices = matrices;
+        this.products = Map.copyOf(products);
+        this.attentions = Map.copyOf(attentions);
         this.experts = experts;
-        this.copies = copies;
+        this.weightBytes = weightBytes;
+        this.devices = String.join(", ", new TreeMap<>(products).keySet().stream().map(i -> "CUDA" + i).toList());
+        this.resources = List.copyOf(resources);
     }
 
     /**
@@ -68,52 +74,73 @@ public final class CudaBackend implements DeviceBackend {
      * expert tensors for large micro-batches on the first of them; closes what it opened when that fails.
      */
     public static CudaBackend open(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host) {
-        Map<Integer, CudaContext> contexts = new TreeMap<>();
-        Map<Integer, GpuMatmul> matmuls = new TreeMap<>();
-        Map<Integer, GpuAttention> attentions = new TreeMap<>();
-        GpuWeights weights = null;
-        JCudaDeviceCopies copies = null;
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
+            Map<Integer, CudaContext> contexts = new TreeMap<>();
+            Map<Integer, GpuMatmul> matmuls = new TreeMap<>();
+            Map<Integer, KvAttention> attentions = new TreeMap<>();
             for (DeviceTensor t : tensors) {
                 int d = t.device().index();
                 if (t.device().isCpu() || contexts.containsKey(d)) continue;
-                CudaContext c = CudaContext.open(d);
+                CudaContext c = add(opened, CudaContext.open(d));
                 contexts.put(d, c);
-                matmuls.put(d, new GpuMatmul(c));
-                attentions.put(d, new GpuAttention(c));
+                matmuls.put(d, add(opened, new GpuMatmul(c)));
+                attentions.put(d, add(opened, new GpuAttention(c)));
             }
             if (contexts.isEmpty()) throw new IllegalArgumentException("the plan puts no tensor on a GPU");
-            weights = GpuWeights.upload(tensors, contexts);
+            GpuWeights weights = add(opened, GpuWeights.upload(tensors, contexts));
             long gpuExperts = tensors.stream().filter(t -> !t.device().isCpu() && t.shape().length == 3).count();
             if (gpuExperts > 0) log.info("{} expert tensors placed on a GPU run on the CPU from host memory (no GPU-resident expert path yet)", gpuExperts);
             int first = contexts.keySet().iterator().next();
             GpuMatmul firstMatmul = matmuls.get(first);
-            List<ExpertTensor> hostExperts = hostExperts(tensors);
-            DeviceExperts deviceExperts = null;
-            if (!hostExperts.isEmpty() && expertsUsed > 0) {
-                try {
-                    copies = JCudaDeviceCopies.open(first);
-                    OffloadRule rule = rule(offload, tensors, expertsUsed, copies, host);
-                    deviceExperts = DeviceExperts.open(hostExperts, copies,
-                            StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes()),
-                            rule, expertsUsed, firstMatmul::multiply, log::warn);
-                    log.info(rule.reason());
-                } catch (RuntimeException e) {   // e.g. no room for the staging slots: the experts stay on the CPU
-                    log.warn("prompt processing keeps the experts on the CPU: {}", e.getMessage());
-                    if (copies != null) copies.close();
-                    copies = null;
-                }
-            }
+            DeviceExperts deviceExperts = deviceExperts(tensors, expertsUsed, offload, host, first, firstMatmul, opened);
             log.info("CUDA: {} MiB of weights on {}, products on {}", weights.bytes() >> 20,
                     contexts.keySet().stream().map(i -> "CUDA" + i).toList(), firstMatmul.gemmName());
-            return new CudaBackend(host, contexts, matmuls, attentions, weights, deviceExperts, copies);
+            Map<Integer, ExpertProduct> products = new TreeMap<>();
+            matmuls.forEach((d, m) -> products.put(d, m::multiply));
+            return new CudaBackend(host, weights::find, products, attentions, deviceExperts, weights.bytes(), opened);
         } catch (RuntimeException | Error e) {
-            if (weights != null) weights.close();
-            if (copies != null) copies.close();
-            attentions.values().forEach(GpuAttention::close);
-            matmuls.values().forEach(GpuMatmul::close);
-            contexts.values().forEach(CudaContext::close);
+            closeAll(opened);
             throw e;
+        }
+    }
+
+    /** The GPU expert path for the host experts, or null (with one line) when there are none or it cannot open. */
+    private static DeviceExperts deviceExperts(List<DeviceTensor> tensors, int expertsUsed, OffloadOptions offload, Backend host,
+                                               int device, GpuMatmul matmul, List<AutoCloseable> opened) {
+        List<ExpertTensor> hostExperts = hostExperts(tensors);
+        if (hostExperts.isEmpty() || expertsUsed <= 0) return null;
+        JCudaDeviceCopies copies = null;
+        try {
+            copies = JCudaDeviceCopies.open(device);
+            OffloadRule rule = rule(offload, tensors, expertsUsed, copies, host);
+            DeviceExperts d = DeviceExperts.open(hostExperts, copies,
+                    StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes()),
+                    rule, expertsUsed, matmul::multiply, log::warn);
+            log.info(rule.reason());
+            opened.add(copies);
+            opened.add(d);
+            return d;
+        } catch (RuntimeException e) {   // e.g. no room for the staging slots: the experts stay on the CPU
+            log.warn("prompt processing keeps the experts on the CPU: {}", e.getMessage());
+            if (copies != null) copies.close();
+            return null;
+        }
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /** Closes {@code resources} newest first; one that fails to close does not keep the others open. */
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.debug("closing {} failed", resources.get(i), e);
+            }
         }
     }
 
@@ -158,12 +185,12 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public void matmul(WeightMatrix w, float[] x, int tokens, float[] out) {
-        GpuWeights.Matrix m = weights.find(w.data().address());
+        GpuWeights.Matrix m = matrices.apply(w.data().address());
         if (m == null || m.type() != w.type()) {
             host.matmul(w, x, tokens, out);
             return;
         }
-        matmuls.get(m.device()).multiply(m.memory().address(), w.type(), w.cols(), w.rows(), x, tokens, out);
+        products.get(m.device()).multiply(m.address(), w.type(), w.cols(), w.rows(), x, tokens, out);
     }
 
     @Override
@@ -202,14 +229,14 @@ public final class CudaBackend implements DeviceBackend {
     @Override
     public void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
         host.storeKv(kv, k, v, tokens, positions);
-        GpuAttention a = attentionFor(kv);
+        KvAttention a = attentionFor(kv);
         if (a != null) a.store(kv, k, v, tokens, positions);
     }
 
     /** A GPU layer's attention runs on its device, over the mirror of its cache; the host's otherwise. */
     @Override
     public void attention(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape shape, float[] out) {
-        GpuAttention a = attentionFor(kv);
+        KvAttention a = attentionFor(kv);
         int last = 0;
         for (int t = 0; t < tokens; t++) last = Math.max(last, positions[t]);
         if (a != null && GpuAttention.fits(shape) && a.mirrors(kv, last)) a.attend(q, tokens, positions, kv, shape, out);
@@ -217,7 +244,7 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     /** The attention of the device the placement put {@code kv} on, or null for a host layer. */
-    private GpuAttention attentionFor(KvCache.Layer kv) {
+    private KvAttention attentionFor(KvCache.Layer kv) {
         return kv.device().isCpu() ? null : attentions.get(kv.device().index());
     }
 
@@ -240,8 +267,7 @@ public final class CudaBackend implements DeviceBackend {
     @Override
     public <T> Optional<T> capability(Class<T> type) {
         if (type != Accelerator.class || experts == null) return Optional.empty();
-        String placement = "CUDA: %d MiB of weights on %s; host experts staged for prompts".formatted(weights.bytes() >> 20,
-                contexts.keySet().stream().map(i -> "CUDA" + i).toList());
+        String placement = "CUDA: %d MiB of weights on %s; host experts staged for prompts".formatted(weightBytes >> 20, devices);
         return Optional.of(type.cast(new CudaAccelerator(placement, experts.staging(), experts.meter())));
     }
 
@@ -260,16 +286,11 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public long deviceWeightBytes() {
-        return weights.bytes();
+        return weightBytes;
     }
 
     @Override
     public void close() {
-        if (experts != null) experts.close();
-        if (copies != null) copies.close();
-        weights.close();
-        attentions.values().forEach(GpuAttention::close);
-        matmuls.values().forEach(GpuMatmul::close);
-        contexts.values().forEach(CudaContext::close);
+        closeAll(resources);
     }
 }

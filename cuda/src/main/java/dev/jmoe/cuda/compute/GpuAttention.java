@@ -21,7 +21,7 @@ import java.util.WeakHashMap;
  *
  * <p>One call at a time ({@code synchronized}): the launch and the staging buffers are shared.
  */
-public final class GpuAttention implements AutoCloseable {
+public final class GpuAttention implements KvAttention, AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int WARPS_PER_BLOCK = 8;
 
@@ -44,18 +44,21 @@ public final class GpuAttention implements AutoCloseable {
     }
 
     /** Mirrors the rows the host just stored at {@code positions}: {@code k} and {@code v} are {@code tokens} rows each. */
+    @Override
     public synchronized void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
         mirror(kv.keys(), k.length / tokens).store(kv.keys(), tokens, positions);
         if (!kv.sharesRows()) mirror(kv.values(), v.length / tokens).store(kv.values(), tokens, positions);
     }
 
     /** Whether every position up to {@code last} of {@code kv} has a mirror to attend over. */
+    @Override
     public synchronized boolean mirrors(KvCache.Layer kv, int last) {
         Mirror keys = mirrors.get(kv.keys()), values = mirrors.get(kv.values());
         return keys != null && values != null && keys.stored > last && values.stored > last;
     }
 
     /** {@link dev.jmoe.host.engine.Backend#attention} on the device mirror of {@code kv}. */
+    @Override
     public synchronized void attend(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
         context.current();
         Mirror keys = mirrors.get(kv.keys()), values = mirrors.get(kv.values());

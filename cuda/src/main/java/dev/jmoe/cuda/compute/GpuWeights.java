@@ -15,8 +15,8 @@ import java.util.Map;
  * not fit fails with the figures instead of with an out-of-memory error halfway through.
  */
 public final class GpuWeights implements AutoCloseable {
-    /** A matrix on a device. */
-    public record Matrix(int device, DeviceMemory memory, GgmlType type) {}
+    /** A matrix on a device: which device's products read it, its device address, its encoding. */
+    public record Matrix(int device, long address, GgmlType type) {}
 
     private final Map<Long, Matrix> byHostAddress = new HashMap<>();
     private final List<DeviceMemory> owned = new ArrayList<>();
@@ -33,7 +33,7 @@ public final class GpuWeights implements AutoCloseable {
                 DeviceMemory m = c.allocate(t.data().byteSize());
                 w.owned.add(m);
                 m.upload(t.data(), 0);
-                w.byHostAddress.put(t.data().address(), new Matrix(c.ordinal(), m, t.type()));
+                w.byHostAddress.put(t.data().address(), new Matrix(c.ordinal(), m.address(), t.type()));
                 w.bytes += m.bytes();
             }
             return w;

@@ -1,0 +1,160 @@
+package dev.jmoe.cuda.compute;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.jmoe.host.engine.AttentionShape;
+import dev.jmoe.host.engine.CpuBackend;
+import dev.jmoe.host.engine.KvCache;
+import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.kernel.RowDots;
+import dev.jmoe.host.kernel.ScalarDequant;
+import dev.jmoe.host.kernel.WeightMatrix;
+import dev.jmoe.host.kernel.WorkerPool;
+import dev.jmoe.host.TestData;
+import dev.jmoe.host.engine.CacheType;
+import dev.jmoe.host.gguf.GgufModel;
+import dev.jmoe.host.model.Device;
+import dev.jmoe.host.model.ModelConfig;
+import dev.jmoe.host.numa.PlacementPlan;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which op runs where, without a GPU: the device parts are doubles (a product that computes from the bytes at the
+ * address it is given, an attention that records its calls), the host backend is the real CPU one. A product of a
+ * matrix with a device copy goes to that device's product at that copy's address; one without goes to the host;
+ * a GPU layer's rows are written on the host and mirrored, and its attention runs on the device; a host layer's
+ * stays on the host; closing closes everything, newest first.
+ */
+class CudaBackendDispatchTest {
+    private final Arena arena = Arena.ofShared();
+    private final WorkerPool pool = new WorkerPool(1, "dispatch-test");
+    private final CpuBackend cpu = new CpuBackend(pool, RowDots.preferred());
+    private final List<String> calls = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        pool.close();
+        arena.close();
+    }
+
+    @Test
+    void productsGoWhereTheirMatrixIs() {
+        WeightMatrix onGpu = q8Matrix(64, 5, 1), onHost = q8Matrix(64, 3, 2);
+        // The "device copy" is a second copy of the bytes, so the address the product gets tells which copy it read.
+        MemorySegment copy = arena.allocate(onGpu.bytes(), 64).copyFrom(onGpu.data());
+        ExpertProduct product = (address, type, cols, rows, x, tokens, out) -> {
+            calls.add("product on CUDA0 at " + (address == copy.address() ? "the copy" : address));
+            reference(MemorySegment.ofAddress(address).reinterpret(type.bytesFor(cols) * rows), type, cols, rows, x, tokens, out);
+        };
+        try (CudaBackend b = backend(a -> a == onGpu.data().address() ? new GpuWeights.Matrix(0, copy.address(), GgmlType.Q8_0) : null,
+                product, recordingAttention())) {
+            float[] x = randomFloats(2 * 64);
+            float[] out = new float[2 * 5];
+            b.matmul(onGpu, x, 2, out);
+            assertEquals(List.of("product on CUDA0 at the copy"), calls);
+            float[] want = new float[2 * 5];
+            reference(onGpu.data(), GgmlType.Q8_0, 64, 5, x, 2, want);
+            assertArrayEquals(want, out);
+
+            float[] hostOut = new float[2 * 3];
+            b.matmul(onHost, x, 2, hostOut);
+            assertEquals(1, calls.size(), "a host matrix does not reach the device");
+            float[] cpuOut = new float[2 * 3];
+            cpu.matmul(onHost, x, 2, cpuOut);
+            assertArrayEquals(cpuOut, hostOut, "the host backend computed it");
+        }
+    }
+
+    @Test
+    void aGpuLayersCacheIsMirroredAndAttendedOnTheDeviceAHostLayersIsNot() {
+        ModelConfig c = ModelConfig.from(GgufModel.open(TestData.model("qwen3moe-a-f32")));
+        KvCache cache = new KvCache(c, 8, CacheType.F16, CacheType.F16, PlacementPlan.THREAD_POLICY, il -> il == 0 ? Device.cuda(0) : Device.CPU);
+        AttentionShape shape = new AttentionShape(c.heads(), c.kvHeads(), c.keyLength(), c.valueLength(), 0.125f);
+        int tokens = 3;
+        int[] positions = {0, 1, 2};
+        float[] k = randomFloats(tokens * c.kDim()), v = randomFloats(tokens * c.vDim()), q = randomFloats(tokens * c.heads() * c.keyLength());
+        try (CudaBackend b = backend(a -> null, (address, type, cols, rows, x, n, out) -> calls.add("product"), recordingAttention())) {
+            b.storeKv(cache.layer(0), k, v, tokens, positions);
+            float[] row = new float[c.kDim()];
+            cache.layer(0).keys().read(2, 0, c.kDim(), row, 0);
+            assertEquals(k[2 * c.kDim() + 5], row[5], 1e-2f, "the host cache is written for a GPU layer too (the mirror's source)");
+            float[] out = new float[tokens * c.heads() * c.valueLength()];
+            b.attention(q, tokens, positions, cache.layer(0), shape, out);
+            assertEquals(List.of("store 3 on CUDA0", "attend 3 on CUDA0"), calls);
+            assertEquals(7f, out[0], "the device's result");
+
+            b.storeKv(cache.layer(1), k, v, tokens, positions);
+            float[] hostOut = new float[out.length];
+            b.attention(q, tokens, positions, cache.layer(1), shape, hostOut);
+            assertEquals(2, calls.size(), "a host layer neither mirrors nor attends on the device: " + calls);
+            float[] cpuOut = new float[out.length];
+            cpu.attention(q, tokens, positions, cache.layer(1), shape, cpuOut);
+            assertArrayEquals(cpuOut, hostOut);
+        }
+        assertEquals(List.of("closed second", "closed first"), calls.subList(2, 4), "closed newest first");
+    }
+
+    private CudaBackend backend(java.util.function.LongFunction<GpuWeights.Matrix> matrices, ExpertProduct product, KvAttention attention) {
+        AutoCloseable first = () -> calls.add("closed first");
+        AutoCloseable second = () -> calls.add("closed second");
+        return new CudaBackend(cpu, matrices, Map.of(0, product), Map.of(0, attention), null, 0, List.of(first, second));
+    }
+
+    private KvAttention recordingAttention() {
+        return new KvAttention() {
+            @Override
+            public void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
+                calls.add("store " + tokens + " on CUDA0");
+            }
+
+            @Override
+            public boolean mirrors(KvCache.Layer kv, int last) {
+                return true;
+            }
+
+            @Override
+            public void attend(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
+                calls.add("attend " + tokens + " on CUDA0");
+                java.util.Arrays.fill(out, 7f);
+            }
+        };
+    }
+
+    /** out[t][r] = Σ_k w[r][k]·x[t][k] from the scalar-dequantized rows, accumulated in double. */
+    private static void reference(MemorySegment w, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
+        float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                double acc = 0;
+                for (int k = 0; k < cols; k++) acc += (double) dense[r * cols + k] * x[t * cols + k];
+                out[t * rows + r] = (float) acc;
+            }
+        }
+    }
+
+    private WeightMatrix q8Matrix(int cols, int rows, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long blocks = (long) rows * cols / 32;
+        MemorySegment s = arena.allocate(blocks * 34, 64);
+        for (long b = 0; b < blocks; b++) {
+            s.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, b * 34, Float.floatToFloat16((float) random.nextDouble(0.01, 0.1)));
+            for (int j = 0; j < 32; j++) s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, b * 34 + 2 + j, (byte) random.nextInt(-127, 128));
+        }
+        return new WeightMatrix(s, GgmlType.Q8_0, cols, rows);
+    }
+
+    private static float[] randomFloats(int n) {
+        SplittableRandom random = new SplittableRandom(n);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) random.nextDouble(-1, 1);
+        return v;
+    }
+}
