@@ -1,28 +1,42 @@
-// Causal attention of each token's query heads over a layer's cached keys and values, in F32:
+// Causal attention of each token's query heads over a layer's cached keys and values:
 //
 //   out[t][h] = sum_{p <= positions[t]} softmax_p(scale * q[t][h] . K[p][g]) * V[p][g],   g = h / (heads / kvHeads)
 //
-// q is [tokens][heads][keyLength]; row p of the cache holds every kv head side by side, keyStride (valueStride)
-// floats apart, kv head g's key at g * keyLength (value at g * valueLength); latent attention passes the key
-// rows as the values too. out is [tokens][heads][valueLength].
+// q is [tokens][heads][keyLength] floats. The cache rows are the host cache's bytes as stored, in their GGML
+// encoding (keyType/valueType: F32, F16 or Q8_0 as GGML type ids, decoded exactly as the host reads them),
+// row p at p * keyRowBytes (valueRowBytes), every kv head side by side: head g's key starts at element
+// g * keyLength, its value at g * valueLength. Latent attention passes the key rows as the values too.
+// out is [tokens][heads][valueLength] floats.
 //
 // Launch attention_f32: grid = (ceil(tokens * heads / 8)), block = (256): one warp per (token, head), lanes
 // across the key and value elements (keyLength, valueLength <= 32 * MAX_PER_LANE), positions in order with the
 // running maximum and sum of an online softmax, so no score array is needed at any context length.
 
+#include "ggml_blocks.cuh"
+
 #define WARP_SIZE 32
 #define WARPS_PER_BLOCK 8
 #define MAX_PER_LANE 32
+
+// Element i of a cache row in its encoding: the three a KV cache has (F32 0, F16 1, Q8_0 8), decoded as
+// ggml_blocks.cuh decodes them (so as the host reads them), without the other types' cases.
+__device__ __forceinline__ float cache_element(const uint8_t* row, int type, int i) {
+    if (type == 1) return f16_at(row + 2 * i);
+    if (type == 0) return ((const float*) row)[i];
+    const uint8_t* b = row + (i >> 5) * 34;
+    return affine(f16_at(b), 1, (int8_t) b[2 + (i & 31)], 0.0f, 0);
+}
 
 __device__ __forceinline__ float warp_sum(float v) {
     for (int offset = WARP_SIZE / 2; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
     return v;
 }
 
-extern "C" __global__ void attention_f32(const float* __restrict__ q, const float* __restrict__ keys,
-                                         const float* __restrict__ values, const int* __restrict__ positions,
-                                         int tokens, int heads, int kvHeads, int keyLength, int valueLength,
-                                         int keyStride, int valueStride, float scale, float* __restrict__ out) {
+extern "C" __global__ void attention_f32(const float* __restrict__ q,
+                                         const uint8_t* __restrict__ keys, int keyType, long long keyRowBytes,
+                                         const uint8_t* __restrict__ values, int valueType, long long valueRowBytes,
+                                         const int* __restrict__ positions, int tokens, int heads, int kvHeads,
+                                         int keyLength, int valueLength, float scale, float* __restrict__ out) {
     const int lane = threadIdx.x % WARP_SIZE;
     const int query = blockIdx.x * WARPS_PER_BLOCK + threadIdx.x / WARP_SIZE;
     if (query >= tokens * heads) return;   // whole warps leave together
@@ -40,23 +54,23 @@ extern "C" __global__ void attention_f32(const float* __restrict__ q, const floa
     float running = -INFINITY, sum = 0.0f;
     const int last = positions[t];
     for (int p = 0; p <= last; p++) {
-        const float* kr = keys + (size_t) p * keyStride + (size_t) g * keyLength;
+        const uint8_t* kr = keys + p * keyRowBytes;
         float s = 0.0f;
 #pragma unroll
         for (int i = 0; i < MAX_PER_LANE; i++) {
             const int k = lane + WARP_SIZE * i;
-            if (k < keyLength) s = fmaf(qv[i], kr[k], s);
+            if (k < keyLength) s = fmaf(qv[i], cache_element(kr, keyType, g * keyLength + k), s);
         }
         s = warp_sum(s) * scale;
         const float next = fmaxf(running, s);
         const float rescale = expf(running - next);   // 0 at the first position (running is -inf)
         const float weight = expf(s - next);
         sum = sum * rescale + weight;
-        const float* vr = values + (size_t) p * valueStride + (size_t) g * valueLength;
+        const uint8_t* vr = values + p * valueRowBytes;
 #pragma unroll
         for (int i = 0; i < MAX_PER_LANE; i++) {
             const int d = lane + WARP_SIZE * i;
-            if (d < valueLength) acc[i] = fmaf(weight, vr[d], acc[i] * rescale);
+            if (d < valueLength) acc[i] = fmaf(weight, cache_element(vr, valueType, g * valueLength + d), acc[i] * rescale);
         }
         running = next;
     }

@@ -14,10 +14,10 @@ import java.util.WeakHashMap;
 
 /**
  * Attention on one GPU over a device mirror of each GPU layer's KV cache. The host cache stays the truth: every
- * row the forward pass stores there ({@link #store}, after the host backend wrote it) is read back as the floats
- * the host's own attention would read (so an f16 or q8_0 cache gives the same inputs on both) and copied into an F32
- * mirror on the device, grown by doubling; {@link #attend} then runs {@code attention_f32} there. A mirror lives
- * as long as the cache rows it mirrors: when a session's cache is gone, its device memory is freed.
+ * run of rows the forward pass stores there ({@link #store}, after the host backend wrote them) is copied byte for
+ * byte into the mirror, in the cache's own encoding (f16, q8_0 or f32), which {@code attention_f32} decodes as the
+ * host does: both attend over the same numbers, and the device holds what the plan counted for the cache. The
+ * mirror grows by doubling and lives as long as the rows it mirrors (a Cleaner frees it with the session's cache).
  *
  * <p>One call at a time ({@code synchronized}): the launch and the staging buffers are shared.
  */
@@ -30,12 +30,11 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
     private final KernelLaunch launch;
     private final Map<KvRows, Mirror> mirrors = new WeakHashMap<>();
     private DeviceMemory queries, outputs, positionsBuffer;
-    private float[] rows = new float[0];
 
     public GpuAttention(CudaContext context) {
         this.context = context;
         module = context.load(Ptx.image(Ptx.ATTENTION));
-        launch = new KernelLaunch(module, Ptx.ATTENTION_F32, "PPPPIIIIIIIFP");
+        launch = new KernelLaunch(module, Ptx.ATTENTION_F32, "PPIPPIPPIIIIIFP");
     }
 
     /** Whether the kernel takes heads of this shape. */
@@ -46,8 +45,8 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
     /** Mirrors the rows the host just stored at {@code positions}: {@code k} and {@code v} are {@code tokens} rows each. */
     @Override
     public synchronized void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
-        mirror(kv.keys(), k.length / tokens).store(kv.keys(), tokens, positions);
-        if (!kv.sharesRows()) mirror(kv.values(), v.length / tokens).store(kv.values(), tokens, positions);
+        mirror(kv.keys()).store(kv.keys(), tokens, positions);
+        if (!kv.sharesRows()) mirror(kv.values()).store(kv.values(), tokens, positions);
     }
 
     /** Whether every position up to {@code last} of {@code kv} has a mirror to attend over. */
@@ -68,18 +67,19 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
         positionsBuffer = atLeast(positionsBuffer, 4L * tokens);
         queries.upload(q, queriesCount * s.keyLength());
         positionsBuffer.upload(positions, tokens);
-        launch.pointer(0, queries.address()).pointer(1, keys.memory().address()).pointer(2, values.memory().address())
-                .pointer(3, positionsBuffer.address()).integer(4, tokens).integer(5, s.heads()).integer(6, s.kvHeads())
-                .integer(7, s.keyLength()).integer(8, s.valueLength()).integer(9, keys.width).integer(10, values.width)
-                .real(11, s.scale()).pointer(12, outputs.address())
+        launch.pointer(0, queries.address())
+                .pointer(1, keys.memory().address()).integer(2, keys.encoding).pointer(3, keys.rowBytes)
+                .pointer(4, values.memory().address()).integer(5, values.encoding).pointer(6, values.rowBytes)
+                .pointer(7, positionsBuffer.address()).integer(8, tokens).integer(9, s.heads()).integer(10, s.kvHeads())
+                .integer(11, s.keyLength()).integer(12, s.valueLength()).real(13, s.scale()).pointer(14, outputs.address())
                 .launch((queriesCount + WARPS_PER_BLOCK - 1) / WARPS_PER_BLOCK, 1, 32 * WARPS_PER_BLOCK, 1, null);
         outputs.download(out, queriesCount * s.valueLength());
     }
 
-    private Mirror mirror(KvRows rows, int width) {
+    private Mirror mirror(KvRows rows) {
         Mirror m = mirrors.get(rows);
         if (m == null) {
-            m = new Mirror(width);
+            m = new Mirror(rows);
             mirrors.put(rows, m);
         }
         return m;
@@ -99,16 +99,23 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
         JCudaDriver.cuModuleUnload(module);
     }
 
-    /** The device copy of one KvRows: F32 rows of {@code width}, {@code stored} of them valid from 0. */
+    /**
+     * The device copy of one KvRows' bytes: {@code stored} rows valid from row 0, room for {@code rowsAllocated}. It
+     * keeps neither the rows nor their memory reachable (the map holds the rows weakly; a strong reference from
+     * here would keep both alive for ever), only their layout; the rows come with each {@link #store}.
+     */
     private final class Mirror {
-        final int width;
+        final long rowBytes;
+        /** The GGML type id of the rows' encoding. */
+        final int encoding;
         /** The allocation, in a holder the cleaner frees when the mirror (and so its cache) is gone. */
         private final Holder memory = new Holder();
         int rowsAllocated;
         int stored;
 
-        Mirror(int width) {
-            this.width = width;
+        Mirror(KvRows rows) {
+            this.rowBytes = rows.rowBytes();
+            this.encoding = rows.encoding().id;
             Holder h = memory;
             CLEANER.register(this, h::close);
         }
@@ -117,7 +124,7 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
             return memory.current;
         }
 
-        void store(KvRows source, int tokens, int[] positions) {
+        void store(KvRows rows, int tokens, int[] positions) {
             int last = 0;
             for (int t = 0; t < tokens; t++) last = Math.max(last, positions[t]);
             grow(last + 1);
@@ -125,9 +132,7 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
             while (t < tokens) {   // runs of consecutive positions go up in one copy
                 int first = positions[t], n = 1;
                 while (t + n < tokens && positions[t + n] == first + n) n++;
-                if (rows.length < n * width) rows = new float[n * width];
-                for (int i = 0; i < n; i++) source.read(first + i, 0, width, rows, i * width);
-                memory.current.upload(rows, 0, n * width, 4L * first * width);
+                memory.current.upload(rows.storage().asSlice(first * rowBytes, n * rowBytes), first * rowBytes);
                 stored = Math.max(stored, first + n);
                 t += n;
             }
@@ -136,9 +141,9 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
         private void grow(int needed) {
             if (needed <= rowsAllocated) return;
             int rowsNew = Math.max(needed, Math.max(64, 2 * rowsAllocated));
-            DeviceMemory bigger = context.allocate(4L * rowsNew * width);
+            DeviceMemory bigger = context.allocate(rowsNew * rowBytes);
             if (memory.current != null) {
-                bigger.copyFrom(memory.current, 4L * rowsAllocated * width);
+                bigger.copyFrom(memory.current, rowsAllocated * rowBytes);
                 memory.current.close();
             }
             memory.current = bigger;

@@ -1,5 +1,6 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.VectorMath;
 
 import java.lang.foreign.MemorySegment;
@@ -20,6 +21,14 @@ public sealed interface KvRows {
     /** dst[dstOff + i] = row[pos][col + i] for i below n, as floats. */
     void read(int pos, int col, int n, float[] dst, int dstOff);
 
+    /** The rows as stored: row {@code pos} starts at byte {@code pos · rowBytes()}, in the GGML encoding {@link #encoding}. */
+    MemorySegment storage();
+
+    long rowBytes();
+
+    /** How a row is encoded, as a GGML tensor type (F32, F16, Q8_0): what a device mirror of the rows decodes. */
+    GgmlType encoding();
+
     final class F32 implements KvRows {
         private final int width;
         private final MemorySegment data;
@@ -35,6 +44,18 @@ public sealed interface KvRows {
 
         public void read(int pos, int col, int n, float[] dst, int dstOff) {
             MemorySegment.copy(data, JAVA_FLOAT_UNALIGNED, 4L * ((long) pos * width + col), dst, dstOff, n);
+        }
+
+        public MemorySegment storage() {
+            return data;
+        }
+
+        public long rowBytes() {
+            return 4L * width;
+        }
+
+        public GgmlType encoding() {
+            return GgmlType.F32;
         }
     }
 
@@ -54,6 +75,18 @@ public sealed interface KvRows {
 
         public void read(int pos, int col, int n, float[] dst, int dstOff) {
             VectorMath.float16ToFloat(data, 2L * ((long) pos * width + col), dst, dstOff, n);
+        }
+
+        public MemorySegment storage() {
+            return data;
+        }
+
+        public long rowBytes() {
+            return 2L * width;
+        }
+
+        public GgmlType encoding() {
+            return GgmlType.F16;
         }
     }
 
@@ -90,6 +123,18 @@ public sealed interface KvRows {
                 long at = block(pos, c / BLOCK);
                 dst[dstOff + i] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, at)) * data.get(JAVA_BYTE, at + 2 + c % BLOCK);
             }
+        }
+
+        public MemorySegment storage() {
+            return data;
+        }
+
+        public long rowBytes() {
+            return (long) (width / BLOCK) * BLOCK_BYTES;
+        }
+
+        public GgmlType encoding() {
+            return GgmlType.Q8_0;
         }
     }
 }
