@@ -56,8 +56,11 @@ public final class CudaBackend implements DeviceBackend {
     /** Everything the open made, in opening order; closed in reverse. */
     private final List<AutoCloseable> resources;
 
-    /** The backend over these parts (the tests give doubles for the device ones); closing it closes {@code resources}. */
-    CudaBackend(Backend host, LongFunction<GpuWeights.Matrix> matrices, Map<Integer, ExpertProduct> products,
+    /**
+     * The backend over these parts: {@link #open} gives the real ones, tests give doubles for the device ones (no
+     * GPU in CI); closing it closes {@code resources}, newest first.
+     */
+    public CudaBackend(Backend host, LongFunction<GpuWeights.Matrix> matrices, Map<Integer, ExpertProduct> products,
                 Map<Integer, KvAttention> attentions, DeviceExperts experts, long weightBytes, List<AutoCloseable> resources) {
         this.host = host;
         this.matrices = matrices;

@@ -4,7 +4,7 @@ import dev.jmoe.host.engine.AttentionShape;
 import dev.jmoe.host.engine.KvCache;
 
 /** Attention on a device over its mirror of a layer's KV cache: what {@link GpuAttention} does, as the backend uses it. */
-interface KvAttention {
+public interface KvAttention {
     /** Mirrors the rows the host just stored at {@code positions}. */
     void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions);
 
