@@ -233,7 +233,7 @@ public final class CudaBackend implements DeviceBackend {
     public void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
         host.storeKv(kv, k, v, tokens, positions);
         KvAttention a = attentionFor(kv);
-        if (a != null) a.store(kv, k, v, tokens, positions);
+        if (a != null) a.store(kv, tokens, positions);
     }
 
     /** A GPU layer's attention runs on its device, over the mirror of its cache; the host's otherwise. */

@@ -42,9 +42,9 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
         return s.keyLength() <= Ptx.ATTENTION_MAX_HEAD && s.valueLength() <= Ptx.ATTENTION_MAX_HEAD && s.heads() % s.kvHeads() == 0;
     }
 
-    /** Mirrors the rows the host just stored at {@code positions}: {@code k} and {@code v} are {@code tokens} rows each. */
+    /** Mirrors the rows the host just stored at {@code positions}, copied from the host cache. */
     @Override
-    public synchronized void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
+    public synchronized void store(KvCache.Layer kv, int tokens, int[] positions) {
         mirror(kv.keys()).store(kv.keys(), tokens, positions);
         if (!kv.sharesRows()) mirror(kv.values()).store(kv.values(), tokens, positions);
     }

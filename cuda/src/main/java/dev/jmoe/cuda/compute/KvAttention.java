@@ -5,8 +5,8 @@ import dev.jmoe.host.engine.KvCache;
 
 /** Attention on a device over its mirror of a layer's KV cache: what {@link GpuAttention} does, as the backend uses it. */
 public interface KvAttention {
-    /** Mirrors the rows the host just stored at {@code positions}. */
-    void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions);
+    /** Mirrors the rows the host just stored at {@code positions} (the host cache holds them; nothing else is needed). */
+    void store(KvCache.Layer kv, int tokens, int[] positions);
 
     /** Whether every position up to {@code last} of {@code kv} is mirrored. */
     boolean mirrors(KvCache.Layer kv, int last);

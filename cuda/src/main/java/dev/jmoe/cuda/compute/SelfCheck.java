@@ -1,6 +1,11 @@
 package dev.jmoe.cuda.compute;
 
+import dev.jmoe.host.engine.AttentionShape;
+import dev.jmoe.host.engine.CacheType;
+import dev.jmoe.host.engine.KvCache;
+import dev.jmoe.host.engine.KvRows;
 import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.model.Device;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +17,9 @@ import java.util.Optional;
  * lists a device but cannot JIT our PTX, or a kernel that computes nonsense there, then makes the engine run
  * CPU-only with the reason instead of producing wrong text. The numbers are small integers, so the exact
  * answer is known here and the device must give it bit for bit. The weights are Q8_0 blocks with scale 1,
- * so the check also runs the dequantization of a quantized type.
+ * so the check also runs the dequantization of a quantized type. Attention is checked too, over an f16 cache of
+ * small integers with zero queries: every score is 0, every weight exactly 1, so each output is the exact mean of
+ * the value rows its position sees (which also checks the causal bound).
  */
 public final class SelfCheck {
     private static final int COLS = 96;   // three Q8_0 blocks; six k-tiles of the GEMM
@@ -24,6 +31,42 @@ public final class SelfCheck {
     private static final short F16_ONE = 0x3C00;
 
     private SelfCheck() {}
+
+    /** Why attention over an f16 cache fails on this device, or empty. */
+    private static Optional<String> attention(CudaContext context, int ordinal, Arena arena) {
+        int heads = 2, size = 32, rows = 4;
+        KvRows keys = CacheType.F16.rows(size, size, arena.allocate(rows * CacheType.F16.rowBytes(size), 8));
+        KvRows values = CacheType.F16.rows(size, size, arena.allocate(rows * CacheType.F16.rowBytes(size), 8));
+        float[] row = new float[size];
+        for (int p = 0; p < rows; p++) {
+            keys.write(p, row, 0);
+            for (int i = 0; i < size; i++) row[i] = (p * 5 + i) % 7 - 3;
+            values.write(p, row, 0);
+        }
+        KvCache.Layer kv = new KvCache.Layer(keys, values, Device.cuda(ordinal));
+        int[] positions = {1, 3};
+        float[] out = new float[positions.length * heads * size];
+        try (GpuAttention attention = new GpuAttention(context)) {
+            attention.store(kv, rows, new int[] {0, 1, 2, 3});
+            attention.attend(new float[positions.length * heads * size], positions.length, positions, kv,
+                    new AttentionShape(heads, 1, size, size, 0.125f), out);
+        }
+        for (int t = 0; t < positions.length; t++) {
+            for (int i = 0; i < size; i++) {
+                float sum = 0;
+                for (int p = 0; p <= positions[t]; p++) sum += (p * 5 + i) % 7 - 3;
+                float want = sum / (positions[t] + 1);
+                for (int h = 0; h < heads; h++) {
+                    float got = out[(t * heads + h) * size + i];
+                    if (got != want) {
+                        return Optional.of("self-check failed on CUDA" + ordinal + ": attention of position " + positions[t]
+                                + ", head " + h + ", element " + i + " is " + got + ", want " + want);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
 
     private static int weight(int row, int col) {
         return (row * 7 + col) % 11 - 5;
@@ -62,7 +105,7 @@ public final class SelfCheck {
                     }
                 }
             }
-            return Optional.empty();
+            return attention(context, ordinal, arena);
         } catch (RuntimeException | LinkageError e) {
             return Optional.of("self-check failed on CUDA" + ordinal + ": " + e.getMessage());
         }

@@ -111,7 +111,7 @@ class CudaBackendDispatchTest {
     private KvAttention recordingAttention() {
         return new KvAttention() {
             @Override
-            public void store(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
+            public void store(KvCache.Layer kv, int tokens, int[] positions) {
                 calls.add("store " + tokens + " on CUDA0");
             }
 

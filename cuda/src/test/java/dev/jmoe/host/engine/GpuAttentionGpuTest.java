@@ -76,7 +76,7 @@ class GpuAttentionGpuTest {
                 int[] positions = new int[n];
                 for (int i = 0; i < n; i++) positions[i] = p0 + i;
                 cpu.storeKv(kv, k, v, n, positions);
-                gpu.store(kv, k, v, n, positions);
+                gpu.store(kv, n, positions);
             }
             int[] positions = new int[tokens];
             for (int t = 0; t < tokens; t++) positions[t] = depth + t;

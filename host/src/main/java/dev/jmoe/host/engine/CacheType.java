@@ -33,7 +33,7 @@ public enum CacheType {
     }
 
     /** Cache rows of {@code width} floats each, in {@code storage} (a whole number of {@link #rowBytes} rows). */
-    KvRows rows(int width, int headSize, MemorySegment storage) {
+    public KvRows rows(int width, int headSize, MemorySegment storage) {
         return switch (this) {
             case F32 -> new KvRows.F32(width, storage);
             case F16 -> new KvRows.F16(width, storage);
