@@ -54,6 +54,16 @@ public final class CudaContext implements AutoCloseable {
         return DeviceMemory.allocate(this, bytes);
     }
 
+    /**
+     * {@code current} when it holds {@code bytes}, else a new allocation of at least that and of {@code minimum}
+     * (the old one freed): the scratch buffers that grow to the largest call and stay.
+     */
+    public DeviceMemory atLeast(DeviceMemory current, long bytes, long minimum) {
+        if (current != null && current.bytes() >= bytes) return current;
+        if (current != null) current.close();
+        return allocate(Math.max(bytes, minimum));
+    }
+
     /** A PTX module (a NUL-terminated image, as {@link dev.jmoe.kernels.Ptx#image} gives), JIT-compiled for this device. */
     public CUmodule load(byte[] ptxImage) {
         current();

@@ -22,6 +22,8 @@ import java.util.WeakHashMap;
  * <p>One call at a time ({@code synchronized}): the launch and the staging buffers are shared.
  */
 public final class GpuAttention implements KvAttention, AutoCloseable {
+    /** Query, output and position buffers start at this size and grow to the largest call. */
+    private static final long BUFFER_MINIMUM = 1L << 16;
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int WARPS_PER_BLOCK = 8;
 
@@ -62,9 +64,9 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
         context.current();
         Mirror keys = mirrors.get(kv.keys()), values = mirrors.get(kv.values());
         int queriesCount = tokens * s.heads();
-        queries = atLeast(queries, 4L * queriesCount * s.keyLength());
-        outputs = atLeast(outputs, 4L * queriesCount * s.valueLength());
-        positionsBuffer = atLeast(positionsBuffer, 4L * tokens);
+        queries = context.atLeast(queries, 4L * queriesCount * s.keyLength(), BUFFER_MINIMUM);
+        outputs = context.atLeast(outputs, 4L * queriesCount * s.valueLength(), BUFFER_MINIMUM);
+        positionsBuffer = context.atLeast(positionsBuffer, 4L * tokens, BUFFER_MINIMUM);
         queries.upload(q, queriesCount * s.keyLength());
         positionsBuffer.upload(positions, tokens);
         launch.pointer(0, queries.address())
@@ -85,11 +87,6 @@ public final class GpuAttention implements KvAttention, AutoCloseable {
         return m;
     }
 
-    private DeviceMemory atLeast(DeviceMemory current, long bytes) {
-        if (current != null && current.bytes() >= bytes) return current;
-        if (current != null) current.close();
-        return context.allocate(Math.max(bytes, 1L << 16));
-    }
 
     @Override
     public synchronized void close() {

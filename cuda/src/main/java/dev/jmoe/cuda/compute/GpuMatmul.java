@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>One call at a time ({@code synchronized}): the launches share their parameter blocks and buffers.
  */
 public final class GpuMatmul implements AutoCloseable {
+    /** Activation and result buffers start at this size and grow to the largest call. */
+    private static final long BUFFER_MINIMUM = 1L << 20;
     /** Dequantized rows per chunk are bounded by this many bytes of F32. */
     static final long SCRATCH_BYTES = 64L << 20;
     private static final int DEQUANT_THREADS = 256;
@@ -91,8 +93,8 @@ public final class GpuMatmul implements AutoCloseable {
     public synchronized void multiply(long weights, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
         if (!supports(type)) throw new IllegalArgumentException("no GPU kernel for " + type);
         context.current();
-        activations = atLeast(activations, 4L * tokens * cols);
-        results = atLeast(results, 4L * tokens * rows);
+        activations = context.atLeast(activations, 4L * tokens * cols, BUFFER_MINIMUM);
+        results = context.atLeast(results, 4L * tokens * rows, BUFFER_MINIMUM);
         activations.upload(x, tokens * cols);
 
         long rowBytes = type.bytesFor(cols);
@@ -114,12 +116,6 @@ public final class GpuMatmul implements AutoCloseable {
         results.download(out, tokens * rows);
     }
 
-    /** {@code current} when it holds {@code bytes}, else a new allocation of at least that (the old one freed). */
-    private DeviceMemory atLeast(DeviceMemory current, long bytes) {
-        if (current != null && current.bytes() >= bytes) return current;
-        if (current != null) current.close();
-        return context.allocate(Math.max(bytes, 1L << 20));
-    }
 
     @Override
     public synchronized void close() {

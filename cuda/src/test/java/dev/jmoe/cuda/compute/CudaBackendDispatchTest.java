@@ -141,14 +141,7 @@ class CudaBackendDispatchTest {
     }
 
     private WeightMatrix q8Matrix(int cols, int rows, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        long blocks = (long) rows * cols / 32;
-        MemorySegment s = arena.allocate(blocks * 34, 64);
-        for (long b = 0; b < blocks; b++) {
-            s.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, b * 34, Float.floatToFloat16((float) random.nextDouble(0.01, 0.1)));
-            for (int j = 0; j < 32; j++) s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, b * 34 + 2 + j, (byte) random.nextInt(-127, 128));
-        }
-        return new WeightMatrix(s, GgmlType.Q8_0, cols, rows);
+        return new WeightMatrix(RandomBlocks.of(GgmlType.Q8_0, (long) rows * cols, seed, arena), GgmlType.Q8_0, cols, rows);
     }
 
     private static float[] randomFloats(int n) {

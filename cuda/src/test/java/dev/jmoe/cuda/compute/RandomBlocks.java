@@ -12,11 +12,11 @@ import java.util.SplittableRandom;
  * half in [-2, 2] (random bits there would make infinities and NaNs, which no model holds). Offsets of the
  * scale fields follow the GGML block layouts.
  */
-final class RandomBlocks {
+public final class RandomBlocks {
     private RandomBlocks() {}
 
     /** {@code elements} elements (a whole number of blocks) of {@code type} in native memory of {@code arena}. */
-    static MemorySegment of(GgmlType type, long elements, long seed, Arena arena) {
+    public static MemorySegment of(GgmlType type, long elements, long seed, Arena arena) {
         SplittableRandom random = new SplittableRandom(seed);
         long blocks = elements / type.blockSize;
         MemorySegment s = arena.allocate(blocks * type.bytesPerBlock, 64);

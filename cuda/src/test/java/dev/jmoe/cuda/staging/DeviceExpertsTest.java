@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jmoe.cuda.compute.DeviceExperts;
 import dev.jmoe.cuda.compute.ExpertProduct;
+import dev.jmoe.cuda.compute.RandomBlocks;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.ScalarDequant;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -188,12 +188,7 @@ class DeviceExpertsTest {
 
     /** {@link #EXPERTS} experts of rows x cols Q8_0 weights with random quants and scales. */
     private ExpertWeights experts(int cols, int rows) {
-        long blocks = (long) EXPERTS * rows * cols / 32;
-        MemorySegment s = arena.allocate(blocks * 34, 4096);
-        for (long b = 0; b < blocks; b++) {
-            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, b * 34, Float.floatToFloat16((float) random.nextDouble(0.01, 0.1)));
-            for (int j = 0; j < 32; j++) s.set(ValueLayout.JAVA_BYTE, b * 34 + 2 + j, (byte) random.nextInt(-127, 128));
-        }
+        MemorySegment s = RandomBlocks.of(GgmlType.Q8_0, (long) EXPERTS * rows * cols, random.nextLong(), arena);
         return new ExpertWeights(s, GgmlType.Q8_0, cols, rows, EXPERTS);
     }
 
