@@ -1,6 +1,7 @@
 package dev.jmoe.cuda.compute;
 
 import dev.jmoe.host.engine.AttentionShape;
+import dev.jmoe.cuda.CudaGpuProbe;
 import dev.jmoe.cuda.JCudaDeviceCopies;
 import dev.jmoe.cuda.staging.CudaAccelerator;
 import dev.jmoe.cuda.staging.ExpertTensor;
@@ -22,6 +23,10 @@ import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.mem.MemInfo;
 import dev.jmoe.host.model.RouterSpec;
 import dev.jmoe.host.server.Accelerator;
+import dev.jmoe.host.topo.GpuProbe;
+import dev.jmoe.host.topo.PciLink;
+import dev.jmoe.host.topo.PciLinkReader;
+import dev.jmoe.host.topo.SysTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 
@@ -117,9 +123,9 @@ public final class CudaBackend implements DeviceBackend {
         try {
             copies = JCudaDeviceCopies.open(device);
             OffloadRule rule = rule(offload, tensors, expertsUsed, copies, host);
-            DeviceExperts d = DeviceExperts.open(hostExperts, copies,
-                    StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes()),
-                    rule, expertsUsed, matmul::multiply, log::warn);
+            StagingOptions staging = StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes())
+                    .nearNode(numaNodeOf(device));
+            DeviceExperts d = DeviceExperts.open(hostExperts, copies, staging, rule, expertsUsed, matmul::multiply, log::warn);
             log.info(rule.reason());
             opened.add(copies);
             opened.add(d);
@@ -129,6 +135,14 @@ public final class CudaBackend implements DeviceBackend {
             if (copies != null) copies.close();
             return null;
         }
+    }
+
+    /** The NUMA node CUDA device {@code ordinal} hangs off (sysfs, by its PCI bus id); empty where it is not known. */
+    private static OptionalInt numaNodeOf(int ordinal) {
+        GpuProbe.Report report = new CudaGpuProbe().probe();
+        return report.devices().stream().filter(d -> d.index() == ordinal).findFirst()
+                .flatMap(d -> new PciLinkReader(SysTree.live()).read(d.pciBusId()))
+                .map(PciLink::node).orElse(OptionalInt.empty());
     }
 
     private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T resource) {

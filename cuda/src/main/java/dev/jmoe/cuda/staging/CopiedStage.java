@@ -2,6 +2,7 @@ package dev.jmoe.cuda.staging;
 
 import dev.jmoe.host.engine.ExpertRuns;
 import dev.jmoe.host.mem.AlignedMemory;
+import dev.jmoe.host.numa.MemPolicy;
 import dev.jmoe.host.mem.ByteSize;
 import dev.jmoe.host.ui.ProgressBar;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ final class CopiedStage implements ExpertStage {
     private final DeviceCopies copies;
     private final PcieMeter meter;
     private final long budget;
+    /** Where the blocks' pages go (the GPU's NUMA node), or null for the thread's policy. */
+    private final MemPolicy.Policy blockPolicy;
     private final Map<Long, SizeClass> classes = new HashMap<>();
     /** Access order: the first entry is the least recently used. */
     private final LinkedHashMap<SlabKey, Slab> slabs = new LinkedHashMap<>(64, 0.75f, true);
@@ -68,17 +71,24 @@ final class CopiedStage implements ExpertStage {
         }
     }
 
-    private CopiedStage(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter) {
+    private CopiedStage(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter, MemPolicy.Policy blockPolicy) {
         this.tensors = tensors;
         this.copies = copies;
         this.budget = budget;
         this.meter = meter;
+        this.blockPolicy = blockPolicy;
     }
 
     /** The cache, with its first block already pinned so that a refusal shows at load, not mid-prefill. */
     static CopiedStage open(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter)
             throws PinRefusedException {
-        CopiedStage stage = new CopiedStage(tensors, copies, budget, meter);
+        return open(tensors, copies, budget, meter, null);
+    }
+
+    /** As {@link #open(List, DeviceCopies, long, PcieMeter)}, the blocks' pages placed by {@code blockPolicy} (null: the thread's). */
+    static CopiedStage open(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter, MemPolicy.Policy blockPolicy)
+            throws PinRefusedException {
+        CopiedStage stage = new CopiedStage(tensors, copies, budget, meter, blockPolicy);
         SizeClass first = stage.sizeClass(tensors.getFirst().expertBytes());
         if (first.blockBytes() > budget) {
             throw new PinRefusedException("--pin-cache-gib " + ByteSize.format(budget) + " is below one pinned block of "
@@ -219,7 +229,7 @@ final class CopiedStage implements ExpertStage {
     }
 
     private void grow(SizeClass c) throws PinRefusedException {
-        c.blocks().add(new Block(PinnedBlock.allocate(c.blockBytes(), copies), c));
+        c.blocks().add(new Block(PinnedBlock.allocate(c.blockBytes(), copies, blockPolicy), c));
         blockBytes += c.blockBytes();
     }
 

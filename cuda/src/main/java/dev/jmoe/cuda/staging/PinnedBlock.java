@@ -1,6 +1,7 @@
 package dev.jmoe.cuda.staging;
 
 import dev.jmoe.host.mem.AlignedMemory;
+import dev.jmoe.host.numa.MemPolicy;
 import dev.jmoe.host.mem.ByteSize;
 import dev.jmoe.host.mem.NativeCallException;
 
@@ -20,11 +21,14 @@ final class PinnedBlock implements AutoCloseable {
         this.pin = pin;
     }
 
-    /** {@code bytes} is a multiple of 2 MiB and at most one registration chunk. */
-    static PinnedBlock allocate(long bytes, DeviceCopies copies) throws PinRefusedException {
+    /**
+     * {@code bytes} is a multiple of 2 MiB and at most one registration chunk; the pages are placed by {@code policy}
+     * (null: the thread's own) before they are faulted in.
+     */
+    static PinnedBlock allocate(long bytes, DeviceCopies copies, MemPolicy.Policy policy) throws PinRefusedException {
         AlignedMemory memory;
         try {
-            memory = AlignedMemory.allocate(bytes);
+            memory = AlignedMemory.allocate(bytes, policy);
         } catch (NativeCallException e) {
             throw new PinRefusedException("allocating " + ByteSize.format(bytes) + " for pinned copies: " + e.getMessage());
         }

@@ -1,12 +1,30 @@
 package dev.jmoe.cuda.staging;
 
 import dev.jmoe.host.mem.ByteSize;
+import dev.jmoe.host.numa.MemPolicy;
+
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The staging flags: {@code --expert-pin off|copy|register} (absent: chosen at load), {@code --pin-cache-gib G}
  * (absent: half of the memory available at load) and {@code --pin-eager}.
  */
-public record StagingOptions(PinMode requested, long cacheBudgetBytes, boolean eager) {
+public record StagingOptions(PinMode requested, long cacheBudgetBytes, boolean eager, MemPolicy.Policy blockPolicy) {
+
+    /** With the copy-mode blocks on the thread's own policy. */
+    public StagingOptions(PinMode requested, long cacheBudgetBytes, boolean eager) {
+        this(requested, cacheBudgetBytes, eager, null);
+    }
+
+    /**
+     * The copy-mode blocks preferring NUMA node {@code node} (the GPU's, so uploads cross no socket link; a full
+     * node spills to the others rather than failing); unchanged when the node is not known.
+     */
+    public StagingOptions nearNode(OptionalInt node) {
+        if (node.isEmpty()) return this;
+        return new StagingOptions(requested, cacheBudgetBytes, eager, new MemPolicy.Policy(MemPolicy.Mode.PREFERRED, List.of(node.getAsInt())));
+    }
 
     /** {@code pinMode} and {@code cacheGib} may be null (not given); {@code availableBytes} is MemAvailable now. */
     public static StagingOptions of(String pinMode, Double cacheGib, boolean eager, long availableBytes) {

@@ -1,5 +1,7 @@
 package dev.jmoe.host.mem;
 
+import dev.jmoe.host.numa.MemPolicy;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +25,25 @@ public final class AlignedMemory implements AutoCloseable {
 
     /** At least {@code bytes}, rounded up to 2 MiB; throws {@link NativeCallException} when mmap refuses. */
     public static AlignedMemory allocate(long bytes) {
+        return allocate(bytes, null);
+    }
+
+    /**
+     * As {@link #allocate(long)}, the pages placed by {@code policy} (null: the thread's own), which is applied
+     * before they are faulted in, so they exist where it says (e.g. on the node nearest a GPU).
+     */
+    public static AlignedMemory allocate(long bytes, MemPolicy.Policy policy) {
         if (bytes <= 0) throw new IllegalArgumentException("aligned allocation of " + bytes + " bytes");
         long length = ByteSize.roundUp(bytes, ALIGNMENT);
         NativeMapping m = NativeMapping.mapAnonymousAligned(length, ALIGNMENT, READ_WRITE, Mman.MAP_PRIVATE);
+        if (policy != null && policy.mode() != MemPolicy.Mode.DEFAULT) {
+            try {
+                MemPolicy.mbind(m.address(), m.length(), policy);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
         advise(m, Mman.MADV_HUGEPAGE, "MADV_HUGEPAGE");
         advise(m, Mman.MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE");
         return new AlignedMemory(m);
