@@ -6,6 +6,7 @@ import dev.jmoe.cuda.JCudaDeviceCopies;
 import dev.jmoe.cuda.staging.CudaAccelerator;
 import dev.jmoe.cuda.staging.ExpertTensor;
 import dev.jmoe.cuda.staging.PcieSnapshot;
+import dev.jmoe.cuda.staging.PinMode;
 import dev.jmoe.cuda.staging.PinRefusedException;
 import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.Backend;
@@ -286,6 +287,12 @@ public final class CudaBackend implements DeviceBackend {
         if (type != Accelerator.class || experts == null) return Optional.empty();
         String placement = "CUDA: %d MiB of weights on %s; host experts staged for prompts".formatted(weightBytes >> 20, devices);
         return Optional.of(type.cast(new CudaAccelerator(placement, experts.staging(), experts.meter())));
+    }
+
+    @Override
+    public Optional<String> switchExpertPin(String mode) {
+        if (experts == null) return Optional.empty();
+        return Optional.of(experts.staging().switchTo(PinMode.parse(mode)).flag());
     }
 
     @Override

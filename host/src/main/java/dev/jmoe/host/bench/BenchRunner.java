@@ -1,6 +1,7 @@
 package dev.jmoe.host.bench;
 
 import dev.jmoe.host.engine.Engine;
+import dev.jmoe.host.engine.OffloadOptions;
 import dev.jmoe.host.engine.TransferTotals;
 import dev.jmoe.host.engine.EngineOptions;
 import dev.jmoe.host.engine.Session;
@@ -36,12 +37,14 @@ public final class BenchRunner {
     public List<BenchResult> run(List<BenchCase> cases) {
         List<BenchResult> out = new ArrayList<>();
         int index = 0;
-        for (Map.Entry<Load, List<BenchCase>> group : byLoad(cases).entrySet()) {
-            int context = group.getValue().stream().mapToInt(c -> c.test().contextNeeded()).max().orElseThrow();
-            try (Engine engine = Engine.load(group.getKey().model(), group.getKey().options().withContext(context))) {
+        for (List<BenchCase> group : byLoad(cases).values()) {
+            int context = group.stream().mapToInt(c -> c.test().contextNeeded()).max().orElseThrow();
+            BenchCase first = group.getFirst();
+            try (Engine engine = Engine.load(first.model(), first.options().withContext(context))) {
                 ModelInfo info = ModelInfo.of(engine.model());
                 Session session = engine.newSession();
-                for (BenchCase c : group.getValue()) {
+                for (BenchCase c : group) {
+                    if (c.options().offload().expertPin() != null) engine.switchExpertPin(c.options().offload().expertPin());
                     Timed timed = time(engine, session, c, index++, cases.size());
                     out.add(new BenchResult(info, engine.backendName(), c.options(), c.test(), timed.samples(), timed.transfer()));
                 }
@@ -52,10 +55,18 @@ public final class BenchRunner {
 
     private record Load(Path model, EngineOptions options) {}
 
-    /** Cases that share a model and options, in first-seen order (the grid already lists them together). */
-    private static Map<Load, List<BenchCase>> byLoad(List<BenchCase> cases) {
+    /**
+     * Cases that share a model and options, in first-seen order (the grid already lists them together). The expert
+     * pin mode is not part of a load: the engine switches it between cases ({@link Engine#switchExpertPin}), as the
+     * server does, instead of loading the model again.
+     */
+    static Map<Load, List<BenchCase>> byLoad(List<BenchCase> cases) {
         Map<Load, List<BenchCase>> groups = new LinkedHashMap<>();
-        for (BenchCase c : cases) groups.computeIfAbsent(new Load(c.model(), c.options()), k -> new ArrayList<>()).add(c);
+        for (BenchCase c : cases) {
+            OffloadOptions o = c.options().offload();
+            EngineOptions anyPin = c.options().withOffload(new OffloadOptions(o.batchSize(), null, o.pinCacheGib(), o.pinEager()));
+            groups.computeIfAbsent(new Load(c.model(), anyPin), k -> new ArrayList<>()).add(c);
+        }
         return groups;
     }
 

@@ -16,6 +16,14 @@ public interface DeviceBackend extends Backend, AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Switches the expert pin mode ({@code off|copy|register}) while the engine runs, without disturbing passes in
+     * flight; returns the mode in force (a refused one falls back), or empty where no host experts are staged.
+     */
+    default Optional<String> switchExpertPin(String mode) {
+        return Optional.empty();
+    }
+
     /** The GPU expert path's running totals; empty where no host experts are staged. */
     default Optional<TransferTotals> transferTotals() {
         return Optional.empty();

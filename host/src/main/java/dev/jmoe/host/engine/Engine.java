@@ -132,6 +132,11 @@ public final class Engine implements AutoCloseable {
         return gpu != null ? gpu.transferSummary() : Optional.empty();
     }
 
+    /** Switches the expert pin mode of the GPU expert path (see {@link DeviceBackend#switchExpertPin}); empty without one. */
+    public Optional<String> switchExpertPin(String mode) {
+        return gpu != null ? gpu.switchExpertPin(mode) : Optional.empty();
+    }
+
     /** The GPU expert path's running totals; empty without a GPU or without staged host experts. */
     public Optional<TransferTotals> transferTotals() {
         return gpu != null ? gpu.transferTotals() : Optional.empty();

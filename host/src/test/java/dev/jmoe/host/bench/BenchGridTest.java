@@ -93,4 +93,18 @@ class BenchGridTest {
         assertEquals(OffloadOptions.DEFAULTS, c.options().offload());
         assertEquals("auto", BenchField.expertPin(c.options()));
     }
+
+    @Test
+    void pinModesShareOneLoadTheEngineSwitchesBetweenThemOtherFlagsDoNot() {
+        OffloadOptions off = new OffloadOptions(OffloadBatchSize.DEFAULT, "off", null, false);
+        OffloadOptions register = new OffloadOptions(OffloadBatchSize.DEFAULT, "register", null, false);
+        OffloadOptions t8 = new OffloadOptions(new OffloadBatchSize.Fixed(8), "off", null, false);
+        BenchGrid g = new BenchGrid(List.of(A), List.of(64), List.of(16), List.of(0), List.of(2), List.of(2048), List.of(512),
+                List.of(CacheType.F16), List.of(CacheType.F16), List.of(MMAP), List.of(PlacementRules.defaults()), List.of(off, register, t8));
+        var groups = List.copyOf(BenchRunner.byLoad(g.expand()).values());
+        assertEquals(2, groups.size(), "off and register in one load, --offload-batch-size 8 in another");
+        assertEquals(List.of("off", "off", "register", "register"),
+                groups.getFirst().stream().map(c -> c.options().offload().expertPin()).toList(), "in the grid's order");
+        assertEquals(2, groups.get(1).size());
+    }
 }

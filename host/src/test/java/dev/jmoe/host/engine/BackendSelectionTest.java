@@ -40,10 +40,10 @@ class BackendSelectionTest {
 
     @Test
     void devicesWithoutAUsableBackendAreNamedAsSuch() {
-        BackendProvider notBuilt = () -> BackendProvider.Status.unusable("the CUDA forward pass is not built yet",
+        BackendProvider failedCheck = () -> BackendProvider.Status.unusable("self-check failed on CUDA0: CUDA_ERROR_INVALID_PTX",
                 List.of(new GpuDevice(0, "fixture", 1L << 34)));
-        assertTrue(BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(notBuilt), notices::add).isEmpty());
-        assertEquals(List.of("CUDA backend unusable: the CUDA forward pass is not built yet; running CPU-only"), notices);
+        assertTrue(BackendSelection.gpus(PlacementRules.defaults(), () -> Optional.of(failedCheck), notices::add).isEmpty());
+        assertEquals(List.of("CUDA backend unusable: self-check failed on CUDA0: CUDA_ERROR_INVALID_PTX; running CPU-only"), notices);
     }
 
     @Test
