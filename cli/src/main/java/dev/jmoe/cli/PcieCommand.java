@@ -10,6 +10,8 @@ import dev.jmoe.cuda.staging.StagingBandwidth;
 import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.mem.ByteSize;
 import dev.jmoe.host.mem.MemInfo;
+import dev.jmoe.host.topo.PciLinkReader;
+import dev.jmoe.host.topo.SysTree;
 import dev.jmoe.host.topo.GpuProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,7 +76,8 @@ public final class PcieCommand implements Callable<Integer> {
         try (JCudaDeviceCopies copies = JCudaDeviceCopies.open(device)) {
             rows.addAll(new BandwidthTest(copies, reps, Path.of(System.getProperty("java.io.tmpdir"))).run(sizes));
             if (model != null) {
-                rows.addAll(StagingBandwidth.run(GgufModel.open(model), copies, MemInfo.availableBytes(), warnings::add));
+                rows.addAll(StagingBandwidth.run(GgufModel.open(model), copies, MemInfo.availableBytes(),
+                        new PciLinkReader(SysTree.live()).numaNode(d.pciBusId()), warnings::add));
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -25,7 +25,6 @@ import dev.jmoe.host.mem.MemInfo;
 import dev.jmoe.host.model.RouterSpec;
 import dev.jmoe.host.server.Accelerator;
 import dev.jmoe.host.topo.GpuProbe;
-import dev.jmoe.host.topo.PciLink;
 import dev.jmoe.host.topo.PciLinkReader;
 import dev.jmoe.host.topo.SysTree;
 import org.slf4j.Logger;
@@ -142,8 +141,7 @@ public final class CudaBackend implements DeviceBackend {
     private static OptionalInt numaNodeOf(int ordinal) {
         GpuProbe.Report report = new CudaGpuProbe().probe();
         return report.devices().stream().filter(d -> d.index() == ordinal).findFirst()
-                .flatMap(d -> new PciLinkReader(SysTree.live()).read(d.pciBusId()))
-                .map(PciLink::node).orElse(OptionalInt.empty());
+                .map(d -> new PciLinkReader(SysTree.live()).numaNode(d.pciBusId())).orElse(OptionalInt.empty());
     }
 
     private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T resource) {

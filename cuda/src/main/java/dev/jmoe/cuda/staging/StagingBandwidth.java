@@ -9,6 +9,7 @@ import dev.jmoe.host.mem.LoadOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -24,8 +25,11 @@ public final class StagingBandwidth {
 
     private StagingBandwidth() {}
 
-    /** One row per pin mode actually in force (a refused mode reports the one it fell back to). */
-    public static List<BandwidthTest.Row> run(GgufModel model, DeviceCopies copies, long availableBytes,
+    /**
+     * One row per pin mode actually in force (a refused mode reports the one it fell back to); copy mode's blocks
+     * prefer {@code gpuNode}, the GPU's NUMA node, as the engine's do.
+     */
+    public static List<BandwidthTest.Row> run(GgufModel model, DeviceCopies copies, long availableBytes, OptionalInt gpuNode,
                                               Consumer<String> warnings) {
         List<BandwidthTest.Row> rows = new ArrayList<>();
         try (TensorDataSource data = TensorDataSource.open(model, LoadOptions.defaults())) {
@@ -42,17 +46,18 @@ public final class StagingBandwidth {
             List<List<ExpertTensor>> byLayer = layers.values().stream().map(l -> l.stream().map(tensors::get).toList()).toList();
             long slot = ExpertUploader.slotBytes(byLayer);
             for (PinMode mode : List.of(PinMode.OFF, PinMode.REGISTER, PinMode.COPY)) {
-                rows.add(measure(mode, tensors, layers, slot, copies, availableBytes, warnings));
+                rows.add(measure(mode, tensors, layers, slot, copies, availableBytes, gpuNode, warnings));
             }
         }
         return rows;
     }
 
     private static BandwidthTest.Row measure(PinMode mode, List<ExpertTensor> tensors, Map<Integer, List<Integer>> layers,
-                                             long slot, DeviceCopies copies, long availableBytes, Consumer<String> warnings) {
+                                             long slot, DeviceCopies copies, long availableBytes, OptionalInt gpuNode,
+                                             Consumer<String> warnings) {
         PcieMeter meter = new PcieMeter();
         long start = System.nanoTime();
-        StagingOptions options = StagingOptions.of(mode.flag(), null, true, availableBytes);
+        StagingOptions options = StagingOptions.of(mode.flag(), null, true, availableBytes).nearNode(gpuNode);
         try (ExpertStaging staging = ExpertStaging.open(tensors, copies, options, meter, warnings);
              ExpertUploader up = new ExpertUploader(copies, staging, meter, ExpertUploader.DEFAULT_SLOTS, slot);
              DeviceCopies.DeviceStream compute = copies.newStream()) {

@@ -2,6 +2,7 @@ package dev.jmoe.host.topo;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,11 @@ public final class PciLinkReader {
         return Optional.of(new PciLink(id.get(), node,
                 state(dir + "current_link_speed", dir + "current_link_width"),
                 state(dir + "max_link_speed", dir + "max_link_width")));
+    }
+
+    /** The NUMA node the device at {@code busId} hangs off; empty where sysfs does not say (or has no such device). */
+    public OptionalInt numaNode(String busId) {
+        return read(busId).map(PciLink::node).orElse(OptionalInt.empty());
     }
 
     /** The sysfs directory name for a bus id in CUDA's or sysfs's spelling ({@code 00000000:1B:00.0}). */

@@ -40,6 +40,13 @@ class PciLinkReaderTest {
     }
 
     @Test
+    void theGpusNodeForStagingIsKnownOnlyWhereSysfsSaysIt() {
+        assertEquals(java.util.OptionalInt.of(1), reader.numaNode("00000000:17:00.0"));
+        assertTrue(reader.numaNode("0000:ca:00.0").isEmpty(), "numa_node -1");
+        assertTrue(reader.numaNode("0000:99:00.0").isEmpty(), "no such device");
+    }
+
+    @Test
     void deviceMissingFromSysfsHasNoLink() {
         assertEquals(Optional.empty(), reader.read("0000:99:00.0"));
     }
