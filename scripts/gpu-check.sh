@@ -4,11 +4,14 @@
 #
 #   1. Here (JDK 25, Maven, network):   scripts/gpu-check.sh bundle
 #      Builds the bundle directory (.gpu-bundle/, or $GPU_BUNDLE): a jlink'ed JDK 25 runtime, the
-#      compiled classes and tests of the modules that have GPU tests, their class path jars and the
-#      JUnit console launcher. Prints its size: it must stay under ~60 MiB to travel.
+#      compiled classes and tests of the modules that have GPU tests, their class path jars, the
+#      JUnit console launcher and the test models the GPU tests and commands use (GPU_MODELS, with
+#      their golden files), then packs it into .gpu-bundle.tar.xz: the one file to carry. Prints the
+#      sizes: what travels (this file and the working tree) must stay under 64 MiB.
 #
-#   2. On the GPU machine, from the repository root, with the bundle carried along:
+#   2. On the GPU machine, from the repository root, with .gpu-bundle.tar.xz carried along:
 #                                        scripts/gpu-check.sh run
+#      (it unpacks the file into $GPU_UNPACK, default /tmp, when no unpacked bundle is there)
 #      Prints nvidia-smi, then runs the "gpu" tests with the bundled java. Exits non-zero when a test
 #      fails, and also when a GPU is present yet some gpu test was skipped: there a skip means the
 #      setup is broken, and must not pass for a green run. Then runs the jmoe commands whose figures
@@ -26,8 +29,11 @@ BUNDLE="${GPU_BUNDLE:-$ROOT/.gpu-bundle}"
 GPU_MODULES=(cuda)
 APP_MODULE=cli
 APP_MAIN=dev.jmoe.cli.Main
+# The test models the GPU tests and the command checks read (testdata models/ and golden/), kept few: the
+# tree, the runtime and these together must fit the 64 MiB that travels to a GPU machine.
+GPU_MODELS=(mixtral-a-f32 qwen3moe-a-q4_k_m ds2-a-q4_k_m)
 # The test model of the command checks, under the testdata's models/.
-APP_MODEL=qwen3moe-a-q8_0.gguf
+APP_MODEL=qwen3moe-a-q4_k_m.gguf
 # The runtime's modules. JCuda needs java.base and java.logging (jdeps); the engine and Vector API
 # kernels need jdk.incubator.vector; java.management and jdk.unsupported are cheap and commonly
 # reached for; java.xml (5 MiB) and java.naming because logback reads the command's logging
@@ -45,6 +51,7 @@ JUNIT_GROUPS=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
 LAUNCHER=junit-platform-console-standalone.jar
 # What may be carried to the GPU machine beside the working tree (64 MiB), less some room.
 MAX_BUNDLE_MIB=60
+PACKED="$BUNDLE.tar.xz"
 
 die() { echo "gpu-check: $*" >&2; exit 1; }
 
@@ -92,7 +99,21 @@ bundle() {
     echo "jdk: $("$BUNDLE/jdk/bin/java" -version 2>&1 | head -1) modules $JDK_MODULES"
     echo "junit console: $platform"
   } > "$BUNDLE/BUILD"
+  bundle_testdata
+  echo "gpu-check: packing $(basename "$PACKED")"
+  tar -C "$(dirname "$BUNDLE")" -cf - "$(basename "$BUNDLE")" | xz -T0 -6 > "$PACKED"
   report_size
+}
+
+# The GPU tests' models and golden files, from the testdata beside the checkout (or $JMOE_TESTDATA).
+bundle_testdata() {
+  local source="${JMOE_TESTDATA:-$ROOT/../shared/testdata}" m
+  [[ -d "$source/models" ]] || die "no test data at $source (set JMOE_TESTDATA)"
+  mkdir -p "$BUNDLE/testdata/models" "$BUNDLE/testdata/golden"
+  for m in "${GPU_MODELS[@]}"; do
+    cp "$source/models/$m.gguf" "$BUNDLE/testdata/models/"
+    cp "$source/golden/$m".* "$BUNDLE/testdata/golden/"
+  done
 }
 
 # jcuda-natives carries the bindings of NVRTC and of the PTX compiler library (23 MiB of its 26).
@@ -111,21 +132,29 @@ drop_unused_natives() {
 report_size() {
   local part
   echo "gpu-check: bundle $BUNDLE"
-  for part in jdk lib classes test-classes "$LAUNCHER" .; do
+  for part in jdk lib classes test-classes testdata "$LAUNCHER" .; do
     du -sb "$BUNDLE/$part" | awk -v name="${part/#./total}" '{printf "  %-40s %6.1f MiB\n", name, $1 / 1048576}'
   done
-  if (( $(du -sb "$BUNDLE" | cut -f1) > MAX_BUNDLE_MIB * 1048576 )); then
-    echo "gpu-check: WARNING: the bundle exceeds $MAX_BUNDLE_MIB MiB and may not travel to the GPU machine" >&2
+  du -sb "$PACKED" | awk -v name="$(basename "$PACKED") (what travels)" '{printf "  %-40s %6.1f MiB\n", name, $1 / 1048576}'
+  if (( $(du -sb "$PACKED" | cut -f1) > MAX_BUNDLE_MIB * 1048576 )); then
+    echo "gpu-check: WARNING: $(basename "$PACKED") exceeds $MAX_BUNDLE_MIB MiB and may not travel to the GPU machine" >&2
   fi
 }
 
 run() {
+  if [[ ! -x "$BUNDLE/jdk/bin/java" && -f "$PACKED" ]]; then
+    local into="${GPU_UNPACK:-/tmp}"
+    echo "gpu-check: unpacking $(basename "$PACKED") into $into"
+    xz -dc "$PACKED" | tar -C "$into" -xf -
+    BUNDLE="$into/$(basename "$BUNDLE")"
+  fi
   [[ -x "$BUNDLE/jdk/bin/java" ]] || die "no bundle at $BUNDLE: run 'scripts/gpu-check.sh bundle' on a machine with JDK 25 and Maven first"
   local report="${GPU_REPORT:-$ROOT/gpu-report.txt}" what="${1:-all}" status=0
   testdata="${JMOE_TESTDATA:-}"
   if [[ -z "$testdata" ]]; then
     testdata="$ROOT/../shared/testdata"
     [[ -d "$ROOT/shared/testdata" ]] && testdata="$ROOT/shared/testdata"
+    [[ -d "$BUNDLE/testdata/models" ]] && testdata="$BUNDLE/testdata"
   fi
   {
     [[ "$what" == commands ]] || run_tests || status=$?
