@@ -5,12 +5,17 @@ import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.engine.KvRows;
 import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.kernel.ScalarDequant;
+import dev.jmoe.kernels.Ptx;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
 import dev.jmoe.host.model.Device;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * A product of a few known numbers on the device, run once before the backend is offered: a driver that
@@ -19,7 +24,9 @@ import java.util.Optional;
  * answer is known here and the device must give it bit for bit. The weights are Q8_0 blocks with scale 1,
  * so the check also runs the dequantization of a quantized type. Attention is checked too, over an f16 cache of
  * small integers with zero queries: every score is 0, every weight exactly 1, so each output is the exact mean of
- * the value rows its position sees (which also checks the causal bound).
+ * the value rows its position sees (which also checks the causal bound). And every GGML type the kernels decode is
+ * dequantized from random bytes and compared with the host reference bit for bit (NaN for NaN), so a layout the
+ * device reads wrongly stops the backend here instead of producing plausible wrong text.
  */
 public final class SelfCheck {
     private static final int COLS = 96;   // three Q8_0 blocks; six k-tiles of the GEMM
@@ -31,6 +38,38 @@ public final class SelfCheck {
     private static final short F16_ONE = 0x3C00;
 
     private SelfCheck() {}
+
+    /** Why the device decodes some type differently from {@link ScalarDequant}, or empty. */
+    private static Optional<String> dequantization(CudaContext context, int ordinal, Arena arena) {
+        CUmodule module = context.load(Ptx.image(Ptx.DEQUANT));
+        try {
+            KernelLaunch dequant = new KernelLaunch(module, Ptx.DEQUANT_F32, "PIPP");
+            SplittableRandom random = new SplittableRandom(20261201);
+            for (GgmlType type : GgmlType.values()) {
+                if (!ScalarDequant.supports(type)) continue;
+                int elements = 2 * Math.max(type.blockSize, 32);
+                MemorySegment bytes = arena.allocate(type.bytesFor(elements), 64);
+                for (long i = 0; i < bytes.byteSize(); i++) bytes.set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt());
+                float[] got = new float[elements];
+                try (DeviceMemory src = context.allocate(bytes.byteSize()); DeviceMemory dst = context.allocate(4L * elements)) {
+                    src.upload(bytes, 0);
+                    dequant.pointer(0, src.address()).integer(1, type.id).pointer(2, elements).pointer(3, dst.address()).launch(1, 1, 128, 1, null);
+                    dst.download(got, elements);
+                }
+                float[] want = ScalarDequant.row(type, bytes, 0, elements);
+                for (int i = 0; i < elements; i++) {
+                    boolean same = Float.floatToIntBits(got[i]) == Float.floatToIntBits(want[i]) || (Float.isNaN(got[i]) && Float.isNaN(want[i]));
+                    if (!same) {
+                        return Optional.of("self-check failed on CUDA" + ordinal + ": " + type + " element " + i + " decodes to "
+                                + got[i] + ", the host reference to " + want[i]);
+                    }
+                }
+            }
+            return Optional.empty();
+        } finally {
+            JCudaDriver.cuModuleUnload(module);
+        }
+    }
 
     /** Why attention over an f16 cache fails on this device, or empty. */
     private static Optional<String> attention(CudaContext context, int ordinal, Arena arena) {
@@ -105,6 +144,8 @@ public final class SelfCheck {
                     }
                 }
             }
+            Optional<String> decode = dequantization(context, ordinal, arena);
+            if (decode.isPresent()) return decode;
             return attention(context, ordinal, arena);
         } catch (RuntimeException | LinkageError e) {
             return Optional.of("self-check failed on CUDA" + ordinal + ": " + e.getMessage());
