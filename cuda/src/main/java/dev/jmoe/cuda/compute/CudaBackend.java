@@ -23,6 +23,7 @@ import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.mem.MemInfo;
 import dev.jmoe.host.model.RouterSpec;
+import dev.jmoe.host.model.TensorKind;
 import dev.jmoe.host.server.Accelerator;
 import dev.jmoe.host.topo.GpuProbe;
 import dev.jmoe.host.topo.PciLinkReader;
@@ -184,13 +185,14 @@ public final class CudaBackend implements DeviceBackend {
 
     /** The first block whose gate, up and down experts all stayed on the host, as expert weights; null if none. */
     private static OffloadCalibration.Layer firstHostLayer(List<DeviceTensor> tensors) {
-        Map<String, DeviceTensor> byName = new java.util.HashMap<>();
-        for (DeviceTensor t : tensors) if (t.isHostExperts()) byName.put(t.name(), t);
-        for (int block = 0; block < 4096; block++) {
-            DeviceTensor g = byName.get("blk." + block + ".ffn_gate_exps.weight");
-            DeviceTensor u = byName.get("blk." + block + ".ffn_up_exps.weight");
-            DeviceTensor d = byName.get("blk." + block + ".ffn_down_exps.weight");
-            if (g != null && u != null && d != null) return new OffloadCalibration.Layer(weights(g), weights(u), weights(d));
+        Map<Integer, DeviceTensor[]> byBlock = new TreeMap<>();   // gate, up, down
+        for (DeviceTensor t : tensors) {
+            int role = t.name().contains("ffn_gate_exps") ? 0 : t.name().contains("ffn_up_exps") ? 1 : t.name().contains("ffn_down_exps") ? 2 : -1;
+            if (!t.isHostExperts() || role < 0) continue;
+            byBlock.computeIfAbsent(TensorKind.blockOf(t.name()), b -> new DeviceTensor[3])[role] = t;
+        }
+        for (DeviceTensor[] l : byBlock.values()) {
+            if (l[0] != null && l[1] != null && l[2] != null) return new OffloadCalibration.Layer(weights(l[0]), weights(l[1]), weights(l[2]));
         }
         return null;
     }

@@ -10,6 +10,7 @@ import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.ExpertRuns;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.kernel.ExpertWeights;
+import dev.jmoe.host.model.TensorKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The MoE products of a large micro-batch on the GPU, with the experts in host memory: the experts the
@@ -41,7 +40,6 @@ import java.util.regex.Pattern;
  */
 public final class DeviceExperts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceExperts.class);
-    private static final Pattern EXPERT_NAME = Pattern.compile("blk\\.(\\d+)\\.ffn_(gate|up|down)_exps\\.weight");
     private static final int SLOTS = 2;
 
     private final ExpertStaging staging;
@@ -115,8 +113,8 @@ public final class DeviceExperts implements AutoCloseable {
         try {
             Map<Integer, List<Integer>> layers = new HashMap<>();
             for (int i = 0; i < tensors.size(); i++) {
-                Matcher m = EXPERT_NAME.matcher(tensors.get(i).name());
-                int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1 - i;   // an unnamed tensor is a layer of its own
+                int block = TensorKind.blockOf(tensors.get(i).name());
+                int layer = block >= 0 ? block : -1 - i;   // a tensor outside the blocks is a layer of its own
                 layers.computeIfAbsent(layer, k -> new ArrayList<>()).add(i);
             }
             List<List<ExpertTensor>> slotLayers = new ArrayList<>();

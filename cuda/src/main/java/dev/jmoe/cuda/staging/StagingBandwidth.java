@@ -5,6 +5,7 @@ import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.mem.LoadOptions;
+import dev.jmoe.host.model.TensorKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code jmoe pcie -m MODEL}: the staging path itself on a model's expert tensors. For each pin mode, every
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  * (no compute in between, so the figure is the upload rate alone), and the meter's GB/s is reported.
  */
 public final class StagingBandwidth {
-    private static final Pattern LAYER = Pattern.compile("^blk\\.(\\d+)\\.");
 
     private StagingBandwidth() {}
 
@@ -37,9 +35,9 @@ public final class StagingBandwidth {
             Map<Integer, List<Integer>> layers = new TreeMap<>();
             for (GgufTensorInfo t : model.tensors()) {
                 if (!t.isExpert() || t.dims() != 3) continue;
-                Matcher m = LAYER.matcher(t.name());
-                if (!m.find()) continue;
-                layers.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>()).add(tensors.size());
+                int block = TensorKind.blockOf(t.name());
+                if (block < 0) continue;
+                layers.computeIfAbsent(block, k -> new ArrayList<>()).add(tensors.size());
                 tensors.add(ExpertTensor.of(t.name(), data.segment(t), (int) t.dim(2)));
             }
             if (tensors.isEmpty()) throw new IllegalArgumentException(model + ": no expert tensors (blk.N.*_exps) to stage");

@@ -117,17 +117,7 @@ public final class DevicePlanner {
 
     /** The layer a tensor belongs to: N for {@code blk.N.*}, {@code layers} for the output, -1 for the input and the rest. */
     static int layerOf(String name, int layers) {
-        if (name.startsWith("blk.")) {
-            int end = name.indexOf('.', 4);
-            if (end > 4) {
-                try {
-                    return Integer.parseInt(name.substring(4, end));
-                } catch (NumberFormatException notALayer) {
-                    return -1;
-                }
-            }
-            return -1;
-        }
+        if (name.startsWith("blk.")) return TensorKind.blockOf(name);
         return name.startsWith("output") ? layers : -1;
     }
 }

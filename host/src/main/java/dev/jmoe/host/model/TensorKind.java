@@ -24,6 +24,18 @@ public enum TensorKind {
         return label;
     }
 
+    /** N for a tensor of block N ({@code blk.N.*}), else -1 (the embedding, the output, and the rest). */
+    public static int blockOf(String name) {
+        if (!name.startsWith("blk.")) return -1;
+        int end = name.indexOf('.', 4);
+        if (end <= 4) return -1;
+        try {
+            return Integer.parseInt(name.substring(4, end));
+        } catch (NumberFormatException notABlock) {
+            return -1;
+        }
+    }
+
     /** The kind of the tensor called {@code name}; the order of the tests matters (a shared expert's router is a router). */
     public static TensorKind of(String name) {
         if (name.contains("_exps")) return EXPERTS;

@@ -23,4 +23,13 @@ class TensorKindTest {
         assertEquals(TensorKind.EMBEDDINGS_OUTPUT, TensorKind.of("output.weight"));
         assertEquals(TensorKind.OTHER, TensorKind.of("rope_freqs.weight"));
     }
+
+    @Test
+    void blockNumbersFromNames() {
+        assertEquals(61, TensorKind.blockOf("blk.61.ffn_up_exps.weight"));
+        assertEquals(0, TensorKind.blockOf("blk.0.attn_q.weight"));
+        assertEquals(-1, TensorKind.blockOf("output.weight"));
+        assertEquals(-1, TensorKind.blockOf("blk.x.attn_q.weight"));
+        assertEquals(-1, TensorKind.blockOf("blk."));
+    }
 }
