@@ -58,9 +58,7 @@ public final class DeviceMemory implements AutoCloseable {
 
     /** Copies the first {@code count} floats of {@code values} to the start of this allocation (synchronous). */
     public void upload(float[] values, int count) {
-        check(0, 4L * count);
-        context.current();
-        JCudaDriver.cuMemcpyHtoD(pointer, Pointer.to(values), 4L * count);
+        upload(values, 0, count, 0);
     }
 
     /** Copies the first {@code count} ints of {@code values} to the start of this allocation (synchronous). */

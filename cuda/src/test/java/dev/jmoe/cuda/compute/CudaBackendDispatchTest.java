@@ -8,7 +8,6 @@ import dev.jmoe.host.engine.CpuBackend;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.RowDots;
-import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.TestData;
@@ -52,7 +51,7 @@ class CudaBackendDispatchTest {
         MemorySegment copy = arena.allocate(onGpu.bytes(), 64).copyFrom(onGpu.data());
         ExpertProduct product = (address, type, cols, rows, x, tokens, out) -> {
             calls.add("product on CUDA0 at " + (address == copy.address() ? "the copy" : address));
-            reference(MemorySegment.ofAddress(address).reinterpret(type.bytesFor(cols) * rows), type, cols, rows, x, tokens, out);
+            ReferenceProduct.atAddress(address, type, cols, rows, x, tokens, out);
         };
         try (CudaBackend b = backend(a -> a == onGpu.data().address() ? new GpuWeights.Matrix(0, copy.address(), GgmlType.Q8_0) : null,
                 product, recordingAttention())) {
@@ -61,7 +60,7 @@ class CudaBackendDispatchTest {
             b.matmul(onGpu, x, 2, out);
             assertEquals(List.of("product on CUDA0 at the copy"), calls);
             float[] want = new float[2 * 5];
-            reference(onGpu.data(), GgmlType.Q8_0, 64, 5, x, 2, want);
+            ReferenceProduct.multiply(onGpu.data(), GgmlType.Q8_0, 64, 5, x, 2, want);
             assertArrayEquals(want, out);
 
             float[] hostOut = new float[2 * 3];
@@ -126,18 +125,6 @@ class CudaBackendDispatchTest {
                 java.util.Arrays.fill(out, 7f);
             }
         };
-    }
-
-    /** out[t][r] = Σ_k w[r][k]·x[t][k] from the scalar-dequantized rows, accumulated in double. */
-    private static void reference(MemorySegment w, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
-        float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
-        for (int t = 0; t < tokens; t++) {
-            for (int r = 0; r < rows; r++) {
-                double acc = 0;
-                for (int k = 0; k < cols; k++) acc += (double) dense[r * cols + k] * x[t * cols + k];
-                out[t * rows + r] = (float) acc;
-            }
-        }
     }
 
     private WeightMatrix q8Matrix(int cols, int rows, long seed) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jmoe.cuda.compute.DeviceExperts;
 import dev.jmoe.cuda.compute.ExpertProduct;
 import dev.jmoe.cuda.compute.RandomBlocks;
+import dev.jmoe.cuda.compute.ReferenceProduct;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.ExpertWeights;
@@ -66,7 +67,7 @@ class DeviceExpertsTest {
         float[] act = randomFloats(routing.length * FF);
 
         try (DeviceExperts d = DeviceExperts.open(tensors, copies, new StagingOptions(mode, 1L << 30, false), OffloadRule.fixed(4), USED,
-                DeviceExpertsTest::productOnFakeDeviceMemory, warnings::add)) {
+                ReferenceProduct::atAddress, warnings::add)) {
             assertTrue(d.offloads(gate, routing.length), "40 tokens x 2 >= 4 x 8 experts: on the GPU");
             assertFalse(d.offloads(gate, 15 * USED), "15 tokens x 2 < 4 x 8: on the CPU");
             float[] g = new float[routing.length * FF], u = new float[routing.length * FF], o = new float[routing.length * EMBD];
@@ -95,7 +96,7 @@ class DeviceExpertsTest {
         int[] pairToken = {0, 0, 1, 1};
         float[] h = randomFloats(2 * EMBD);
         try (DeviceExperts d = DeviceExperts.open(tensors, copies, new StagingOptions(PinMode.OFF, 0, false), OffloadRule.fixed(1), USED,
-                DeviceExpertsTest::productOnFakeDeviceMemory, warnings::add)) {
+                ReferenceProduct::atAddress, warnings::add)) {
             float[] a = new float[4 * FF], b = new float[4 * FF];
             d.run(gate0, h, pairToken, routing, a);
             int[] nextRouting = {0, 7, 7, 3};
@@ -118,7 +119,7 @@ class DeviceExpertsTest {
         List<Long> uploadedAtProduct = new ArrayList<>();
         ExpertProduct recording = (w, type, cols, rows, x, tokens, out) -> {
             uploadedAtProduct.add(copies.copies.stream().filter(FakeDeviceCopies.Copy::toDevice).mapToLong(FakeDeviceCopies.Copy::bytes).sum());
-            productOnFakeDeviceMemory(w, type, cols, rows, x, tokens, out);
+            ReferenceProduct.atAddress(w, type, cols, rows, x, tokens, out);
         };
         long layerBytes = EXPERTS * gate0.expert(0).bytes();
         try (DeviceExperts d = DeviceExperts.open(tensors, copies, new StagingOptions(PinMode.OFF, 0, false), OffloadRule.fixed(1), USED,
@@ -150,25 +151,12 @@ class DeviceExpertsTest {
         }
         float[] h = randomFloats(EXPERTS * EMBD);
         try (DeviceExperts d = DeviceExperts.open(tensors, copies, new StagingOptions(PinMode.OFF, 0, false), OffloadRule.fixed(1), USED,
-                DeviceExpertsTest::productOnFakeDeviceMemory, warnings::add)) {
+                ReferenceProduct::atAddress, warnings::add)) {
             for (int pass = 0; pass < 3; pass++) {   // layer 1 never runs (say its micro-batch went to the CPU)
                 float[] out = new float[routing.length * FF];
                 d.run(gate0, h, pairToken, routing, out);
                 assertEquals(2 * EXPERTS * gate0.expert(0).bytes(), d.endOfPass().bytes());
                 check("pass " + pass, gate0, h, pairToken, routing, out);
-            }
-        }
-    }
-
-    /** The double of the GPU product: dequantizes the rows found at {@code weights} (fake device memory is host memory). */
-    private static void productOnFakeDeviceMemory(long weights, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
-        MemorySegment w = MemorySegment.ofAddress(weights).reinterpret(type.bytesFor(cols) * rows);
-        float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
-        for (int t = 0; t < tokens; t++) {
-            for (int r = 0; r < rows; r++) {
-                double acc = 0;
-                for (int k = 0; k < cols; k++) acc += (double) dense[r * cols + k] * x[t * cols + k];
-                out[t * rows + r] = (float) acc;
             }
         }
     }

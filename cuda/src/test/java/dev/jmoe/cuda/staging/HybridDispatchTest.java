@@ -6,18 +6,17 @@ import dev.jmoe.cuda.compute.CudaBackend;
 import dev.jmoe.cuda.compute.DeviceExperts;
 import dev.jmoe.cuda.compute.ExpertProduct;
 import dev.jmoe.cuda.compute.GpuWeights;
+import dev.jmoe.cuda.compute.ReferenceProduct;
 import dev.jmoe.host.TestData;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.CpuBackend;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.engine.TransformerForward;
-import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.gguf.TensorDataSource;
 import dev.jmoe.host.kernel.RowDots;
-import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
@@ -63,7 +62,7 @@ class HybridDispatchTest {
             AtomicInteger products = new AtomicInteger();
             ExpertProduct product = (address, type, cols, rows, x, tokens, out) -> {
                 products.incrementAndGet();
-                reference(address, type, cols, rows, x, tokens, out);
+                ReferenceProduct.atAddress(address, type, cols, rows, x, tokens, out);
             };
             DeviceExperts experts = DeviceExperts.open(hostExperts, copies, new StagingOptions(PinMode.COPY, 1L << 30, false),
                     OffloadRule.fixed(1), config.moe().router().used(), product, line -> { throw new AssertionError(line); });
@@ -82,17 +81,5 @@ class HybridDispatchTest {
     private static float[] logits(ModelConfig config, ModelWeights weights, dev.jmoe.host.engine.Backend backend) {
         KvCache cache = new KvCache(config, 64, CacheType.F16, CacheType.F16, PlacementPlan.THREAD_POLICY);
         return new TransformerForward(config, weights, backend).forward(TOKENS, 0, TOKENS.length, 0, cache, TOKENS.length);
-    }
-
-    /** The device product's double: the rows at {@code address} dequantized by the scalar reference, dotted in double. */
-    private static void reference(long address, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
-        float[] w = ScalarDequant.row(type, MemorySegment.ofAddress(address).reinterpret(type.bytesFor(cols) * rows), 0, rows * cols);
-        for (int t = 0; t < tokens; t++) {
-            for (int r = 0; r < rows; r++) {
-                double acc = 0;
-                for (int k = 0; k < cols; k++) acc += (double) w[r * cols + k] * x[t * cols + k];
-                out[t * rows + r] = (float) acc;
-            }
-        }
     }
 }
