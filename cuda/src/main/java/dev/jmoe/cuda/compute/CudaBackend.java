@@ -101,7 +101,7 @@ public final class CudaBackend implements DeviceBackend {
             GpuWeights weights = add(opened, GpuWeights.upload(tensors, contexts));
             long gpuExperts = tensors.stream().filter(t -> !t.device().isCpu() && t.shape().length == 3).count();
             if (gpuExperts > 0) log.info("{} expert tensors placed on a GPU run on the CPU from host memory (no GPU-resident expert path yet)", gpuExperts);
-            int first = contexts.keySet().iterator().next();
+            int first = contexts.keySet().iterator().next();   // the expert GPU: where the plan counted the staging ring
             GpuMatmul firstMatmul = matmuls.get(first);
             DeviceExperts deviceExperts = deviceExperts(tensors, expertsUsed, offload, host, first, firstMatmul, opened);
             log.info("CUDA: {} MiB of weights on {}, products on {}", weights.bytes() >> 20,

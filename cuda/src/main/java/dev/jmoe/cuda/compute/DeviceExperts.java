@@ -10,6 +10,7 @@ import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.ExpertRuns;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.kernel.ExpertWeights;
+import dev.jmoe.host.model.StagingRing;
 import dev.jmoe.host.model.TensorKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,6 @@ import java.util.function.Consumer;
  */
 public final class DeviceExperts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceExperts.class);
-    private static final int SLOTS = 2;
 
     private final ExpertStaging staging;
     private final ExpertUploader uploader;
@@ -119,7 +119,7 @@ public final class DeviceExperts implements AutoCloseable {
             }
             List<List<ExpertTensor>> slotLayers = new ArrayList<>();
             for (List<Integer> layer : layers.values()) slotLayers.add(layer.stream().map(tensors::get).toList());
-            uploader = new ExpertUploader(copies, staging, meter, SLOTS, ExpertUploader.slotBytes(slotLayers));
+            uploader = new ExpertUploader(copies, staging, meter, StagingRing.SLOTS, ExpertUploader.slotBytes(slotLayers));
             DeviceExperts d = new DeviceExperts(staging, uploader, copies.newStream(), product, rule, used, meter);
             for (int i = 0; i < tensors.size(); i++) d.byAddress.put(tensors.get(i).address(), i);
             for (var layer : layers.entrySet()) {

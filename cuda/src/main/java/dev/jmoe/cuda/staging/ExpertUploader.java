@@ -1,7 +1,7 @@
 package dev.jmoe.cuda.staging;
 
 import dev.jmoe.host.engine.ExpertRuns;
-import dev.jmoe.host.mem.ByteSize;
+import dev.jmoe.host.model.StagingRing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,9 +66,7 @@ public final class ExpertUploader implements AutoCloseable {
 
     /** Slot size for layers whose expert tensors are {@code layers.get(l)}: all experts of the largest layer. */
     public static long slotBytes(List<List<ExpertTensor>> layers) {
-        long max = 0;
-        for (List<ExpertTensor> layer : layers) max = Math.max(max, layer.stream().mapToLong(ExpertTensor::bytes).sum());
-        return ByteSize.roundUp(max, 256); // keep every slot's start as aligned as cuMemAlloc's
+        return StagingRing.slotBytes(layers.stream().map(l -> l.stream().mapToLong(ExpertTensor::bytes).sum()).toList());
     }
 
     /** Starts a prefill: the origin of its timeline. */

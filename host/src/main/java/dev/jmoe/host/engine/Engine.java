@@ -115,8 +115,9 @@ public final class Engine implements AutoCloseable {
     private static DeviceBackend openGpu(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data,
                                         Placement placement, Backend cpu) {
         List<DeviceTensor> tensors = new ArrayList<>();
+        boolean staged = placement.staging().device() != null;   // host experts go along only when the ring has room
         for (Placement.PlacedTensor p : placement.tensors()) {
-            if (p.device().isCpu() && p.kind() != TensorKind.EXPERTS) continue;
+            if (p.device().isCpu() && (p.kind() != TensorKind.EXPERTS || !staged)) continue;
             GgufTensorInfo t = model.tensor(p.name());
             tensors.add(new DeviceTensor(p.name(), p.device(), t.type(), t.shape(), data.segment(t)));
         }

@@ -3,6 +3,7 @@ package dev.jmoe.host.model;
 import dev.jmoe.host.mem.ByteSize;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,7 +38,7 @@ public final class DevicePlanner {
             Placement smallest = null;
             for (int n = layers + 1; n >= 0; n--) {
                 Placement p = layout.build(n, true);
-                if (overfull(p) == null) return p;
+                if (overfull(p) == null) return withStaging(p);
                 smallest = p;
             }
             throw new PlacementException(doesNotFit(smallest, "even with no layers offloaded, the -ot rules put"));
@@ -45,7 +46,28 @@ public final class DevicePlanner {
         int n = ngl.mode() == GpuLayers.Mode.ALL ? layers + 1 : Math.min(ngl.count(), layers + 1);
         Placement p = layout.build(n, false);
         if (overfull(p) != null) throw new PlacementException(doesNotFit(p, "-ngl " + ngl + " puts"));
-        return p;
+        return withStaging(p);
+    }
+
+    /**
+     * The plan with its {@link StagingRing}, where it keeps experts on the host and puts weights on a GPU: on the
+     * lowest-numbered GPU holding weights (where the CUDA backend runs the expert products), if the ring fits beside
+     * what the plan put there. The ring never costs a layer: where it does not fit, prompt processing keeps the
+     * experts on the CPU, and the plan says so with the figures.
+     */
+    private static Placement withStaging(Placement p) {
+        List<Long> layers = StagingRing.hostExpertLayers(p.tensors());
+        GpuDevice g = p.gpus().stream().filter(x -> p.weightBytes(x.device()) > 0)
+                .min(Comparator.comparingInt(x -> x.device().index())).orElse(null);
+        if (layers.isEmpty() || g == null) return p;
+        long ring = StagingRing.ringBytes(layers);
+        Device d = g.device();
+        if (p.neededBytes(d) + ring <= g.freeBytes()) return p.withStaging(new Placement.Staging(d, ring, null));
+        return p.withStaging(Placement.Staging.none(String.format(Locale.ROOT,
+                "expert staging: %d slots of %s for prompt processing do not fit %s beside the plan (%s + %s > %s); "
+                        + "the experts stay on the CPU for every batch (a smaller -ngl makes room)",
+                StagingRing.SLOTS, PlacementTable.mib(ring / StagingRing.SLOTS), d.bufferName(),
+                PlacementTable.mib(p.neededBytes(d)), PlacementTable.mib(ring), PlacementTable.mib(g.freeBytes()))));
     }
 
     private static void checkOverrideDevices(PlacementRules rules, List<GpuDevice> gpus) {

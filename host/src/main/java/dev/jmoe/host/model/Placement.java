@@ -16,12 +16,24 @@ import java.util.TreeMap;
  * The one place that says where each tensor lives, decided once at load by {@link DevicePlanner}
  * from the rules of {@code -ngl}, {@code -ot}, {@code --cpu-moe} and {@code --n-cpu-moe}; the forward
  * pass asks {@link #deviceOf} rather than deciding itself. It also knows what each device holds (bytes
- * per {@link TensorKind}, the KV cache of the layers placed there, the GPU reserve) for the summary
+ * per {@link TensorKind}, the KV cache of the layers placed there, the expert staging ring, the GPU reserve) for the summary
  * printed at load ({@link #table()}, {@link #toJson()}).
  */
 public final class Placement {
     /** One tensor and where it lives. */
     public record PlacedTensor(String name, long bytes, TensorKind kind, Device device) {}
+
+    /**
+     * The {@link StagingRing} GPU prompt processing uploads the host experts into: on {@code device} (null: no GPU
+     * expert path), {@code bytes} of it; {@code note} says why there is none where host experts and a GPU are.
+     */
+    public record Staging(Device device, long bytes, String note) {
+        static final Staging NONE = new Staging(null, 0, null);
+
+        static Staging none(String note) {
+            return new Staging(null, 0, note);
+        }
+    }
 
     private final Map<String, PlacedTensor> byName;
     private final List<Device> kvDevices;
@@ -30,6 +42,7 @@ public final class Placement {
     private final PlacementRules rules;
     private final int offloaded;
     private final int layers;
+    private final Staging staging;
 
     /**
      * @param kvDevices where each repeating layer's KV cache lives
@@ -37,6 +50,11 @@ public final class Placement {
      */
     Placement(List<PlacedTensor> tensors, List<Device> kvDevices, KvCacheSize kv, List<GpuDevice> gpus,
               PlacementRules rules, int offloaded, int layers) {
+        this(tensors, kvDevices, kv, gpus, rules, offloaded, layers, Staging.NONE);
+    }
+
+    private Placement(List<PlacedTensor> tensors, List<Device> kvDevices, KvCacheSize kv, List<GpuDevice> gpus,
+                      PlacementRules rules, int offloaded, int layers, Staging staging) {
         Map<String, PlacedTensor> m = new LinkedHashMap<>();
         for (PlacedTensor t : tensors) m.put(t.name(), t);
         this.byName = m;
@@ -46,6 +64,12 @@ public final class Placement {
         this.rules = rules;
         this.offloaded = offloaded;
         this.layers = layers;
+        this.staging = staging;
+    }
+
+    /** This plan with {@code staging} for its host experts. */
+    Placement withStaging(Staging staging) {
+        return new Placement(List.copyOf(byName.values()), kvDevices, kv, gpus, rules, offloaded, layers, staging);
     }
 
     /** Every tensor of {@code model} on the CPU (no GPU, no rules). */
@@ -122,9 +146,19 @@ public final class Placement {
         return d.isCpu() ? 0 : rules.gpuReserveBytes();
     }
 
-    /** Weights, KV cache and reserve on {@code d}. */
+    /** Where host experts go up to a GPU for prompt processing, how much room that takes, or why they do not. */
+    public Staging staging() {
+        return staging;
+    }
+
+    /** The staging ring's bytes on {@code d}. */
+    public long stagingBytes(Device d) {
+        return d.equals(staging.device()) ? staging.bytes() : 0;
+    }
+
+    /** Weights, KV cache, expert staging and reserve on {@code d}. */
     public long neededBytes(Device d) {
-        return weightBytes(d) + kvBytes(d) + reserveBytes(d);
+        return weightBytes(d) + kvBytes(d) + stagingBytes(d) + reserveBytes(d);
     }
 
     /** The flags that made the overrides, each once, in order. */
@@ -157,6 +191,10 @@ public final class Placement {
         ArrayNode ov = root.putArray("overrides");
         overrideSources().forEach(ov::add);
         root.putObject("kvCache").put("positions", kv.positions()).put("types", kv.types()).put("bytesPerLayer", kv.bytesPerLayer());
+        ObjectNode st = root.putObject("expertStaging").put("slots", staging.device() == null ? 0 : StagingRing.SLOTS)
+                .put("bytes", staging.bytes());
+        if (staging.device() != null) st.put("device", staging.device().bufferName());
+        if (staging.note() != null) st.put("note", staging.note());
         ArrayNode devs = root.putArray("devices");
         for (Device d : devices()) {
             ObjectNode o = devs.addObject().put("device", d.bufferName());
@@ -164,7 +202,7 @@ public final class Placement {
                     .ifPresent(g -> o.put("name", g.name()).put("freeBytes", g.freeBytes()));
             ObjectNode kinds = o.putObject("bytes");
             for (TensorKind k : TensorKind.values()) kinds.put(k.label(), bytes(d, k));
-            o.put("weightBytes", weightBytes(d)).put("kvBytes", kvBytes(d)).put("reserveBytes", reserveBytes(d)).put("totalBytes", neededBytes(d));
+            o.put("weightBytes", weightBytes(d)).put("kvBytes", kvBytes(d)).put("stagingBytes", stagingBytes(d)).put("reserveBytes", reserveBytes(d)).put("totalBytes", neededBytes(d));
         }
         ArrayNode ts = root.putArray("tensors");
         for (PlacedTensor t : byName.values()) {

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The placement summary as a small table people paste into issues: one column per device, one row per
- * tensor kind, then KV cache, reserve and totals, all in MiB (as llama.cpp reports buffer sizes) so
+ * tensor kind, then KV cache, expert staging, reserve and totals, all in MiB (as llama.cpp reports buffer sizes) so
  * columns compare at a glance.
  */
 final class PlacementTable {
@@ -24,6 +24,7 @@ final class PlacementTable {
             rows.add(row(k.label(), devices, d -> mib(p.bytes(d, k))));
         }
         rows.add(row("KV cache", devices, d -> mib(p.kvBytes(d))));
+        if (p.staging().device() != null) rows.add(row("expert staging", devices, d -> d.isCpu() ? "-" : mib(p.stagingBytes(d))));
         if (!p.gpus().isEmpty()) rows.add(row("reserve", devices, d -> d.isCpu() ? "-" : mib(p.reserveBytes(d))));
         rows.add(row("total", devices, d -> mib(p.neededBytes(d))));
         if (!p.gpus().isEmpty()) {
@@ -33,6 +34,7 @@ final class PlacementTable {
         StringBuilder out = new StringBuilder(headline(p)).append('\n');
         appendAligned(rows, out);
         for (GpuDevice g : p.gpus()) out.append("  ").append(g.device().bufferName()).append(": ").append(g.name()).append('\n');
+        if (p.staging().note() != null) out.append("  ").append(p.staging().note()).append('\n');
         return out.toString();
     }
 

@@ -234,4 +234,63 @@ class DevicePlannerTest {
         assertTrue(table.contains("  reserve                   -  1024.00 MiB\n"), table);
         assertFalse(table.contains("other"), "no row for a kind nobody has: " + table);
     }
+
+    /** qwen3moe-a-q4_k_m's host experts per layer (see above): 884736 and 1019904 bytes, the larger a multiple of 256. */
+    private static final long QWEN_RING = 2 * 1_019_904;
+
+    @Test
+    void theStagingRingOfTwoLargestLayersIsCountedOnTheGpuThatHoldsTheWeights() {
+        Placement p = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(24 * GIB), QWEN_KV);
+        assertEquals(CUDA0, p.staging().device());
+        assertEquals(QWEN_RING, p.stagingBytes(CUDA0));
+        assertEquals(0, p.stagingBytes(CPU));
+        assertEquals(2 * QWEN_LAYER + QWEN_OUTPUT + 2 * QWEN_KV.bytesPerLayer() + QWEN_RING + RESERVE, p.neededBytes(CUDA0));
+        assertTrue(p.table().contains("expert staging"), p.table());
+        assertEquals(QWEN_RING, p.toJson().get("devices").get(1).get("stagingBytes").asLong());
+        assertEquals("CUDA0", p.toJson().get("expertStaging").get("device").asText());
+
+        // ds2-a with --n-cpu-moe 2: only blk.1's experts stay on the host, 475136 bytes (a multiple of 256)
+        Placement ds2 = DevicePlanner.plan(ds2(), 3, rules(GpuLayers.ALL, TensorOverride.nCpuMoe(2).toArray(TensorOverride[]::new)),
+                gpu(24 * GIB), KvCacheSize.UNKNOWN);
+        assertEquals(2 * 475_136, ds2.stagingBytes(CUDA0));
+    }
+
+    @Test
+    void noRingWithoutHostExpertsOrWithoutWeightsOnAGpu() {
+        Placement allUp = DevicePlanner.plan(qwen(), 2, rules(GpuLayers.ALL), gpu(24 * GIB), QWEN_KV);
+        assertEquals(0, allUp.bytes(CPU, TensorKind.EXPERTS));
+        assertEquals(Placement.Staging.NONE, allUp.staging());
+        assertFalse(allUp.table().contains("expert staging"), allUp.table());
+
+        Placement none = DevicePlanner.plan(qwen(), 2, rules(GpuLayers.NONE), gpu(24 * GIB), QWEN_KV);
+        assertEquals(Placement.Staging.NONE, none.staging(), "-ngl 0: nothing on the GPU, so no GPU expert path");
+        assertEquals(Placement.Staging.NONE, DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), List.of(), QWEN_KV).staging());
+    }
+
+    @Test
+    void theRingGoesToTheLowestNumberedGpuWithWeights() {
+        List<GpuDevice> two = List.of(new GpuDevice(0, "fixture", 24 * GIB), new GpuDevice(1, "fixture", 24 * GIB));
+        List<TensorOverride> ot = new ArrayList<>(TensorOverride.parseList("exps=CPU,.=CUDA1"));
+        Placement p = DevicePlanner.plan(qwen(), 2, new PlacementRules(GpuLayers.ALL, ot, RESERVE), two, QWEN_KV);
+        assertEquals(0, p.weightBytes(CUDA0));
+        assertEquals(CUDA1, p.staging().device());
+        assertEquals(QWEN_RING, p.stagingBytes(CUDA1));
+    }
+
+    @Test
+    void aRingThatDoesNotFitCostsNoLayerAndTheTableSaysWhy() {
+        long oneLayer = RESERVE + QWEN_LAYER + QWEN_KV.bytesPerLayer();
+        Placement p = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(oneLayer + QWEN_RING - 1), QWEN_KV);
+        assertEquals(1, p.offloadedLayers(), "the same layers as without a ring");
+        assertEquals(null, p.staging().device());
+        assertEquals(oneLayer, p.neededBytes(CUDA0));
+        String note = p.staging().note();
+        assertTrue(note.contains("do not fit CUDA0") && note.contains("2 slots of"), note);
+        assertTrue(p.table().contains(note), p.table());
+        assertEquals(note, p.toJson().get("expertStaging").get("note").asText());
+
+        Placement fits = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(oneLayer + QWEN_RING), QWEN_KV);
+        assertEquals(CUDA0, fits.staging().device(), "exactly enough room");
+        assertEquals(1, fits.offloadedLayers());
+    }
 }
