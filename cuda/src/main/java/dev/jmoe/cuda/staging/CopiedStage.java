@@ -8,7 +8,6 @@ import dev.jmoe.host.ui.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +33,7 @@ final class CopiedStage implements ExpertStage {
     private final long budget;
     /** Where the blocks' pages go (the GPU's NUMA node), or null for the thread's policy. */
     private final MemPolicy.Policy blockPolicy;
+    private final SlabCopier copier;
     private final Map<Long, SizeClass> classes = new HashMap<>();
     /** Access order: the first entry is the least recently used. */
     private final LinkedHashMap<SlabKey, Slab> slabs = new LinkedHashMap<>(64, 0.75f, true);
@@ -71,31 +71,41 @@ final class CopiedStage implements ExpertStage {
         }
     }
 
-    private CopiedStage(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter, MemPolicy.Policy blockPolicy) {
+    private CopiedStage(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter, MemPolicy.Policy blockPolicy,
+                        SlabCopier copier) {
         this.tensors = tensors;
         this.copies = copies;
         this.budget = budget;
         this.meter = meter;
         this.blockPolicy = blockPolicy;
+        this.copier = copier;
     }
 
     /** The cache, with its first block already pinned so that a refusal shows at load, not mid-prefill. */
     static CopiedStage open(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter)
             throws PinRefusedException {
-        return open(tensors, copies, budget, meter, null);
+        return open(tensors, copies, budget, meter, null, List.of());
     }
 
-    /** As {@link #open(List, DeviceCopies, long, PcieMeter)}, the blocks' pages placed by {@code blockPolicy} (null: the thread's). */
-    static CopiedStage open(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter, MemPolicy.Policy blockPolicy)
-            throws PinRefusedException {
-        CopiedStage stage = new CopiedStage(tensors, copies, budget, meter, blockPolicy);
-        SizeClass first = stage.sizeClass(tensors.getFirst().expertBytes());
-        if (first.blockBytes() > budget) {
-            throw new PinRefusedException("--pin-cache-gib " + ByteSize.format(budget) + " is below one pinned block of "
-                    + ByteSize.format(first.blockBytes()) + " (one expert slab rounded to 2 MiB)");
+    /**
+     * As {@link #open(List, DeviceCopies, long, PcieMeter)}, the blocks' pages placed by {@code blockPolicy} (null:
+     * the thread's) and filled by threads pinned to {@code fillCpus} (empty: unpinned).
+     */
+    static CopiedStage open(List<ExpertTensor> tensors, DeviceCopies copies, long budget, PcieMeter meter, MemPolicy.Policy blockPolicy,
+                            List<Integer> fillCpus) throws PinRefusedException {
+        CopiedStage stage = new CopiedStage(tensors, copies, budget, meter, blockPolicy, new SlabCopier(fillCpus));
+        try {
+            SizeClass first = stage.sizeClass(tensors.getFirst().expertBytes());
+            if (first.blockBytes() > budget) {
+                throw new PinRefusedException("--pin-cache-gib " + ByteSize.format(budget) + " is below one pinned block of "
+                        + ByteSize.format(first.blockBytes()) + " (one expert slab rounded to 2 MiB)");
+            }
+            stage.grow(first);
+            return stage;
+        } catch (PinRefusedException | RuntimeException e) {
+            stage.close();
+            throw e;
         }
-        stage.grow(first);
-        return stage;
     }
 
     /**
@@ -255,9 +265,8 @@ final class CopiedStage implements ExpertStage {
         }
     }
 
-    private static void fill(Slab slab, ExpertTensor t, int expert) {
-        MemorySegment source = MemorySegment.ofAddress(t.expertAddress(expert)).reinterpret(t.expertBytes());
-        MemorySegment.copy(source, 0, slab.block.memory.segment(), slab.address - slab.block.memory.address(), t.expertBytes());
+    private void fill(Slab slab, ExpertTensor t, int expert) {
+        copier.copy(t.expertAddress(expert), slab.address, t.expertBytes());
     }
 
     @Override
@@ -291,5 +300,6 @@ final class CopiedStage implements ExpertStage {
         }
         slabs.clear();
         blockBytes = 0;
+        copier.close();
     }
 }

@@ -69,7 +69,7 @@ public final class ExpertStaging implements AutoCloseable {
                     case OFF -> new PageableStage(tensors);
                     case REGISTER -> RegisteredStage.pin(tensors, copies);
                     case COPY -> {
-                        CopiedStage c = CopiedStage.open(tensors, copies, options.cacheBudgetBytes(), meter, options.blockPolicy());
+                        CopiedStage c = CopiedStage.open(tensors, copies, options.cacheBudgetBytes(), meter, options.blockPolicy(), options.fillCpus());
                         if (options.eager()) c.fillEagerly();
                         yield c;
                     }
