@@ -123,7 +123,7 @@ public final class CudaBackend implements DeviceBackend {
         JCudaDeviceCopies copies = null;
         try {
             copies = JCudaDeviceCopies.open(device);
-            OffloadRule rule = rule(offload, tensors, expertsUsed, copies, host);
+            OffloadRule rule = rule(offload, tensors, expertsUsed, copies, matmul::multiply, host);
             StagingOptions staging = StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes())
                     .nearNode(numaNodeOf(device));
             DeviceExperts d = DeviceExperts.open(hostExperts, copies, staging, rule, expertsUsed, matmul::multiply, log::warn);
@@ -171,13 +171,14 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     /** {@code --offload-batch-size}: the fixed threshold, or for {@code auto} one from costs measured now. */
-    private static OffloadRule rule(OffloadOptions offload, List<DeviceTensor> tensors, int used, JCudaDeviceCopies copies, Backend host) {
+    private static OffloadRule rule(OffloadOptions offload, List<DeviceTensor> tensors, int used, JCudaDeviceCopies copies,
+                                    ExpertProduct gpu, Backend host) {
         if (offload.batchSize() instanceof OffloadBatchSize.Fixed f) return OffloadRule.fixed(f.threshold());
         OffloadCalibration.Layer layer = firstHostLayer(tensors);
         String fallback = "MoE layers on the GPU when batch × n_expert_used ≥ " + OffloadRule.DEFAULT_THRESHOLD + " × n_expert";
         if (layer == null) return new OffloadRule(OffloadRule.DEFAULT_THRESHOLD, "offload: auto: no host layer with gate, up and down experts to time; " + fallback);
         try {
-            return OffloadCalibration.measure(layer, used, copies, host);
+            return OffloadCalibration.measure(layer, used, copies, gpu, host);
         } catch (PinRefusedException | RuntimeException e) {
             return new OffloadRule(OffloadRule.DEFAULT_THRESHOLD, "offload: auto: measuring failed (" + e.getMessage() + "); " + fallback);
         }

@@ -91,9 +91,25 @@ final class FakeDeviceCopies implements DeviceCopies {
         return new Pinned(m.address(), bytes, () -> hostAllocations.remove(entry));
     }
 
+    private final List<FakeBuffer> deviceBuffers = new ArrayList<>();
+
     @Override
-    public DeviceBuffer allocateDevice(long bytes) {
-        return new FakeBuffer(arena.allocate(bytes, 256));
+    public synchronized DeviceBuffer allocateDevice(long bytes) {
+        FakeBuffer b = new FakeBuffer(arena.allocate(bytes, 256), this);
+        deviceBuffers.add(b);
+        return b;
+    }
+
+    /** Whether {@code address..+bytes} lies inside one device buffer not closed yet. */
+    synchronized boolean isDeviceRange(long address, long bytes) {
+        for (FakeBuffer b : deviceBuffers) {
+            if (address >= b.address() && address + bytes <= b.address() + b.bytes()) return true;
+        }
+        return false;
+    }
+
+    private synchronized void freed(FakeBuffer b) {
+        deviceBuffers.remove(b);
     }
 
     @Override
@@ -122,9 +138,11 @@ final class FakeDeviceCopies implements DeviceCopies {
 
     static final class FakeBuffer implements DeviceBuffer {
         final MemorySegment memory;
+        private final FakeDeviceCopies owner;
 
-        FakeBuffer(MemorySegment memory) {
+        FakeBuffer(MemorySegment memory, FakeDeviceCopies owner) {
             this.memory = memory;
+            this.owner = owner;
         }
 
         @Override
@@ -140,6 +158,7 @@ final class FakeDeviceCopies implements DeviceCopies {
 
         @Override
         public void close() {
+            owner.freed(this);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.jmoe.cuda.staging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmoe.cuda.compute.ExpertProduct;
 import dev.jmoe.cuda.compute.OffloadCalibration;
+import dev.jmoe.cuda.compute.ReferenceProduct;
 import dev.jmoe.host.engine.CpuBackend;
 import dev.jmoe.host.engine.OffloadCosts;
 import dev.jmoe.host.engine.OffloadRule;
@@ -13,11 +15,15 @@ import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code --offload-batch-size auto} measured at load on the fake device, whose pinned copies run at its configured
- * 10 GB/s, with the CPU time taken from the real host backend on real Q8_0 expert tensors.
+ * 10 GB/s, with the CPU time taken from the real host backend on real Q8_0 expert tensors, and the GPU's from a
+ * product double that checks what it was handed and takes at least a known time.
  */
 class OffloadCalibrationTest {
 
@@ -28,12 +34,28 @@ class OffloadCalibrationTest {
              WorkerPool pool = new WorkerPool(1, "calibration-test")) {
             OffloadCalibration.Layer layer = new OffloadCalibration.Layer(experts(arena, 256, 128), experts(arena, 256, 128), experts(arena, 128, 256));
             CpuBackend cpu = new CpuBackend(pool, RowDots.preferred());
-            OffloadCosts costs = OffloadCalibration.costs(layer, 2, copies, cpu);
+            List<String> calls = new ArrayList<>();
+            ExpertProduct gpu = (address, type, cols, rows, x, tokens, out) -> {
+                // The device bytes at address are one expert's matrix of that shape: all quants 1, scale 1/64,
+                // so each output is the token's activation sum / 64 (the reference product says the same).
+                ReferenceProduct.atAddress(address, type, cols, rows, x, tokens, out);
+                float sum = 0;
+                for (int k = 0; k < cols; k++) sum += x[k];
+                assertEquals(sum / 64, out[0], 1e-3f, "token 0, row 0");
+                assertTrue(copies.isDeviceRange(address, (long) rows * cols / 32 * 34), "weights on the device");
+                calls.add(type + " " + cols + "x" + rows + " x" + tokens);
+                LockSupport.parkNanos(2_000_000);
+            };
+            OffloadCosts costs = OffloadCalibration.costs(layer, 2, copies, gpu, cpu);
             assertEquals(10e9, costs.pinnedBytesPerSecond(), 1, "the fake's pinned rate is 10 GB/s");
             assertEquals(3L * 128 * 256 / 32 * 34, costs.expertBytes(), "one expert's gate, up and down Q8_0 rows");
             assertEquals(16, costs.experts());
             assertTrue(costs.cpuSecondsPerToken() > 0 && costs.cpuSecondsPerToken() < 1, "CPU s/token " + costs.cpuSecondsPerToken());
-            OffloadRule rule = OffloadCalibration.measure(layer, 2, copies, cpu);
+            assertEquals(List.of("Q8_0 256x128 x32", "Q8_0 256x128 x32", "Q8_0 128x256 x32"), calls.subList(0, 3), "gate, up, down of one expert");
+            assertEquals(9, calls.size(), "three runs");
+            assertTrue(costs.gpuSecondsPerToken() >= 3 * 2e-3 / 32 * 2, "3 products of at least 2 ms over 32 tokens, 2 experts per token: "
+                    + costs.gpuSecondsPerToken());
+            OffloadRule rule = OffloadCalibration.measure(layer, 2, copies, gpu, cpu);
             assertTrue(rule.reason().startsWith("offload: auto: "), rule.reason());
         }
     }

@@ -3,7 +3,7 @@ package dev.jmoe.host.engine;
 /**
  * What the {@code auto} offload threshold weighs, for one MoE layer: the bytes of one expert (gate + up + down),
  * how many experts there are and how many each token uses, the measured pinned host→device bandwidth, the CPU's
- * expert time per token and the GPU's expert GEMM time per token (0 when not measured: the upload dominates).
+ * expert time per token and the GPU's expert product time per token (0 where not measured).
  */
 public record OffloadCosts(long expertBytes, int experts, int used, double pinnedBytesPerSecond,
                            double cpuSecondsPerToken, double gpuSecondsPerToken) {

@@ -46,8 +46,9 @@ public record OffloadRule(int threshold, String reason) {
         int threshold = (int) Math.min(t, NEVER - 1L);
         return new OffloadRule(threshold, String.format(java.util.Locale.ROOT,
                 "offload: auto: GPU from %d tokens per micro-batch (--offload-batch-size %d): uploading %.1f MB of "
-                        + "experts at %.2f GB/s beats %.3f ms/token on the CPU",
-                batch, threshold, c.uploadBytes(batch) / 1e6, c.pinnedBytesPerSecond() / 1e9, c.cpuSecondsPerToken() * 1e3));
+                        + "experts at %.2f GB/s and %.3f ms/token on the GPU beat %.3f ms/token on the CPU",
+                batch, threshold, c.uploadBytes(batch) / 1e6, c.pinnedBytesPerSecond() / 1e9, c.gpuSecondsPerToken() * 1e3,
+                c.cpuSecondsPerToken() * 1e3));
     }
 
     /**
