@@ -11,6 +11,7 @@ import dev.jmoe.cuda.staging.PinRefusedException;
 import dev.jmoe.cuda.staging.StagingOptions;
 import dev.jmoe.host.engine.Backend;
 import dev.jmoe.host.engine.DeviceBackend;
+import dev.jmoe.host.engine.DeviceFailureException;
 import dev.jmoe.host.engine.DeviceTensor;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.engine.OffloadBatchSize;
@@ -62,6 +63,8 @@ public final class CudaBackend implements DeviceBackend {
     private final String devices;
     /** Everything the open made, in opening order; closed in reverse. */
     private final List<AutoCloseable> resources;
+    /** Why the GPU was dropped, once a device op failed; from then on every op runs on the host. */
+    private volatile String failure;
 
     /**
      * The backend over these parts: {@link #open} gives the real ones, tests give doubles for the device ones (no
@@ -204,23 +207,54 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public void matmul(WeightMatrix w, float[] x, int tokens, float[] out) {
-        GpuWeights.Matrix m = matrices.apply(w.data().address());
+        GpuWeights.Matrix m = failure == null ? matrices.apply(w.data().address()) : null;
         if (m == null || m.type() != w.type()) {
             host.matmul(w, x, tokens, out);
             return;
         }
-        products.get(m.device()).multiply(m.address(), w.type(), w.cols(), w.rows(), x, tokens, out);
+        try {
+            products.get(m.device()).multiply(m.address(), w.type(), w.cols(), w.rows(), x, tokens, out);
+        } catch (RuntimeException e) {
+            throw dropGpu("a weight product on CUDA" + m.device(), e);
+        }
     }
 
     @Override
     public void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out) {
-        if (experts != null && experts.offloads(w, pairExpert.length)) experts.run(w, x, pairToken, pairExpert, out);
-        else host.experts(w, x, tokens, pairToken, pairExpert, out);
+        if (failure != null || experts == null || !experts.offloads(w, pairExpert.length)) {
+            host.experts(w, x, tokens, pairToken, pairExpert, out);
+            return;
+        }
+        try {
+            experts.run(w, x, pairToken, pairExpert, out);
+        } catch (RuntimeException e) {
+            throw dropGpu("the expert products on the GPU", e);
+        }
+    }
+
+    /**
+     * A device op failed: from now on every op runs on the host (which kept its copy of the weights and the KV
+     * cache), said once in the log; the exception fails the pass in progress, and so its request, with the reason.
+     */
+    private DeviceFailureException dropGpu(String op, RuntimeException e) {
+        String reason = op + " failed: " + e.getMessage();
+        synchronized (this) {
+            if (failure == null) {
+                failure = reason;
+                log.error("CUDA error: {}; this request fails, the engine runs CPU-only from now on", reason, e);
+            }
+        }
+        return new DeviceFailureException("CUDA error: " + reason + "; this request fails, the engine runs CPU-only from now on", e);
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override
     public void endOfPass() {
-        if (experts == null) return;
+        if (experts == null || failure != null) return;
         try {
             PcieSnapshot pass = experts.endOfPass();
             if (pass != null) log.debug("prefill {}", pass.line());
@@ -249,7 +283,12 @@ public final class CudaBackend implements DeviceBackend {
     public void storeKv(KvCache.Layer kv, float[] k, float[] v, int tokens, int[] positions) {
         host.storeKv(kv, k, v, tokens, positions);
         KvAttention a = attentionFor(kv);
-        if (a != null) a.store(kv, tokens, positions);
+        if (a == null) return;
+        try {
+            a.store(kv, tokens, positions);
+        } catch (RuntimeException e) {
+            throw dropGpu("mirroring KV rows to " + kv.device().bufferName(), e);
+        }
     }
 
     /** A GPU layer's attention runs on its device, over the mirror of its cache; the host's otherwise. */
@@ -258,13 +297,20 @@ public final class CudaBackend implements DeviceBackend {
         KvAttention a = attentionFor(kv);
         int last = 0;
         for (int t = 0; t < tokens; t++) last = Math.max(last, positions[t]);
-        if (a != null && GpuAttention.fits(shape) && a.mirrors(kv, last)) a.attend(q, tokens, positions, kv, shape, out);
-        else host.attention(q, tokens, positions, kv, shape, out);
+        if (a == null || !GpuAttention.fits(shape) || !a.mirrors(kv, last)) {
+            host.attention(q, tokens, positions, kv, shape, out);
+            return;
+        }
+        try {
+            a.attend(q, tokens, positions, kv, shape, out);
+        } catch (RuntimeException e) {
+            throw dropGpu("attention on " + kv.device().bufferName(), e);
+        }
     }
 
-    /** The attention of the device the placement put {@code kv} on, or null for a host layer. */
+    /** The attention of the device the placement put {@code kv} on, or null for a host layer (or a dropped GPU). */
     private KvAttention attentionFor(KvCache.Layer kv) {
-        return kv.device().isCpu() ? null : attentions.get(kv.device().index());
+        return kv.device().isCpu() || failure != null ? null : attentions.get(kv.device().index());
     }
 
     @Override
@@ -285,14 +331,14 @@ public final class CudaBackend implements DeviceBackend {
     /** The server's {@link Accelerator}: pin mode, its switch and the PCIe metrics, where host experts are staged. */
     @Override
     public <T> Optional<T> capability(Class<T> type) {
-        if (type != Accelerator.class || experts == null) return Optional.empty();
+        if (type != Accelerator.class || experts == null || failure != null) return Optional.empty();
         String placement = "CUDA: %d MiB of weights on %s; host experts staged for prompts".formatted(weightBytes >> 20, devices);
         return Optional.of(type.cast(new CudaAccelerator(placement, experts.staging(), experts.meter())));
     }
 
     @Override
     public Optional<String> switchExpertPin(String mode) {
-        if (experts == null) return Optional.empty();
+        if (experts == null || failure != null) return Optional.empty();
         return Optional.of(experts.staging().switchTo(PinMode.parse(mode)).flag());
     }
 

@@ -2,9 +2,12 @@ package dev.jmoe.cuda.compute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmoe.host.engine.AttentionShape;
 import dev.jmoe.host.engine.CpuBackend;
+import dev.jmoe.host.engine.DeviceFailureException;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.RowDots;
@@ -16,11 +19,13 @@ import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.model.Device;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.numa.PlacementPlan;
+import jcuda.CudaException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +104,75 @@ class CudaBackendDispatchTest {
             assertArrayEquals(cpuOut, hostOut);
         }
         assertEquals(List.of("closed second", "closed first"), calls.subList(2, 4), "closed newest first");
+    }
+
+    @Test
+    void aCudaErrorFailsThatOpWithTheReasonAndEveryLaterOpRunsOnTheHost() {
+        WeightMatrix w = q8Matrix(64, 5, 3);
+        MemorySegment copy = arena.allocate(w.bytes(), 64).copyFrom(w.data());
+        ExpertProduct failing = (address, type, cols, rows, x, tokens, out) -> {
+            calls.add("product");
+            throw new CudaException("CUDA_ERROR_ILLEGAL_ADDRESS");
+        };
+        ModelConfig c = ModelConfig.from(GgufModel.open(TestData.model("qwen3moe-a-f32")));
+        KvCache cache = new KvCache(c, 8, CacheType.F16, CacheType.F16, PlacementPlan.THREAD_POLICY, il -> Device.cuda(0));
+        AttentionShape shape = new AttentionShape(c.heads(), c.kvHeads(), c.keyLength(), c.valueLength(), 0.125f);
+        try (CudaBackend b = backend(a -> a == w.data().address() ? new GpuWeights.Matrix(0, copy.address(), GgmlType.Q8_0) : null,
+                failing, recordingAttention())) {
+            float[] x = randomFloats(2 * 64);
+            float[] out = new float[2 * 5];
+            DeviceFailureException e = assertThrows(DeviceFailureException.class, () -> b.matmul(w, x, 2, out));
+            assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS") && e.getMessage().contains("weight product on CUDA0")
+                    && e.getMessage().contains("CPU-only from now on"), e.getMessage());
+            assertEquals(Optional.of("a weight product on CUDA0 failed: CUDA_ERROR_ILLEGAL_ADDRESS"), b.failure());
+
+            // The same product again: on the host now, the host's result.
+            b.matmul(w, x, 2, out);
+            float[] want = new float[2 * 5];
+            cpu.matmul(w, x, 2, want);
+            assertArrayEquals(want, out);
+            // A GPU layer's cache: written on the host only, attended there.
+            int[] positions = {0, 1};
+            float[] k = randomFloats(2 * c.kDim()), v = randomFloats(2 * c.vDim()), q = randomFloats(2 * c.heads() * c.keyLength());
+            b.storeKv(cache.layer(0), k, v, 2, positions);
+            float[] att = new float[2 * c.heads() * c.valueLength()], cpuAtt = new float[att.length];
+            b.attention(q, 2, positions, cache.layer(0), shape, att);
+            cpu.attention(q, 2, positions, cache.layer(0), shape, cpuAtt);
+            assertArrayEquals(cpuAtt, att);
+            assertEquals(List.of("product"), calls, "nothing reached the device after the failure");
+        }
+    }
+
+    @Test
+    void aFailingAttentionDropsTheGpuToo() {
+        ModelConfig c = ModelConfig.from(GgufModel.open(TestData.model("qwen3moe-a-f32")));
+        KvCache cache = new KvCache(c, 8, CacheType.F16, CacheType.F16, PlacementPlan.THREAD_POLICY, il -> Device.cuda(0));
+        AttentionShape shape = new AttentionShape(c.heads(), c.kvHeads(), c.keyLength(), c.valueLength(), 0.125f);
+        KvAttention broken = new KvAttention() {
+            @Override
+            public void store(KvCache.Layer kv, int tokens, int[] positions) {
+                calls.add("store");
+            }
+
+            @Override
+            public boolean mirrors(KvCache.Layer kv, int last) {
+                return true;
+            }
+
+            @Override
+            public void attend(float[] q, int tokens, int[] positions, KvCache.Layer kv, AttentionShape s, float[] out) {
+                throw new IllegalStateException("cuLaunchKernel: CUDA_ERROR_LAUNCH_FAILED");
+            }
+        };
+        try (CudaBackend b = backend(a -> null, (address, type, cols, rows, x, n, out) -> calls.add("product"), broken)) {
+            int[] positions = {0};
+            float[] q = randomFloats(c.heads() * c.keyLength()), out = new float[c.heads() * c.valueLength()];
+            b.storeKv(cache.layer(0), randomFloats(c.kDim()), randomFloats(c.vDim()), 1, positions);
+            DeviceFailureException e = assertThrows(DeviceFailureException.class, () -> b.attention(q, 1, positions, cache.layer(0), shape, out));
+            assertTrue(e.getMessage().contains("attention on CUDA0 failed: cuLaunchKernel: CUDA_ERROR_LAUNCH_FAILED"), e.getMessage());
+            b.storeKv(cache.layer(0), randomFloats(c.kDim()), randomFloats(c.vDim()), 1, new int[] {1});
+            assertEquals(List.of("store"), calls, "the second store stayed on the host");
+        }
     }
 
     private CudaBackend backend(java.util.function.LongFunction<GpuWeights.Matrix> matrices, ExpertProduct product, KvAttention attention) {

@@ -1,5 +1,8 @@
 package dev.jmoe.cuda.staging;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmoe.cuda.compute.CudaBackend;
@@ -10,6 +13,7 @@ import dev.jmoe.cuda.compute.ReferenceProduct;
 import dev.jmoe.host.TestData;
 import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.CpuBackend;
+import dev.jmoe.host.engine.DeviceFailureException;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.engine.OffloadRule;
 import dev.jmoe.host.engine.TransformerForward;
@@ -22,11 +26,13 @@ import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.numa.PlacementPlan;
 import java.lang.foreign.MemorySegment;
+import jcuda.CudaException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,6 +81,41 @@ class HybridDispatchTest {
             float worst = 0;
             for (int i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i] - got[i]));
             assertTrue(worst <= 1e-3f, name + ": worst |hybrid - cpu| logit " + worst);
+        }
+    }
+
+    /**
+     * A CUDA error in the middle of a pass (here the third expert upload's products) fails that pass with the
+     * reason; the next pass, through the same backend, runs on the host and gives the CPU's logits exactly.
+     */
+    @Test
+    void aCudaErrorMidPassFailsThatPassAndTheNextOneRunsOnTheHost() {
+        GgufModel model = GgufModel.open(TestData.model("qwen3moe-a-f32"));
+        ModelConfig config = ModelConfig.from(model);
+        try (TensorDataSource data = TensorDataSource.open(model); WorkerPool pool = new WorkerPool(2, "hybrid-test");
+             FakeDeviceCopies copies = new FakeDeviceCopies()) {
+            ModelWeights weights = ModelWeights.load(model, config, data);
+            CpuBackend cpu = new CpuBackend(pool, RowDots.preferred());
+            float[] want = logits(config, weights, cpu);
+            List<ExpertTensor> hostExperts = new ArrayList<>();
+            for (GgufTensorInfo t : model.tensors()) {
+                if (t.isExpert()) hostExperts.add(ExpertTensor.of(t.name(), data.segment(t), (int) t.shape()[2]));
+            }
+            AtomicInteger products = new AtomicInteger();
+            ExpertProduct product = (address, type, cols, rows, x, tokens, out) -> {
+                if (products.incrementAndGet() == 3) throw new CudaException("CUDA_ERROR_ILLEGAL_ADDRESS");
+                ReferenceProduct.atAddress(address, type, cols, rows, x, tokens, out);
+            };
+            DeviceExperts experts = DeviceExperts.open(hostExperts, copies, new StagingOptions(PinMode.COPY, 1L << 30, false),
+                    OffloadRule.fixed(1), config.moe().router().used(), product, line -> { throw new AssertionError(line); });
+            try (CudaBackend hybrid = new CudaBackend(cpu, a -> null, Map.of(0, product), Map.of(), experts, 0, List.of(experts))) {
+                var e = assertThrows(DeviceFailureException.class,
+                        () -> logits(config, weights, hybrid));
+                assertTrue(e.getMessage().contains("expert products on the GPU failed: CUDA_ERROR_ILLEGAL_ADDRESS"), e.getMessage());
+                float[] got = logits(config, weights, hybrid);
+                assertArrayEquals(want, got, "the host backend's logits, bit for bit");
+                assertEquals(3, products.get(), "nothing reached the device after the failure");
+            }
         }
     }
 

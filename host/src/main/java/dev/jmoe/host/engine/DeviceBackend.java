@@ -37,6 +37,11 @@ public interface DeviceBackend extends Backend, AutoCloseable {
         return Optional.empty();
     }
 
+    /** Why the device was dropped mid-run (every op then runs on the host), if it was. */
+    default Optional<String> failure() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -149,8 +149,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /** What llama-bench's backend column says for this engine: {@code CUDA} when layers run on a GPU, else {@code CPU}. */
+    /** CUDA where a GPU backend runs ops, CPU where none opened or it was dropped after a CUDA error. */
     public String backendName() {
-        return gpu != null ? "CUDA" : "CPU";
+        return gpu != null && gpu.failure().isEmpty() ? "CUDA" : "CPU";
     }
 
     public ModelConfig config() {
