@@ -42,8 +42,9 @@ import java.util.function.LongFunction;
 
 /**
  * The CUDA backend, first slices: the weight products of the matrices the plan put on a GPU run there
- * ({@link GpuMatmul} on the copies {@link GpuWeights} holds); the expert products of micro-batches large enough
- * for the offload rule run there too, their host experts uploaded through the staging layer
+ * ({@link GpuMatmul} on the copies {@link GpuWeights} holds), and so do the products of expert stacks placed there
+ * (each routed expert over its tokens, for every micro-batch); the expert products of micro-batches large enough
+ * for the offload rule run there too for host experts, uploaded through the staging layer
  * ({@link DeviceExperts}); the attention of the layers whose KV cache the plan put on a GPU runs there over a
  * device mirror of the cache ({@link GpuAttention}); every other op, and every product whose weights stayed on the
  * host, runs on the host backend. Activations live on the host between ops, so each GPU op moves its inputs and
@@ -102,8 +103,6 @@ public final class CudaBackend implements DeviceBackend {
             }
             if (contexts.isEmpty()) throw new IllegalArgumentException("the plan puts no tensor on a GPU");
             GpuWeights weights = add(opened, GpuWeights.upload(tensors, contexts));
-            long gpuExperts = tensors.stream().filter(t -> !t.device().isCpu() && t.shape().length == 3).count();
-            if (gpuExperts > 0) log.info("{} expert tensors placed on a GPU run on the CPU from host memory (no GPU-resident expert path yet)", gpuExperts);
             int first = contexts.keySet().iterator().next();   // the expert GPU: where the plan counted the staging ring
             GpuMatmul firstMatmul = matmuls.get(first);
             DeviceExperts deviceExperts = deviceExperts(tensors, expertsUsed, offload, host, first, firstMatmul, opened);
@@ -221,6 +220,17 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out) {
+        GpuWeights.Matrix resident = failure == null ? matrices.apply(w.data().address()) : null;
+        if (resident != null && resident.type() == w.type()) {
+            long expertBytes = w.type().bytesFor(w.cols()) * w.rows();
+            try {
+                PerExpertProducts.run(products.get(resident.device()), w, e -> resident.address() + e * expertBytes,
+                        x, pairToken, pairExpert, out);
+            } catch (RuntimeException e) {
+                throw dropGpu("the expert products on CUDA" + resident.device(), e);
+            }
+            return;
+        }
         if (failure != null || experts == null || !experts.offloads(w, pairExpert.length)) {
             host.experts(w, x, tokens, pairToken, pairExpert, out);
             return;

@@ -157,7 +157,11 @@ public final class DeviceExperts implements AutoCloseable {
                 compute.waitFor(layer.upload.uploaded());
                 layer.start = compute.record();
             }
-            multiplyPerExpert(w, layer.upload, position, x, pairToken, pairExpert, out);
+            ExpertUploader.StagedLayer upload = layer.upload;
+            PerExpertProducts.run(product, w, e -> {
+                long offset = upload.offset(position, e);
+                return offset < 0 ? -1 : upload.buffer().address() + offset;
+            }, x, pairToken, pairExpert, out);
             layer.done[position] = true;
             if (layer.allDone()) complete(layer);
         } catch (RuntimeException e) {
@@ -206,29 +210,6 @@ public final class DeviceExperts implements AutoCloseable {
         StagedLayer p = prefetched;
         prefetched = null;
         complete(p);
-    }
-
-    /** Gathers each routed expert's tokens, multiplies them on the device, and scatters the rows back. */
-    private void multiplyPerExpert(ExpertWeights w, ExpertUploader.StagedLayer upload, int position, float[] x,
-                                   int[] pairToken, int[] pairExpert, float[] out) {
-        int cols = w.cols(), rows = w.rows(), pairs = pairExpert.length;
-        int[] count = new int[w.experts()];
-        for (int e : pairExpert) count[e]++;
-        float[] xs = new float[0];
-        float[] ys = new float[0];
-        int[] members = new int[pairs];
-        for (int e = 0; e < w.experts(); e++) {
-            if (count[e] == 0) continue;
-            int n = 0;
-            for (int i = 0; i < pairs; i++) if (pairExpert[i] == e) members[n++] = i;
-            if (xs.length < n * cols) xs = new float[n * cols];
-            if (ys.length < n * rows) ys = new float[n * rows];
-            for (int j = 0; j < n; j++) System.arraycopy(x, pairToken[members[j]] * cols, xs, j * cols, cols);
-            long offset = upload.offset(position, e);
-            if (offset < 0) throw new IllegalStateException("expert " + e + " was routed but not uploaded");
-            product.multiply(upload.buffer().address() + offset, w.type(), cols, rows, xs, n, ys);
-            for (int j = 0; j < n; j++) System.arraycopy(ys, j * rows, out, members[j] * rows, rows);
-        }
     }
 
     private void complete(StagedLayer layer) {

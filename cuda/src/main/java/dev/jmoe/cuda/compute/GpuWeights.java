@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The weight matrices a plan put on the GPUs, copied to their devices in their GGUF encoding and found again
- * by the host address their bytes start at (which is how a {@link dev.jmoe.host.kernel.WeightMatrix} names
- * them). Before copying, the bytes for each device are checked against its free memory, so a plan that does
+ * The weight matrices and expert stacks a plan put on the GPUs, copied to their devices in their GGUF encoding and
+ * found again by the host address their bytes start at (which is how a {@link dev.jmoe.host.kernel.WeightMatrix}
+ * or {@link dev.jmoe.host.kernel.ExpertWeights} names them; expert e of a stack starts e expert sizes further). Before copying, the bytes for each device are checked against its free memory, so a plan that does
  * not fit fails with the figures instead of with an out-of-memory error halfway through.
  */
 public final class GpuWeights implements AutoCloseable {
-    /** A matrix on a device: which device's products read it, its device address, its encoding. */
+    /** A matrix (or expert stack) on a device: which device's products read it, its device address, its encoding. */
     public record Matrix(int device, long address, GgmlType type) {}
 
     private final Map<Long, Matrix> byHostAddress = new HashMap<>();
@@ -28,7 +28,7 @@ public final class GpuWeights implements AutoCloseable {
         checkFits(tensors, contexts);
         try {
             for (DeviceTensor t : tensors) {
-                if (t.device().isCpu() || !t.isMatrix() || !GpuMatmul.supports(t.type())) continue;
+                if (!onDevice(t)) continue;
                 CudaContext c = contexts.get(t.device().index());
                 DeviceMemory m = c.allocate(t.data().byteSize());
                 w.owned.add(m);
@@ -43,10 +43,15 @@ public final class GpuWeights implements AutoCloseable {
         }
     }
 
+    /** A tensor placed on a GPU whose products can run there: a matrix or an expert stack of a type the kernels read. */
+    private static boolean onDevice(DeviceTensor t) {
+        return !t.device().isCpu() && (t.isMatrix() || t.shape().length == 3) && GpuMatmul.supports(t.type());
+    }
+
     private static void checkFits(List<DeviceTensor> tensors, Map<Integer, CudaContext> contexts) {
         Map<Integer, Long> need = new HashMap<>();
         for (DeviceTensor t : tensors) {
-            if (!t.device().isCpu() && t.isMatrix()) need.merge(t.device().index(), t.data().byteSize(), Long::sum);
+            if (onDevice(t)) need.merge(t.device().index(), t.data().byteSize(), Long::sum);
         }
         for (var e : need.entrySet()) {
             long free = contexts.get(e.getKey()).freeBytes() - GpuMatmul.SCRATCH_BYTES;

@@ -10,6 +10,7 @@ import dev.jmoe.host.engine.CpuBackend;
 import dev.jmoe.host.engine.DeviceFailureException;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.kernel.WorkerPool;
@@ -104,6 +105,33 @@ class CudaBackendDispatchTest {
             assertArrayEquals(cpuOut, hostOut);
         }
         assertEquals(List.of("closed second", "closed first"), calls.subList(2, 4), "closed newest first");
+    }
+
+    @Test
+    void anExpertStackOnTheDeviceRunsEachRoutedExpertAtItsOffsetOverItsTokens() {
+        int cols = 64, rows = 3, experts = 5;
+        ExpertWeights w = new ExpertWeights(RandomBlocks.of(GgmlType.Q8_0, (long) experts * rows * cols, 4, arena), GgmlType.Q8_0, cols, rows, experts);
+        long expertBytes = GgmlType.Q8_0.bytesFor(cols) * rows;
+        MemorySegment copy = arena.allocate(w.data().byteSize(), 256).copyFrom(w.data());
+        ExpertProduct product = (address, type, c, r, x, tokens, out) -> {
+            calls.add("expert " + (address - copy.address()) / expertBytes + " x" + tokens);
+            ReferenceProduct.atAddress(address, type, c, r, x, tokens, out);
+        };
+        try (CudaBackend b = backend(a -> a == w.data().address() ? new GpuWeights.Matrix(0, copy.address(), GgmlType.Q8_0) : null,
+                product, recordingAttention())) {
+            int tokens = 3;
+            float[] x = randomFloats(tokens * cols);
+            int[] pairToken = {0, 0, 1, 1, 2, 2}, pairExpert = {4, 1, 1, 3, 4, 1};
+            float[] out = new float[pairToken.length * rows];
+            b.experts(w, x, tokens, pairToken, pairExpert, out);
+            assertEquals(List.of("expert 1 x3", "expert 3 x1", "expert 4 x2"), calls, "experts 0 and 2 were not routed");
+            for (int i = 0; i < pairToken.length; i++) {
+                float[] want = new float[rows];
+                ReferenceProduct.multiply(w.expert(pairExpert[i]).data(), GgmlType.Q8_0, cols, rows,
+                        java.util.Arrays.copyOfRange(x, pairToken[i] * cols, (pairToken[i] + 1) * cols), 1, want);
+                assertArrayEquals(want, java.util.Arrays.copyOfRange(out, i * rows, (i + 1) * rows), "pair " + i);
+            }
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.ModelConfig;
 import dev.jmoe.host.model.ModelWeights;
 import dev.jmoe.host.numa.PlacementPlan;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jcuda.CudaException;
 import java.util.ArrayList;
@@ -81,6 +82,54 @@ class HybridDispatchTest {
             float worst = 0;
             for (int i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i] - got[i]));
             assertTrue(worst <= 1e-3f, name + ": worst |hybrid - cpu| logit " + worst);
+        }
+    }
+
+    /**
+     * Every matrix and expert stack placed on the device ({@code -ngl all}): each stack is a copy at another
+     * address, and the products must read each routed expert there, one expert size after another.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3moe-a-f32", "mixtral-a-f32", "ds2-a-f32"})
+    void logitsMatchTheCpuBackendWithExpertsResidentOnTheDevice(String name) {
+        GgufModel model = GgufModel.open(TestData.model(name));
+        ModelConfig config = ModelConfig.from(model);
+        try (TensorDataSource data = TensorDataSource.open(model); WorkerPool pool = new WorkerPool(2, "hybrid-test");
+             Arena arena = Arena.ofShared()) {
+            ModelWeights weights = ModelWeights.load(model, config, data);
+            CpuBackend cpu = new CpuBackend(pool, RowDots.preferred());
+            float[] want = logits(config, weights, cpu);
+
+            Map<Long, GpuWeights.Matrix> onDevice = new HashMap<>();
+            List<long[]> stacks = new ArrayList<>();   // device copy address, bytes
+            for (GgufTensorInfo t : model.tensors()) {
+                MemorySegment bytes = data.segment(t);
+                if (t.isExpert()) {
+                    MemorySegment copy = arena.allocate(bytes.byteSize(), 256).copyFrom(bytes);
+                    onDevice.put(bytes.address(), new GpuWeights.Matrix(0, copy.address(), t.type()));
+                    stacks.add(new long[] {copy.address(), copy.byteSize()});
+                } else if (t.shape().length == 2 && !t.name().equals("token_embd.weight")) {
+                    onDevice.put(bytes.address(), new GpuWeights.Matrix(0, bytes.address(), t.type()));
+                }
+            }
+            AtomicInteger expertProducts = new AtomicInteger();
+            ExpertProduct product = (address, type, cols, rows, x, tokens, out) -> {
+                for (long[] s : stacks) {
+                    if (address >= s[0] && address < s[0] + s[1]) {
+                        expertProducts.incrementAndGet();
+                        assertEquals(0, (address - s[0]) % (type.bytesFor(cols) * rows), "an expert's start in its stack");
+                    }
+                }
+                ReferenceProduct.atAddress(address, type, cols, rows, x, tokens, out);
+            };
+            float[] got;
+            try (CudaBackend gpu = new CudaBackend(cpu, onDevice::get, Map.of(0, product), Map.of(), null, 0, List.of())) {
+                got = logits(config, weights, gpu);
+            }
+            assertTrue(expertProducts.get() > 0, "expert products ran on the device copies");
+            float worst = 0;
+            for (int i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i] - got[i]));
+            assertTrue(worst <= 1e-3f, name + ": worst |gpu - cpu| logit " + worst);
         }
     }
 
