@@ -5,6 +5,7 @@ import dev.jmoe.host.engine.CacheType;
 import dev.jmoe.host.engine.KvCache;
 import dev.jmoe.host.engine.KvRows;
 import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.kernel.RandomWeights;
 import dev.jmoe.host.kernel.ScalarDequant;
 import dev.jmoe.kernels.Ptx;
 import jcuda.driver.CUmodule;
@@ -25,8 +26,9 @@ import java.util.SplittableRandom;
  * so the check also runs the dequantization of a quantized type. Attention is checked too, over an f16 cache of
  * small integers with zero queries: every score is 0, every weight exactly 1, so each output is the exact mean of
  * the value rows its position sees (which also checks the causal bound). And every GGML type the kernels decode is
- * dequantized from random bytes and compared with the host reference bit for bit (NaN for NaN), so a layout the
- * device reads wrongly stops the backend here instead of producing plausible wrong text.
+ * dequantized from random bytes and compared with the host reference bit for bit (NaN for NaN), and multiplied by
+ * the decode kernel, which reads the blocks itself, so a layout the device reads wrongly stops the backend here
+ * instead of producing plausible wrong text.
  */
 public final class SelfCheck {
     private static final int COLS = 96;   // three Q8_0 blocks; six k-tiles of the GEMM
@@ -69,6 +71,47 @@ public final class SelfCheck {
         } finally {
             JCudaDriver.cuModuleUnload(module);
         }
+    }
+
+    /**
+     * Why the decode product ({@code matvec_f32}, which reads each type's blocks itself rather than through the
+     * dequantization kernel) disagrees with the host reference for some type, or empty. Valid random blocks of
+     * every type (finite scales), two tokens; the device may sum in another order, so the bound is relative to the
+     * sum of the magnitudes of the products.
+     */
+    private static Optional<String> decodeProducts(CudaContext context, GpuMatmul matmul, int ordinal, Arena arena) {
+        int rows = 3, tokens = 2;
+        SplittableRandom random = new SplittableRandom(20261202);
+        for (GgmlType type : GgmlType.values()) {
+            if (!ScalarDequant.supports(type) || !GpuMatmul.supports(type)) continue;
+            int cols = 2 * Math.max(type.blockSize, 32);
+            MemorySegment w = arena.allocate(type.bytesFor(cols) * rows, 64);
+            RandomWeights.fill(type, w, 7 + type.id);
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+            float[] out = new float[tokens * rows];
+            try (DeviceMemory dw = context.allocate(w.byteSize())) {
+                dw.upload(w, 0);
+                matmul.multiply(dw.address(), type, cols, rows, x, tokens, out);
+            }
+            for (int r = 0; r < rows; r++) {
+                float[] row = ScalarDequant.row(type, w, r * type.bytesFor(cols), cols);
+                for (int t = 0; t < tokens; t++) {
+                    double want = 0, magnitude = 0;
+                    for (int k = 0; k < cols; k++) {
+                        double p = (double) row[k] * x[t * cols + k];
+                        want += p;
+                        magnitude += Math.abs(p);
+                    }
+                    float got = out[t * rows + r];
+                    if (!(Math.abs(got - want) <= 1e-4 * magnitude + 1e-6)) {   // far above float reordering, far below a misread block
+                        return Optional.of("self-check failed on CUDA" + ordinal + ": " + type + " decode product [" + t + "][" + r
+                                + "] is " + got + ", the host reference " + want);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why attention over an f16 cache fails on this device, or empty. */
@@ -146,6 +189,8 @@ public final class SelfCheck {
             }
             Optional<String> decode = dequantization(context, ordinal, arena);
             if (decode.isPresent()) return decode;
+            Optional<String> products = decodeProducts(context, matmul, ordinal, arena);
+            if (products.isPresent()) return products;
             return attention(context, ordinal, arena);
         } catch (RuntimeException | LinkageError e) {
             return Optional.of("self-check failed on CUDA" + ordinal + ": " + e.getMessage());
