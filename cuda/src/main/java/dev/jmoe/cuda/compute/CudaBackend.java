@@ -263,6 +263,16 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     @Override
+    public void beginPass(int tokens) {
+        if (experts == null || failure != null) return;
+        try {
+            experts.beginPass(tokens);
+        } catch (RuntimeException e) {
+            throw dropGpu("starting the first expert layer's upload", e);
+        }
+    }
+
+    @Override
     public void endOfPass() {
         if (experts == null || failure != null) return;
         try {

@@ -138,6 +138,40 @@ public final class DeviceExperts implements AutoCloseable {
         }
     }
 
+    /**
+     * A pass over {@code tokens} tokens starts: when that many tokens go to the GPU and would route to (nearly) every
+     * expert of the first staged layer even if routing were uniform ({@link ExpertRuns} then uploads them all
+     * anyway), all of its experts start uploading now, while the layers before its products compute. A routing that
+     * turns out narrower still finds its experts there (a superset); the prefetch is released at the end of the pass
+     * if no product claims it.
+     */
+    public synchronized void beginPass(int tokens) {
+        if (current != null || prefetched != null || layers.isEmpty()) return;
+        int[] first = layers.firstEntry().getValue();
+        ExpertTensor t = staging.tensors().get(first[0]);
+        if (!rule.onGpu(tokens, used, t.experts()) || !routesToNearlyAll(tokens, used, t.experts())) return;
+        try {
+            if (!inPrefill) {
+                uploader.begin();
+                inPrefill = true;
+            }
+            prefetched = new StagedLayer(null, first, uploader.upload(first, List.of(new ExpertRuns.Run(0, t.experts()))));
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether {@code tokens} tokens of {@code used} experts each are expected to route to the share of
+     * {@code experts} for which {@link ExpertRuns} uploads all of them, under uniform routing (each expert is missed
+     * with probability (1 − used/experts)^tokens).
+     */
+    static boolean routesToNearlyAll(int tokens, int used, int experts) {
+        double missed = Math.pow(1 - (double) used / experts, tokens);
+        return (1 - missed) * ExpertRuns.ALL_DENOMINATOR >= ExpertRuns.ALL_NUMERATOR;
+    }
+
     /** Whether the products of {@code w} for a micro-batch of {@code pairs} (token, expert) pairs run here. */
     public boolean offloads(ExpertWeights w, int pairs) {
         return byAddress.containsKey(w.data().address()) && rule.onGpu(pairs / used, used, w.experts());

@@ -139,6 +139,38 @@ class DeviceExpertsTest {
         }
     }
 
+    /**
+     * A pass of enough tokens starts the first layer's upload before any product: 8 tokens of 2 experts out of 8
+     * miss a given expert with probability (3/4)^8 = 0.100, under the eighth at which every expert goes up anyway;
+     * 7 tokens miss it with 0.133, so nothing moves until the routing is known.
+     */
+    @Test
+    void aLargePassStartsUploadingTheFirstLayerBeforeItsProducts() {
+        ExpertWeights gate0 = experts(EMBD, FF), gate1 = experts(EMBD, FF);
+        List<ExpertTensor> tensors = List.of(tensor("blk.3.ffn_gate_exps.weight", gate0), tensor("blk.4.ffn_gate_exps.weight", gate1));
+        long layerBytes = EXPERTS * gate0.expert(0).bytes();
+        try (DeviceExperts d = DeviceExperts.open(tensors, copies, new StagingOptions(PinMode.OFF, 0, false), OffloadRule.fixed(1), USED,
+                ReferenceProduct::atAddress, warnings::add)) {
+            d.beginPass(7);
+            assertEquals(0, uploadedBytes(), "7 tokens: wait for the routing");
+            d.endOfPass();
+
+            d.beginPass(8);
+            assertEquals(layerBytes, uploadedBytes(), "all of blk.3's experts, before any product");
+            int[] routing = {5, 2, 2, 5};   // narrower than the prefetch: it is a superset
+            int[] pairToken = {0, 0, 1, 1};
+            float[] h = randomFloats(2 * EMBD), out = new float[routing.length * FF];
+            d.run(gate0, h, pairToken, routing, out);
+            check("blk.3 from the prefetch", gate0, h, pairToken, routing, out);
+            assertEquals(2 * layerBytes, uploadedBytes(), "no second upload of blk.3; blk.4 queued behind it");
+            assertEquals(2 * layerBytes, d.endOfPass().bytes());
+        }
+    }
+
+    private long uploadedBytes() {
+        return copies.copies.stream().filter(FakeDeviceCopies.Copy::toDevice).mapToLong(FakeDeviceCopies.Copy::bytes).sum();
+    }
+
     @Test
     void aPrefetchNoLayerClaimsIsReleasedAtTheEndOfThePass() {
         ExpertWeights gate0 = experts(EMBD, FF), gate1 = experts(EMBD, FF);

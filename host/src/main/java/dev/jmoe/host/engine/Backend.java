@@ -46,6 +46,12 @@ public interface Backend {
     /** acc[i] += x[i] for i below n. */
     void add(float[] acc, float[] x, int n);
 
+    /**
+     * A forward pass over a micro-batch of {@code tokens} tokens starts (a GPU backend may begin uploading the first
+     * layer's experts here, so the upload runs while the layers before it compute).
+     */
+    default void beginPass(int tokens) {}
+
     /** The forward pass is done with its micro-batch (a GPU backend closes the pass's transfer figures here). */
     default void endOfPass() {}
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * device copy is laid out like the tensor itself.
  */
 public final class ExpertRuns {
-    static final int ALL_NUMERATOR = 7;
-    static final int ALL_DENOMINATOR = 8;
+    public static final int ALL_NUMERATOR = 7;
+    public static final int ALL_DENOMINATOR = 8;
 
     /** Experts {@code first .. first + count - 1}. */
     public record Run(int first, int count) {

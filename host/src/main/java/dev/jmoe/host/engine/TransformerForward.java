@@ -55,6 +55,7 @@ public final class TransformerForward implements Forward {
 
     private float[] run(int[] tokens, int from, int n, int[] positions, SequenceSpan[] spans, int outputs) {
         try {
+            backend.beginPass(n);
             return layers(tokens, from, n, positions, spans, outputs);
         } finally {
             backend.endOfPass();
