@@ -27,6 +27,9 @@ final class CpuAttention {
         final float[] row;
         final float[] values;
         float[] inverse;
+        /** For one cached row: where each query that sees it starts in q, and where its score goes. */
+        int[] queryStart = new int[0], scoreAt = new int[0];
+        final float[] four = new float[4];
 
         Scratch(AttentionShape s) {
             row = new float[s.keyLength()];
@@ -71,17 +74,31 @@ final class CpuAttention {
         int queries = (t1 - t0) * count;
         if (sc.scores.length < queries * maxSeen) sc.scores = new float[queries * maxSeen];
         if (sc.inverse.length < queries) sc.inverse = new float[queries];
-        float[] scores = sc.scores, row = sc.row;
+        if (sc.queryStart.length < queries) {
+            sc.queryStart = new int[queries];
+            sc.scoreAt = new int[queries];
+        }
+        float[] scores = sc.scores, row = sc.row, four = sc.four;
+        int[] queryStart = sc.queryStart, scoreAt = sc.scoreAt;
         int firstOfGroup = kvHead * (s.heads() / s.kvHeads()) + from;
+        int kl = s.keyLength();
         for (int p = 0; p < maxSeen; p++) {
-            kv.keys().read(p, kvHead * s.keyLength(), s.keyLength(), row, 0);
+            kv.keys().read(p, kvHead * kl, kl, row, 0);
+            int live = 0;
             for (int t = t0; t < t1; t++) {
                 if (p > positions[t]) continue;
                 int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
                 for (int j = 0; j < count; j++) {
-                    scores[(query + j) * maxSeen + p] = dot(q, (head + j) * s.keyLength(), row, s.keyLength()) * s.scale();
+                    queryStart[live] = (head + j) * kl;
+                    scoreAt[live++] = (query + j) * maxSeen + p;
                 }
             }
+            int i = 0;
+            for (; i + 4 <= live; i += 4) {
+                dot4(q, queryStart[i], queryStart[i + 1], queryStart[i + 2], queryStart[i + 3], row, kl, four);
+                for (int k = 0; k < 4; k++) scores[scoreAt[i + k]] = four[k] * s.scale();
+            }
+            for (; i < live; i++) scores[scoreAt[i]] = dot(q, queryStart[i], row, kl) * s.scale();
         }
         for (int t = t0; t < t1; t++) {
             int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
@@ -155,6 +172,34 @@ final class CpuAttention {
             sum += VectorMath.laneSum(FloatVector.zero(F).blend(e, tail));
         }
         return 1 / sum;
+    }
+
+    /**
+     * The dots of four rows of {@code a} with {@code b}, each summed exactly as {@link #dot} sums it alone (so bit
+     * for bit the same), as four independent chains that share the loads of {@code b}: one chain alone waits on
+     * each FMA's latency.
+     */
+    private static void dot4(float[] a, int o0, int o1, int o2, int o3, float[] b, int n, float[] out) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, b, i);
+            c0 = FloatVector.fromArray(F, a, o0 + i).fma(x, c0);
+            c1 = FloatVector.fromArray(F, a, o1 + i).fma(x, c1);
+            c2 = FloatVector.fromArray(F, a, o2 + i).fma(x, c2);
+            c3 = FloatVector.fromArray(F, a, o3 + i).fma(x, c3);
+        }
+        float s0 = VectorMath.laneSum(c0), s1 = VectorMath.laneSum(c1), s2 = VectorMath.laneSum(c2), s3 = VectorMath.laneSum(c3);
+        for (; i < n; i++) {
+            s0 += a[o0 + i] * b[i];
+            s1 += a[o1 + i] * b[i];
+            s2 += a[o2 + i] * b[i];
+            s3 += a[o3 + i] * b[i];
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
     }
 
     private static float dot(float[] a, int aOff, float[] b, int n) {
