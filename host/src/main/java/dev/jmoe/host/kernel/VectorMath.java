@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -21,22 +22,32 @@ public final class VectorMath {
     private VectorMath() {}
 
     /**
-     * The sum of the lanes, in the order of folding halves onto each other (lane i plus lane i + width/2, down to
-     * one lane), written out as scalar adds of single lanes: a lane index that is a constant compiles to one
-     * extract, where a loop over shuffles from an array compiled to virtual calls on a boxed vector for every row.
+     * The sum of the lanes: halves folded onto each other by lane permutations and adds (lane i plus lane
+     * i + width/2, down to one lane), with no narrower shapes on the way (extracting a half as a 128-bit
+     * vector took the Vector API's slow path).
      */
     public static float laneSum(FloatVector v) {
-        return switch (v.length()) {
-            case 8 -> sum8(v.lane(0), v.lane(1), v.lane(2), v.lane(3), v.lane(4), v.lane(5), v.lane(6), v.lane(7));
-            case 16 -> sum8(v.lane(0) + v.lane(8), v.lane(1) + v.lane(9), v.lane(2) + v.lane(10), v.lane(3) + v.lane(11),
-                    v.lane(4) + v.lane(12), v.lane(5) + v.lane(13), v.lane(6) + v.lane(14), v.lane(7) + v.lane(15));
-            default -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-        };
+        VectorShuffle<Float>[] folds = v.length() == 16 ? FOLD_512 : v.length() == 8 ? FOLD_256 : FOLD_128;
+        for (VectorShuffle<Float> fold : folds) v = v.add(v.rearrange(fold));
+        return v.lane(0);
     }
 
-    /** Eight lanes folded by halves: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). */
-    private static float sum8(float l0, float l1, float l2, float l3, float l4, float l5, float l6, float l7) {
-        return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
+    private static final VectorShuffle<Float>[] FOLD_512 = folds(FloatVector.SPECIES_512);
+    private static final VectorShuffle<Float>[] FOLD_256 = folds(FloatVector.SPECIES_256);
+    private static final VectorShuffle<Float>[] FOLD_128 = folds(FloatVector.SPECIES_128);
+
+    /** Lane i to lane i ^ half, for half = width/2 .. 1: one fold of halves per step. */
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds(VectorSpecies<Float> species) {
+        int n = species.length();
+        VectorShuffle<Float>[] folds = new VectorShuffle[Integer.numberOfTrailingZeros(n)];
+        int step = 0;
+        for (int half = n / 2; half >= 1; half /= 2) {
+            int[] to = new int[n];
+            for (int i = 0; i < n; i++) to[i] = i ^ half;
+            folds[step++] = VectorShuffle.fromArray(species, to, 0);
+        }
+        return folds;
     }
 
     private static final float LOG2_E = 1.44269504f;
