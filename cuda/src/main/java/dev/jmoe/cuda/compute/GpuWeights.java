@@ -2,6 +2,7 @@ package dev.jmoe.cuda.compute;
 
 import dev.jmoe.host.engine.DeviceTensor;
 import dev.jmoe.host.gguf.GgmlType;
+import dev.jmoe.host.model.TensorKind;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +44,14 @@ public final class GpuWeights implements AutoCloseable {
         }
     }
 
-    /** A tensor placed on a GPU whose products can run there: a matrix or an expert stack of a type the kernels read. */
-    private static boolean onDevice(DeviceTensor t) {
-        return !t.device().isCpu() && (t.isMatrix() || t.shape().length == 3) && GpuMatmul.supports(t.type());
+    /**
+     * A tensor placed on a GPU whose products run there: a matrix or an {@code _exps} stack of a type the kernels
+     * read. Other stacks (DeepSeek's per-head {@code attn_k_b}/{@code attn_v_b}) stay on the host: one product per
+     * head would be 128 launches and transfers per layer and token where the CPU needs microseconds.
+     */
+    static boolean onDevice(DeviceTensor t) {
+        boolean stack = t.shape().length == 3 && TensorKind.of(t.name()) == TensorKind.EXPERTS;
+        return !t.device().isCpu() && (t.isMatrix() || stack) && GpuMatmul.supports(t.type());
     }
 
     private static void checkFits(List<DeviceTensor> tensors, Map<Integer, CudaContext> contexts) {
