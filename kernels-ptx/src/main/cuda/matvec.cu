@@ -34,3 +34,27 @@ extern "C" __global__ void matvec_f32(const uint8_t* __restrict__ w, int type, i
         if (lane == 0) y[(size_t) t * ldy + row] = s;
     }
 }
+
+// The MoE form for a few tokens: each (token, expert) pair's product in one launch, instead of one launch and
+// one round trip per routed expert.
+//
+//   y[p * rows + r] = sum_k w_{e_p, r}[k] * x[t_p * cols + k]      (p < pairs, e_p = pairExpert[p], t_p = pairToken[p])
+//
+// where expert e's rows x cols matrix starts at w + e * expertBytes. Launch matvec_pairs_f32: grid = (ceil(rows / 8),
+// pairs), block = (256): one warp per row of one pair. Each pair reads its expert's rows, so this is for pairs that
+// mostly route to distinct experts (decode); many tokens per expert take the per-expert GEMM instead.
+extern "C" __global__ void matvec_pairs_f32(const uint8_t* __restrict__ w, int type, int rows, int cols, long long rowBytes,
+                                            long long expertBytes, const float* __restrict__ x,
+                                            const int* __restrict__ pairToken, const int* __restrict__ pairExpert,
+                                            float* __restrict__ y) {
+    const int lane = threadIdx.x % WARP_SIZE;
+    const int row = blockIdx.x * WARPS_PER_BLOCK + threadIdx.x / WARP_SIZE;
+    const int pair = blockIdx.y;
+    if (row >= rows) return;   // whole warps leave together
+    const uint8_t* wr = w + pairExpert[pair] * expertBytes + row * rowBytes;
+    const float* xt = x + (size_t) pairToken[pair] * cols;
+    float acc = 0.0f;
+    for (int k = lane; k < cols; k += WARP_SIZE) acc = fmaf(element(wr, type, k), xt[k], acc);
+    for (int offset = WARP_SIZE / 2; offset > 0; offset >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, offset);
+    if (lane == 0) y[(size_t) pair * rows + row] = acc;
+}

@@ -25,6 +25,8 @@ public final class Ptx {
     public static final String MATVEC_F32 = "matvec_f32";
     /** The most tokens one {@value #MATVEC_F32} launch takes. */
     public static final int MATVEC_TOKENS = 8;
+    /** In the same module: every (token, expert) pair's product of an expert stack in one launch. */
+    public static final String MATVEC_PAIRS_F32 = "matvec_pairs_f32";
 
     /** Causal attention over a layer's cached rows, one warp per (token, head), online softmax; entry {@value #ATTENTION_F32}. */
     public static final String ATTENTION = "attention";

@@ -109,7 +109,7 @@ public final class CudaBackend implements DeviceBackend {
             log.info("CUDA: {} MiB of weights on {}, products on {}", weights.bytes() >> 20,
                     contexts.keySet().stream().map(i -> "CUDA" + i).toList(), firstMatmul.gemmName());
             Map<Integer, ExpertProduct> products = new TreeMap<>();
-            matmuls.forEach((d, m) -> products.put(d, m::multiply));
+            products.putAll(matmuls);
             return new CudaBackend(host, weights::find, products, attentions, deviceExperts, weights.bytes(), opened);
         } catch (RuntimeException | Error e) {
             closeAll(opened);
@@ -224,8 +224,8 @@ public final class CudaBackend implements DeviceBackend {
         if (resident != null && resident.type() == w.type()) {
             long expertBytes = w.type().bytesFor(w.cols()) * w.rows();
             try {
-                PerExpertProducts.run(products.get(resident.device()), w, e -> resident.address() + e * expertBytes,
-                        x, pairToken, pairExpert, out);
+                products.get(resident.device()).pairs(resident.address(), expertBytes, w.type(), w.cols(), w.rows(), w.experts(),
+                        x, tokens, pairToken, pairExpert, out);
             } catch (RuntimeException e) {
                 throw dropGpu("the expert products on CUDA" + resident.device(), e);
             }

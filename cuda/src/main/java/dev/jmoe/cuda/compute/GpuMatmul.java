@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One call at a time ({@code synchronized}): the launches share their parameter blocks and buffers.
  */
-public final class GpuMatmul implements AutoCloseable {
+public final class GpuMatmul implements ExpertProduct, AutoCloseable {
     /** Activation and result buffers start at this size and grow to the largest call. */
     private static final long BUFFER_MINIMUM = 1L << 20;
     /** Dequantized rows per chunk are bounded by this many bytes of F32. */
@@ -36,11 +36,14 @@ public final class GpuMatmul implements AutoCloseable {
     private final KernelLaunch dequant;
     private final CUmodule matvecModule;
     private final KernelLaunch matvec;
+    private final KernelLaunch matvecPairs;
     private final Gemm gemm;
     private final DeviceMemory scratch;
     private final long scratchBytes;
     private DeviceMemory activations;
     private DeviceMemory results;
+    private DeviceMemory pairTokens;
+    private DeviceMemory pairExperts;
 
     /** With the GEMM {@link #chooseGemm} picks. */
     public GpuMatmul(CudaContext context) {
@@ -56,6 +59,7 @@ public final class GpuMatmul implements AutoCloseable {
         dequant = new KernelLaunch(dequantModule, Ptx.DEQUANT_F32, "PIPP");
         matvecModule = context.load(Ptx.image(Ptx.MATVEC));
         matvec = new KernelLaunch(matvecModule, Ptx.MATVEC_F32, "PIIIPPIPI");
+        matvecPairs = new KernelLaunch(matvecModule, Ptx.MATVEC_PAIRS_F32, "PIIIPPPPPP");
         scratch = context.allocate(scratchBytes);
     }
 
@@ -90,6 +94,7 @@ public final class GpuMatmul implements AutoCloseable {
      * {@code out[t * rows + r] = Σ_k w[r][k] · x[t * cols + k]} for {@code t < tokens}, where the {@code rows × cols}
      * matrix of {@code type} starts at device address {@code weights}.
      */
+    @Override
     public synchronized void multiply(long weights, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
         if (!supports(type)) throw new IllegalArgumentException("no GPU kernel for " + type);
         context.current();
@@ -117,11 +122,49 @@ public final class GpuMatmul implements AutoCloseable {
     }
 
 
+    /**
+     * A stack's products for few tokens ({@link Ptx#MATVEC_TOKENS} or fewer in {@code x}, as in decode) in one
+     * {@code matvec_pairs_f32} launch: one upload of the tokens and the pairs, one download, where a launch per
+     * routed expert would cross PCIe twice for each. Larger batches take one product per expert over its tokens,
+     * which reads each expert's rows once rather than once per pair.
+     */
+    @Override
+    public synchronized void pairs(long stack, long expertBytes, GgmlType type, int cols, int rows, int experts, float[] x,
+                                   int tokens, int[] pairToken, int[] pairExpert, float[] out) {
+        int pairs = pairExpert.length;
+        if (tokens > Ptx.MATVEC_TOKENS || pairs == 0) {
+            ExpertProduct.super.pairs(stack, expertBytes, type, cols, rows, experts, x, tokens, pairToken, pairExpert, out);
+            return;
+        }
+        if (!supports(type)) throw new IllegalArgumentException("no GPU kernel for " + type);
+        for (int i = 0; i < pairs; i++) {   // the kernel would read outside the stack or the tokens
+            if (pairExpert[i] < 0 || pairExpert[i] >= experts || pairToken[i] < 0 || pairToken[i] >= tokens) {
+                throw new IllegalArgumentException("pair " + i + " (token " + pairToken[i] + ", expert " + pairExpert[i]
+                        + ") outside " + tokens + " tokens and " + experts + " experts");
+            }
+        }
+        context.current();
+        activations = context.atLeast(activations, 4L * tokens * cols, BUFFER_MINIMUM);
+        results = context.atLeast(results, 4L * pairs * rows, BUFFER_MINIMUM);
+        pairTokens = context.atLeast(pairTokens, 4L * pairs, BUFFER_MINIMUM);
+        pairExperts = context.atLeast(pairExperts, 4L * pairs, BUFFER_MINIMUM);
+        activations.upload(x, tokens * cols);
+        pairTokens.upload(pairToken, pairs);
+        pairExperts.upload(pairExpert, pairs);
+        matvecPairs.pointer(0, stack).integer(1, type.id).integer(2, rows).integer(3, cols).pointer(4, type.bytesFor(cols))
+                .pointer(5, expertBytes).pointer(6, activations.address()).pointer(7, pairTokens.address())
+                .pointer(8, pairExperts.address()).pointer(9, results.address())
+                .launch((rows + MATVEC_ROWS_PER_BLOCK - 1) / MATVEC_ROWS_PER_BLOCK, pairs, 32 * MATVEC_ROWS_PER_BLOCK, 1, null);
+        results.download(out, pairs * rows);
+    }
+
     @Override
     public synchronized void close() {
         context.current();
         if (activations != null) activations.close();
         if (results != null) results.close();
+        if (pairTokens != null) pairTokens.close();
+        if (pairExperts != null) pairExperts.close();
         scratch.close();
         JCudaDriver.cuModuleUnload(dequantModule);
         JCudaDriver.cuModuleUnload(matvecModule);

@@ -1,5 +1,6 @@
 package dev.jmoe.cuda.compute;
 
+import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.ExpertWeights;
 
 import java.util.function.IntToLongFunction;
@@ -19,16 +20,22 @@ final class PerExpertProducts {
      */
     static void run(ExpertProduct product, ExpertWeights w, IntToLongFunction addressOf, float[] x, int[] pairToken,
                     int[] pairExpert, float[] out) {
-        int cols = w.cols(), rows = w.rows(), pairs = pairExpert.length;
-        int[] count = new int[w.experts()];
+        run(product, w.type(), w.cols(), w.rows(), w.experts(), addressOf, x, pairToken, pairExpert, out);
+    }
+
+    /** As above for a stack of {@code experts} {@code rows × cols} matrices of {@code type}. */
+    static void run(ExpertProduct product, GgmlType type, int cols, int rows, int experts, IntToLongFunction addressOf,
+                    float[] x, int[] pairToken, int[] pairExpert, float[] out) {
+        int pairs = pairExpert.length;
+        int[] count = new int[experts];
         for (int e : pairExpert) count[e]++;
-        int[] start = new int[w.experts() + 1];
-        for (int e = 0; e < w.experts(); e++) start[e + 1] = start[e] + count[e];
+        int[] start = new int[experts + 1];
+        for (int e = 0; e < experts; e++) start[e + 1] = start[e] + count[e];
         int[] members = new int[pairs];   // pair indices sorted by expert, in pair order within one
         int[] next = start.clone();
         for (int i = 0; i < pairs; i++) members[next[pairExpert[i]]++] = i;
         float[] xs = new float[0], ys = new float[0];
-        for (int e = 0; e < w.experts(); e++) {
+        for (int e = 0; e < experts; e++) {
             int n = count[e];
             if (n == 0) continue;
             long address = addressOf.applyAsLong(e);
@@ -36,7 +43,7 @@ final class PerExpertProducts {
             if (xs.length < n * cols) xs = new float[n * cols];
             if (ys.length < n * rows) ys = new float[n * rows];
             for (int j = 0; j < n; j++) System.arraycopy(x, pairToken[members[start[e] + j]] * cols, xs, j * cols, cols);
-            product.multiply(address, w.type(), cols, rows, xs, n, ys);
+            product.multiply(address, type, cols, rows, xs, n, ys);
             for (int j = 0; j < n; j++) System.arraycopy(ys, j * rows, out, members[start[e] + j] * rows, rows);
         }
     }

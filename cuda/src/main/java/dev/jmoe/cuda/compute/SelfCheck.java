@@ -90,28 +90,40 @@ public final class SelfCheck {
             float[] x = new float[tokens * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
             float[] out = new float[tokens * rows];
+            // The same rows as a stack of three one-row experts, through the pairs kernel of the MoE decode.
+            int[] pairToken = {0, 1, 1, 0}, pairExpert = {2, 0, 1, 0};
+            float[] pairOut = new float[pairToken.length];
             try (DeviceMemory dw = context.allocate(w.byteSize())) {
                 dw.upload(w, 0);
                 matmul.multiply(dw.address(), type, cols, rows, x, tokens, out);
+                matmul.pairs(dw.address(), type.bytesFor(cols), type, cols, 1, rows, x, tokens, pairToken, pairExpert, pairOut);
             }
             for (int r = 0; r < rows; r++) {
                 float[] row = ScalarDequant.row(type, w, r * type.bytesFor(cols), cols);
                 for (int t = 0; t < tokens; t++) {
-                    double want = 0, magnitude = 0;
-                    for (int k = 0; k < cols; k++) {
-                        double p = (double) row[k] * x[t * cols + k];
-                        want += p;
-                        magnitude += Math.abs(p);
-                    }
-                    float got = out[t * rows + r];
-                    if (!(Math.abs(got - want) <= 1e-4 * magnitude + 1e-6)) {   // far above float reordering, far below a misread block
-                        return Optional.of("self-check failed on CUDA" + ordinal + ": " + type + " decode product [" + t + "][" + r
-                                + "] is " + got + ", the host reference " + want);
-                    }
+                    Optional<String> wrong = compare(row, x, t * cols, out[t * rows + r], type + " decode product [" + t + "][" + r + "]", ordinal);
+                    if (wrong.isPresent()) return wrong;
                 }
+            }
+            for (int i = 0; i < pairToken.length; i++) {
+                float[] row = ScalarDequant.row(type, w, pairExpert[i] * type.bytesFor(cols), cols);
+                Optional<String> wrong = compare(row, x, pairToken[i] * cols, pairOut[i], type + " expert pair " + i, ordinal);
+                if (wrong.isPresent()) return wrong;
             }
         }
         return Optional.empty();
+    }
+
+    /** Why {@code got} is not row · x[from ..] within the reordering bound, or empty. */
+    private static Optional<String> compare(float[] row, float[] x, int from, float got, String what, int ordinal) {
+        double want = 0, magnitude = 0;
+        for (int k = 0; k < row.length; k++) {
+            double p = (double) row[k] * x[from + k];
+            want += p;
+            magnitude += Math.abs(p);
+        }
+        if (Math.abs(got - want) <= 1e-4 * magnitude + 1e-6) return Optional.empty();   // far above float reordering, far below a misread block
+        return Optional.of("self-check failed on CUDA" + ordinal + ": " + what + " is " + got + ", the host reference " + want);
     }
 
     /** Why attention over an f16 cache fails on this device, or empty. */

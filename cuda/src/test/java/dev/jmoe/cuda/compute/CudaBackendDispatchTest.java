@@ -135,6 +135,32 @@ class CudaBackendDispatchTest {
     }
 
     @Test
+    void aDeviceStackHandsAllPairsToTheProductsPairsEntryAtOnce() {
+        int cols = 64, rows = 3, experts = 5;
+        ExpertWeights w = new ExpertWeights(RandomBlocks.of(GgmlType.Q8_0, (long) experts * rows * cols, 5, arena), GgmlType.Q8_0, cols, rows, experts);
+        MemorySegment copy = arena.allocate(w.data().byteSize(), 256).copyFrom(w.data());
+        ExpertProduct batched = new ExpertProduct() {
+            @Override
+            public void multiply(long weights, GgmlType type, int c, int r, float[] x, int tokens, float[] out) {
+                calls.add("multiply");
+            }
+
+            @Override
+            public void pairs(long stack, long expertBytes, GgmlType type, int c, int r, int n, float[] x, int tokens,
+                              int[] pairToken, int[] pairExpert, float[] out) {
+                calls.add("pairs of " + pairExpert.length + " over " + tokens + " tokens, stack at the copy: " + (stack == copy.address())
+                        + ", " + expertBytes + " bytes apart, " + n + " experts");
+            }
+        };
+        try (CudaBackend b = backend(a -> a == w.data().address() ? new GpuWeights.Matrix(0, copy.address(), GgmlType.Q8_0) : null,
+                batched, recordingAttention())) {
+            b.experts(w, randomFloats(2 * cols), 2, new int[] {0, 0, 1, 1}, new int[] {4, 1, 1, 3}, new float[4 * rows]);
+        }
+        assertEquals("pairs of 4 over 2 tokens, stack at the copy: true, " + GgmlType.Q8_0.bytesFor(cols) * rows + " bytes apart, 5 experts",
+                calls.getFirst());
+    }
+
+    @Test
     void aCudaErrorFailsThatOpWithTheReasonAndEveryLaterOpRunsOnTheHost() {
         WeightMatrix w = q8Matrix(64, 5, 3);
         MemorySegment copy = arena.allocate(w.bytes(), 64).copyFrom(w.data());

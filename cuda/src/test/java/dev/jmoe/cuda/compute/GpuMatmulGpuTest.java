@@ -50,6 +50,46 @@ class GpuMatmulGpuTest {
         for (int tokens = 1; tokens <= 8; tokens++) check(GgmlType.Q4_K, 13, 768, tokens, GpuMatmul.SCRATCH_BYTES, null);
     }
 
+    /**
+     * An expert stack's (token, expert) pairs in one matvec_pairs_f32 launch (three tokens, as in decode): each
+     * pair's rows against the reference of its own expert and token, the unrouted experts never read.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void expertPairsOfAStackInOneLaunch(GgmlType type) {
+        CudaContext context = GpuFixture.context();
+        int experts = 5, rows = 13, cols = 512, tokens = 3;
+        int[] pairToken = {0, 0, 1, 1, 2, 2, 2}, pairExpert = {4, 1, 1, 3, 0, 4, 1};
+        SplittableRandom random = new SplittableRandom(type.id);
+        float[] x = new float[tokens * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+        try (Arena arena = Arena.ofConfined(); GpuMatmul matmul = new GpuMatmul(context)) {
+            MemorySegment w = RandomBlocks.of(type, (long) experts * rows * cols, 40 + type.id, arena);
+            long expertBytes = type.bytesFor(cols) * rows;
+            float[] out = new float[pairToken.length * rows];
+            try (DeviceMemory dw = context.allocate(w.byteSize())) {
+                dw.upload(w, 0);
+                matmul.pairs(dw.address(), expertBytes, type, cols, rows, experts, x, tokens, pairToken, pairExpert, out);
+            }
+            float[] dense = ScalarDequant.row(type, w, 0, experts * rows * cols);
+            for (int i = 0; i < pairToken.length; i++) {
+                for (int r = 0; r < rows; r++) {
+                    double want = 0, magnitude = 0;
+                    for (int k = 0; k < cols; k++) {
+                        double p = (double) dense[(pairExpert[i] * rows + r) * cols + k] * x[pairToken[i] * cols + k];
+                        want += p;
+                        magnitude += Math.abs(p);
+                    }
+                    double bound = (cols + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
+                    if (Math.abs(out[i * rows + r] - want) > bound) {
+                        fail("%s pair %d (token %d, expert %d) row %d = %s, want %s".formatted(type, i, pairToken[i], pairExpert[i], r,
+                                out[i * rows + r], want));
+                    }
+                }
+            }
+        }
+    }
+
     /** Checks a product on {@code gemm} (null: the one the backend chooses), which it closes. */
     private static void check(GgmlType type, int rows, int cols, int tokens, long scratch, Gemm gemm) {
         CudaContext context = GpuFixture.context();
