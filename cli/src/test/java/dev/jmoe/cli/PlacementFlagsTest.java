@@ -107,8 +107,8 @@ class PlacementFlagsTest {
         MainTest.Result r = MainTest.jmoe("inspect", model(), "--placement", "--gpu-mem", "24", "--tensors", "blk\\.0\\.(ffn_up|attn_q\\.)");
         assertEquals(0, r.code(), r.err());
         List<String> rows = r.out().lines().filter(l -> l.startsWith("  blk.")).map(l -> l.strip().replaceAll(" +", " ")).toList();
-        // bytes from the golden tensor table; under -ngl auto the experts stay on the host
-        assertEquals(List.of("blk.0.attn_q.weight attention 36864 CUDA0", "blk.0.ffn_up_exps.weight experts 294912 CPU"), rows);
+        // bytes from the golden tensor table; under -ngl auto the 24 GiB left take the experts too
+        assertEquals(List.of("blk.0.attn_q.weight attention 36864 CUDA0", "blk.0.ffn_up_exps.weight experts 294912 CUDA0"), rows);
     }
 
     @Test

@@ -32,21 +32,38 @@ public final class DevicePlanner {
             forced[i] = o == null ? null : o.device();
         }
         Layout layout = new Layout(tensors, layers, rules, gpus, kv, forced);
-        if (gpus.isEmpty()) return layout.build(0, false);
+        if (gpus.isEmpty()) return layout.build(0, 0);
         GpuLayers ngl = rules.gpuLayers();
         if (ngl.mode() == GpuLayers.Mode.AUTO) {
             Placement smallest = null;
             for (int n = layers + 1; n >= 0; n--) {
-                Placement p = layout.build(n, true);
-                if (overfull(p) == null) return withStaging(p);
+                Placement p = layout.build(n, layers);
+                if (overfull(p) == null) return n == layers + 1 ? withExpertsUp(layout, withStaging(p)) : withStaging(p);
                 smallest = p;
             }
             throw new PlacementException(doesNotFit(smallest, "even with no layers offloaded, the -ot rules put"));
         }
         int n = ngl.mode() == GpuLayers.Mode.ALL ? layers + 1 : Math.min(ngl.count(), layers + 1);
-        Placement p = layout.build(n, false);
+        Placement p = layout.build(n, 0);
         if (overfull(p) != null) throw new PlacementException(doesNotFit(p, "-ngl " + ngl + " puts"));
         return withStaging(p);
+    }
+
+    /**
+     * {@code -ngl auto} once every layer is offloaded: the memory left takes the experts of whole layers too, the
+     * last layers first (as {@code --n-cpu-moe N} would leave them), as long as everything fits and the staging
+     * ring for the experts still on the host keeps its room. Experts on the GPU cross no PCIe at all, in decode or
+     * in prompts.
+     */
+    private static Placement withExpertsUp(Layout layout, Placement allOnHost) {
+        boolean ring = allOnHost.staging().device() != null;
+        // Most experts up first. Not a bisection: all of them up can fit where fewer do not, since then no ring is needed.
+        for (int hostBelow = 0; hostBelow < layout.layers(); hostBelow++) {
+            Placement p = withStaging(layout.build(layout.layers() + 1, hostBelow));
+            boolean hostExperts = !StagingRing.hostExpertLayers(p.tensors()).isEmpty();
+            if (overfull(p) == null && !(ring && hostExperts && p.staging().device() == null)) return p;
+        }
+        return allOnHost;
     }
 
     /**
@@ -100,13 +117,16 @@ public final class DevicePlanner {
     /** The parts of a plan that do not depend on the number of offloaded layers. */
     private record Layout(List<TensorSize> tensors, int layers, PlacementRules rules, List<GpuDevice> gpus, KvCacheSize kv, Device[] forced) {
 
-        /** The plan with the last {@code n} layers (the output counting as layer {@code layers}) offloaded. */
-        Placement build(int n, boolean expertsOnHost) {
+        /**
+         * The plan with the last {@code n} layers (the output counting as layer {@code layers}) offloaded, and the
+         * experts of the layers below {@code hostExpertsBelow} on the host whatever their layer's device.
+         */
+        Placement build(int n, int hostExpertsBelow) {
             List<Placement.PlacedTensor> placed = new ArrayList<>(tensors.size());
             for (int i = 0; i < tensors.size(); i++) {
                 TensorSize t = tensors.get(i);
                 Device d = forced[i];
-                if (d == null && expertsOnHost && TensorKind.of(t.name()) == TensorKind.EXPERTS) d = Device.CPU;
+                if (d == null && TensorKind.of(t.name()) == TensorKind.EXPERTS && layerOf(t.name(), layers) < hostExpertsBelow) d = Device.CPU;
                 if (d == null) d = layerDevice(layerOf(t.name(), layers), n);
                 if (gpus.isEmpty()) d = Device.CPU;
                 placed.add(new Placement.PlacedTensor(t.name(), t.bytes(), TensorKind.of(t.name()), d));

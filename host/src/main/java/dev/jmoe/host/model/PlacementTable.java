@@ -46,13 +46,26 @@ final class PlacementTable {
             int repeating = Math.min(p.offloadedLayers(), p.layers());
             b.append(", ").append(repeating).append(" of ").append(p.layers()).append(" layers")
                     .append(p.offloadedLayers() > p.layers() ? " and the output" : "").append(" offloaded");
-            if (p.rules().gpuLayers().mode() == GpuLayers.Mode.AUTO) b.append(", experts on the host");
+            if (p.rules().gpuLayers().mode() == GpuLayers.Mode.AUTO) b.append(expertsLine(p));
         }
         List<String> sources = p.overrideSources();
         if (!sources.isEmpty()) b.append("; overrides (first match wins): ").append(String.join(", ", sources));
         KvCacheSize kv = p.kvCache();
         if (kv.known()) b.append("; KV cache ").append(kv.types()).append(", ").append(kv.positions()).append(" positions");
         return b.toString();
+    }
+
+    /** Where -ngl auto put the experts: all on the host, all up, or the last layers' up (the memory left took them). */
+    private static String expertsLine(Placement p) {
+        java.util.Set<Integer> all = new java.util.TreeSet<>(), up = new java.util.TreeSet<>();
+        for (Placement.PlacedTensor t : p.tensors()) {
+            if (t.kind() != TensorKind.EXPERTS) continue;
+            all.add(TensorKind.blockOf(t.name()));
+            if (!t.device().isCpu()) up.add(TensorKind.blockOf(t.name()));
+        }
+        if (up.isEmpty()) return ", experts on the host";
+        if (up.size() == all.size()) return ", experts too";
+        return ", experts of the last " + up.size() + " of " + all.size() + " MoE layers too (the rest on the host)";
     }
 
     private interface Cell {

@@ -57,7 +57,7 @@ class DevicePlannerTest {
 
     @Test
     void autoPutsEveryNonExpertTensorOnTheGpuExceptTheInputEmbedding() {
-        Placement p = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(24 * GIB), QWEN_KV);
+        Placement p = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(NO_ROOM_FOR_EXPERTS), QWEN_KV);
         assertEquals(3, p.offloadedLayers(), "both layers and the output");
         assertEquals(2 * QWEN_LAYER + QWEN_OUTPUT, p.weightBytes(CUDA0));
         // experts 3 x 294912 (layer 0) + 2 x 294912 + 430080 (layer 1); token_embd 589824
@@ -152,7 +152,7 @@ class DevicePlannerTest {
         Placement p = DevicePlanner.plan(qwen(), 2, rules(GpuLayers.AUTO, r), gpu(24 * GIB), QWEN_KV);
         assertEquals(CPU, p.deviceOf("blk.0.attn_output.weight"));
         assertEquals(CPU, p.deviceOf("blk.1.attn_output.weight"));
-        assertEquals(2 * QWEN_LAYER + QWEN_OUTPUT - 2 * 45_056, p.weightBytes(CUDA0));
+        assertEquals(2 * QWEN_LAYER + QWEN_OUTPUT - 2 * 45_056, p.weightBytes(CUDA0) - p.bytes(CUDA0, TensorKind.EXPERTS));
         TensorOverride embd = TensorOverride.parseList("token_embd=CUDA0").getFirst();
         assertEquals(CUDA0, DevicePlanner.plan(qwen(), 2, rules(GpuLayers.AUTO, embd), gpu(24 * GIB), QWEN_KV).deviceOf("token_embd.weight"));
     }
@@ -237,10 +237,55 @@ class DevicePlannerTest {
 
     /** qwen3moe-a-q4_k_m's host experts per layer (see above): 884736 and 1019904 bytes, the larger a multiple of 256. */
     private static final long QWEN_RING = 2 * 1_019_904;
+    /** Every non-expert tensor but token_embd, the KV cache and the reserve. */
+    private static final long ALL_BUT_EXPERTS = 2 * QWEN_LAYER + QWEN_OUTPUT + 2 * QWEN_KV.bytesPerLayer() + RESERVE;
+    /** A byte short of layer 1's experts (1019904), the fewest -ngl auto moves up; the ring (2039808) does not fit either. */
+    private static final long NO_ROOM_FOR_EXPERTS = ALL_BUT_EXPERTS + 1_019_904 - 1;
+
+    @Test
+    void autoGivesTheMemoryLeftToTheExpertsOfTheLastLayers() {
+        Placement all = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(24 * GIB), QWEN_KV);
+        assertEquals(0, all.bytes(CPU, TensorKind.EXPERTS), "the whole model but token_embd fits");
+        assertEquals(1_904_640, all.bytes(CUDA0, TensorKind.EXPERTS));
+        assertEquals(Placement.Staging.NONE, all.staging(), "no host experts, no ring");
+        assertTrue(all.table().lines().findFirst().orElseThrow().contains(", experts too"), all.table());
+
+        // Here the ring of both layers (2039808) is more than their experts (1904640): where it would fit, they all do.
+        Placement one = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(ALL_BUT_EXPERTS + 1_019_904), QWEN_KV);
+        assertEquals(CUDA0, one.deviceOf("blk.1.ffn_down_exps.weight"));
+        assertEquals(CPU, one.deviceOf("blk.0.ffn_down_exps.weight"));
+        assertEquals(null, one.staging().device(), "no room for layer 0's ring: its prompts stay on the CPU");
+        assertTrue(one.table().contains("experts of the last 1 of 2 MoE layers too (the rest on the host)"), one.table());
+
+        Placement none = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(NO_ROOM_FOR_EXPERTS), QWEN_KV);
+        assertEquals(0, none.bytes(CUDA0, TensorKind.EXPERTS), "a byte short of layer 1's experts");
+        assertTrue(none.table().contains(", experts on the host"), none.table());
+    }
+
+    /** Six MoE layers of 1000 bytes of experts (ring slots of 1024) and 10 bytes of attention each, no reserve. */
+    @Test
+    void theLastLayersExpertsGoUpAsFarAsTheMemoryLeftBesideTheRingAllows() {
+        List<TensorSize> tensors = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tensors.add(new TensorSize("blk." + i + ".attn_q.weight", 10));
+            tensors.add(new TensorSize("blk." + i + ".ffn_up_exps.weight", 1000));
+        }
+        PlacementRules auto = new PlacementRules(GpuLayers.AUTO, List.of(), 0);
+        // 60 + 3 x 1000 + 2 x 1024: the last three layers' experts up, the ring for the first three's
+        Placement three = DevicePlanner.plan(tensors, 6, auto, gpu(5108), KvCacheSize.UNKNOWN);
+        for (int i = 0; i < 6; i++) assertEquals(i < 3 ? CPU : CUDA0, three.deviceOf("blk." + i + ".ffn_up_exps.weight"), "layer " + i);
+        assertEquals(2048, three.stagingBytes(CUDA0));
+        assertEquals(5108, three.neededBytes(CUDA0));
+        assertTrue(three.table().contains("experts of the last 3 of 6 MoE layers too (the rest on the host)"), three.table());
+        // 60 + 6000 fits where four up with a ring (60 + 4000 + 2048) does not: all go up
+        Placement all = DevicePlanner.plan(tensors, 6, auto, gpu(6060), KvCacheSize.UNKNOWN);
+        assertEquals(6000, all.bytes(CUDA0, TensorKind.EXPERTS));
+        assertEquals(Placement.Staging.NONE, all.staging());
+    }
 
     @Test
     void theStagingRingOfTwoLargestLayersIsCountedOnTheGpuThatHoldsTheWeights() {
-        Placement p = DevicePlanner.plan(qwen(), 2, PlacementRules.defaults(), gpu(24 * GIB), QWEN_KV);
+        Placement p = DevicePlanner.plan(qwen(), 2, rules(GpuLayers.ALL, TensorOverride.cpuMoe()), gpu(24 * GIB), QWEN_KV);
         assertEquals(CUDA0, p.staging().device());
         assertEquals(QWEN_RING, p.stagingBytes(CUDA0));
         assertEquals(0, p.stagingBytes(CPU));
