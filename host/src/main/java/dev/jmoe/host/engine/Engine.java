@@ -149,6 +149,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /** What llama-bench's backend column says for this engine: {@code CUDA} when layers run on a GPU, else {@code CPU}. */
+    /** Why the GPU backend was dropped mid-run (every op now runs on the host), if it was. */
+    public Optional<String> gpuFailure() {
+        return gpu == null ? Optional.empty() : gpu.failure();
+    }
+
     /** CUDA where a GPU backend runs ops, CPU where none opened or it was dropped after a CUDA error. */
     public String backendName() {
         return gpu != null && gpu.failure().isEmpty() ? "CUDA" : "CPU";

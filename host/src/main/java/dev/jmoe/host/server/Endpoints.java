@@ -111,7 +111,9 @@ final class Endpoints {
         Serving s = ready();
         ObjectNode body = Json.object().put("model", s.model().name()).put("n_ctx", s.context())
                 .put("total_slots", s.slots().total()).put("placement", s.model().accelerator().placement())
-                .put("pin_mode", s.model().accelerator().pinMode()).put("admin", config.admin());
+                .put("pin_mode", s.model().accelerator().pinMode()).put("admin", config.admin())
+                .put("backend", s.model().engine().backendName());
+        s.model().engine().gpuFailure().ifPresent(why -> body.put("gpu_failure", why));
         body.putObject("default_generation_settings").put("n_ctx", s.context());
         Exchanges.json(ex, 200, body);
     }

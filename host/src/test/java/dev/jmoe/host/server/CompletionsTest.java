@@ -186,6 +186,8 @@ class CompletionsTest {
         assertEquals(2, props.path("total_slots").asInt());
         assertEquals("none", props.path("pin_mode").asText());
         assertTrue(props.path("placement").asText().startsWith("placement: cpu"), props.toString());
+        assertEquals("CPU", props.path("backend").asText());
+        assertTrue(props.path("gpu_failure").isMissingNode(), "no GPU, nothing dropped");
         assertEquals(200, http.get("/health").status());
     }
 
