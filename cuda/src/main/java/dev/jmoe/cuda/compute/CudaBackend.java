@@ -125,10 +125,10 @@ public final class CudaBackend implements DeviceBackend {
         JCudaDeviceCopies copies = null;
         try {
             copies = JCudaDeviceCopies.open(device);
-            OffloadRule rule = rule(offload, tensors, expertsUsed, copies, matmul::multiply, host);
+            OffloadRule rule = rule(offload, tensors, expertsUsed, copies, matmul, host);
             StagingOptions staging = StagingOptions.of(offload.expertPin(), offload.pinCacheGib(), offload.pinEager(), MemInfo.availableBytes())
                     .nearNode(numaNodeOf(device));
-            DeviceExperts d = DeviceExperts.open(hostExperts, copies, staging, rule, expertsUsed, matmul::multiply, log::warn);
+            DeviceExperts d = DeviceExperts.open(hostExperts, copies, staging, rule, expertsUsed, matmul, log::warn);
             log.info(rule.reason());
             opened.add(copies);
             opened.add(d);
