@@ -17,10 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The engine with every layer offloaded ({@code -ngl all}: attention, router and dense weights on the GPU,
- * experts on the host) against the reference's logits, with the tolerances the issue and the testdata README
- * set: 0.02 for the F32 models, the README's fractions for the quantized ones. A plan that ends up CPU-only
- * fails the test rather than passing it on the CPU.
+ * The engine with every layer offloaded ({@code -ngl all}: attention, router, dense weights and the expert stacks
+ * on the GPU, the experts' products there too) against the reference's logits, with the tolerances the issue and
+ * the testdata README set: 0.02 for the F32 models, the README's fractions for the quantized ones; and with the
+ * experts kept on the host ({@code --cpu-moe}) and staged for the prompt in each pin mode. A plan that ends up
+ * CPU-only fails the test rather than passing it on the CPU.
  */
 @Tag("gpu")
 class HybridLogitsGpuTest {
