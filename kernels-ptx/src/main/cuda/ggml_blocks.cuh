@@ -9,42 +9,74 @@
 
 #include <cuda_fp16.h>
 #include <stdint.h>
+#include <string.h>
 
-__device__ __forceinline__ float f16_at(const uint8_t* p) {
+// Host and device: the same decode also compiles into a host program, which the CI test runs against the Java
+// reference on every type (no GPU needed). On the device the roundings are the explicit intrinsics; on the host
+// plain float arithmetic, built without FMA contraction, rounds the same (IEEE round to nearest even).
+#define GGML_HD __host__ __device__ __forceinline__
+
+GGML_HD float bits_as_float(unsigned int bits) {
+#ifdef __CUDA_ARCH__
+    return __uint_as_float(bits);
+#else
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+#endif
+}
+
+GGML_HD float mul_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+    return __fmul_rn(a, b);
+#else
+    return a * b;
+#endif
+}
+
+GGML_HD float sub_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+    return __fsub_rn(a, b);
+#else
+    return a - b;
+#endif
+}
+
+GGML_HD float f16_at(const uint8_t* p) {
     return __half2float(__ushort_as_half(*(const unsigned short*) p));
 }
 
-__device__ __forceinline__ float bf16_at(const uint8_t* p) {
-    return __uint_as_float(((unsigned int) *(const unsigned short*) p) << 16);
+GGML_HD float bf16_at(const uint8_t* p) {
+    return bits_as_float(((unsigned int) *(const unsigned short*) p) << 16);
 }
 
 // Blocks like Q5_0 (22 bytes) leave their 32-bit field unaligned, so it is read byte by byte.
-__device__ __forceinline__ unsigned int u32_at(const uint8_t* p) {
+GGML_HD unsigned int u32_at(const uint8_t* p) {
     return p[0] | (p[1] << 8) | (p[2] << 16) | ((unsigned int) p[3] << 24);
 }
 
 // x = (d * scale) * q - dmin * min, rounded as the host rounds it.
-__device__ __forceinline__ float affine(float d, int scale, int q, float dmin, int min) {
-    return __fsub_rn(__fmul_rn(__fmul_rn(d, (float) scale), (float) q), __fmul_rn(dmin, (float) min));
+GGML_HD float affine(float d, int scale, int q, float dmin, int min) {
+    return sub_rn(mul_rn(mul_rn(d, (float) scale), (float) q), mul_rn(dmin, (float) min));
 }
 
 // Q4_K / Q5_K: 6-bit scale and min of sub-block j (0..7) from the 12 packed bytes at p.
-__device__ __forceinline__ int k4_scale(const uint8_t* p, int j) {
+GGML_HD int k4_scale(const uint8_t* p, int j) {
     return j < 4 ? p[j] & 63 : (p[j + 4] & 0xF) | ((p[j - 4] >> 6) << 4);
 }
 
-__device__ __forceinline__ int k4_min(const uint8_t* p, int j) {
+GGML_HD int k4_min(const uint8_t* p, int j) {
     return j < 4 ? p[j + 4] & 63 : (p[j + 4] >> 4) | ((p[j] >> 6) << 4);
 }
 
 // Q3_K: signed 6-bit scale of sub-block i (0..15) from the 12 packed bytes at p.
-__device__ __forceinline__ int q3_scale(const uint8_t* p, int i) {
+GGML_HD int q3_scale(const uint8_t* p, int i) {
     const int low = i < 8 ? p[i] & 0xF : p[i - 8] >> 4;
     const int high = (p[8 + (i & 3)] >> (2 * (i >> 2))) & 3;
     return (low | (high << 4)) - 32;
 }
 
-__device__ float element(const uint8_t* src, int type, long long i) {
+__host__ __device__ float element(const uint8_t* src, int type, long long i) {
     switch (type) {
     case 0: return ((const float*) src)[i];
     case 1: return f16_at(src + 2 * i);
@@ -115,6 +147,6 @@ __device__ float element(const uint8_t* src, int type, long long i) {
         const int high = (b[128 + 32 * half + l] >> (2 * k)) & 3;
         return affine(f16_at(b + 208), (int8_t) b[192 + (e >> 4)], (low | (high << 4)) - 32, 0.0f, 0);
     }
-    default: return __int_as_float(0x7fc00000); // an unknown type shows as NaN, never as plausible numbers
+    default: return bits_as_float(0x7fc00000u); // an unknown type shows as NaN, never as plausible numbers
     }
 }

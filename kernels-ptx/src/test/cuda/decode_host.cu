@@ -1,0 +1,38 @@
+// The device's GGML decode (ggml_blocks.cuh) built as a host program, so CI can check it against the Java
+// reference without a GPU:
+//
+//   decode_host TYPE COUNT IN OUT    elements 0..COUNT-1 of the GGML data of type id TYPE in file IN,
+//                                    as little-endian floats into file OUT
+//
+// Exit status 0, or 1 with one line on stderr naming what failed.
+
+#include "../../main/cuda/ggml_blocks.cuh"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char** argv) {
+    if (argc != 5) {
+        fprintf(stderr, "usage: decode_host TYPE COUNT IN OUT\n");
+        return 1;
+    }
+    const int type = atoi(argv[1]);
+    const long long count = atoll(argv[2]);
+    FILE* in = fopen(argv[3], "rb");
+    if (in == NULL) { fprintf(stderr, "decode_host: cannot open %s\n", argv[3]); return 1; }
+    fseek(in, 0, SEEK_END);
+    const long size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    uint8_t* bytes = (uint8_t*) malloc(size > 0 ? size : 1);
+    if (fread(bytes, 1, size, in) != (size_t) size) { fprintf(stderr, "decode_host: cannot read %s\n", argv[3]); return 1; }
+    fclose(in);
+    float* out = (float*) malloc(sizeof(float) * (count > 0 ? count : 1));
+    for (long long i = 0; i < count; i++) out[i] = element(bytes, type, i);
+    FILE* o = fopen(argv[4], "wb");
+    if (o == NULL || fwrite(out, sizeof(float), count, o) != (size_t) count) {
+        fprintf(stderr, "decode_host: cannot write %s\n", argv[4]);
+        return 1;
+    }
+    fclose(o);
+    return 0;
+}
