@@ -20,11 +20,62 @@
 
 // Element i of a cache row in its encoding: the three a KV cache has (F32 0, F16 1, Q8_0 8), decoded as
 // ggml_blocks.cuh decodes them (so as the host reads them), without the other types' cases.
-__device__ __forceinline__ float cache_element(const uint8_t* row, int type, int i) {
+GGML_HD float cache_element(const uint8_t* row, int type, int i) {
     if (type == 1) return f16_at(row + 2 * i);
     if (type == 0) return ((const float*) row)[i];
     const uint8_t* b = row + (i >> 5) * 34;
     return affine(f16_at(b), 1, (int8_t) b[2 + (i & 31)], 0.0f, 0);
+}
+
+// The per-lane steps of one warp's (token, head), host and device: the host test runs them for all 32 lanes and
+// sums the lanes' scores as the warp's shuffles do. qv and acc hold the lane's elements lane, lane + 32, ...
+
+GGML_HD void lane_start(const float* qr, int keyLength, int lane, float* qv, float* acc) {
+#pragma unroll
+    for (int i = 0; i < MAX_PER_LANE; i++) {
+        const int k = lane + WARP_SIZE * i;
+        qv[i] = k < keyLength ? qr[k] : 0.0f;
+        acc[i] = 0.0f;
+    }
+}
+
+// The lane's share of q . key g of the cache row kr.
+GGML_HD float lane_score(const float* qv, const uint8_t* kr, int keyType, int g, int keyLength, int lane) {
+    float s = 0.0f;
+#pragma unroll
+    for (int i = 0; i < MAX_PER_LANE; i++) {
+        const int k = lane + WARP_SIZE * i;
+        if (k < keyLength) s = fmaf(qv[i], cache_element(kr, keyType, g * keyLength + k), s);
+    }
+    return s;
+}
+
+// One position of the online softmax: the score s folds into the running maximum and sum, and returns the
+// factor the accumulated values are rescaled by; *weight is this position's weight.
+GGML_HD float softmax_step(float s, float* running, float* sum, float* weight) {
+    const float next = fmaxf(*running, s);
+    const float rescale = expf(*running - next);   // 0 at the first position (running is -inf)
+    *weight = expf(s - next);
+    *sum = *sum * rescale + *weight;
+    *running = next;
+    return rescale;
+}
+
+GGML_HD void lane_accumulate(float* acc, float weight, float rescale, const uint8_t* vr, int valueType, int g, int valueLength, int lane) {
+#pragma unroll
+    for (int i = 0; i < MAX_PER_LANE; i++) {
+        const int d = lane + WARP_SIZE * i;
+        if (d < valueLength) acc[i] = fmaf(weight, cache_element(vr, valueType, g * valueLength + d), acc[i] * rescale);
+    }
+}
+
+GGML_HD void lane_finish(const float* acc, float sum, int valueLength, int lane, float* o) {
+    const float inverse = 1.0f / sum;
+#pragma unroll
+    for (int i = 0; i < MAX_PER_LANE; i++) {
+        const int d = lane + WARP_SIZE * i;
+        if (d < valueLength) o[d] = acc[i] * inverse;
+    }
 }
 
 __device__ __forceinline__ float warp_sum(float v) {
@@ -42,43 +93,15 @@ extern "C" __global__ void attention_f32(const float* __restrict__ q,
     if (query >= tokens * heads) return;   // whole warps leave together
     const int t = query / heads, h = query % heads;
     const int g = h / (heads / kvHeads);
-    const float* qr = q + (size_t) query * keyLength;
 
     float qv[MAX_PER_LANE], acc[MAX_PER_LANE];
-#pragma unroll
-    for (int i = 0; i < MAX_PER_LANE; i++) {
-        const int k = lane + WARP_SIZE * i;
-        qv[i] = k < keyLength ? qr[k] : 0.0f;
-        acc[i] = 0.0f;
-    }
-    float running = -INFINITY, sum = 0.0f;
+    lane_start(q + (size_t) query * keyLength, keyLength, lane, qv, acc);
+    float running = -INFINITY, sum = 0.0f, weight;
     const int last = positions[t];
     for (int p = 0; p <= last; p++) {
-        const uint8_t* kr = keys + p * keyRowBytes;
-        float s = 0.0f;
-#pragma unroll
-        for (int i = 0; i < MAX_PER_LANE; i++) {
-            const int k = lane + WARP_SIZE * i;
-            if (k < keyLength) s = fmaf(qv[i], cache_element(kr, keyType, g * keyLength + k), s);
-        }
-        s = warp_sum(s) * scale;
-        const float next = fmaxf(running, s);
-        const float rescale = expf(running - next);   // 0 at the first position (running is -inf)
-        const float weight = expf(s - next);
-        sum = sum * rescale + weight;
-        const uint8_t* vr = values + p * valueRowBytes;
-#pragma unroll
-        for (int i = 0; i < MAX_PER_LANE; i++) {
-            const int d = lane + WARP_SIZE * i;
-            if (d < valueLength) acc[i] = fmaf(weight, cache_element(vr, valueType, g * valueLength + d), acc[i] * rescale);
-        }
-        running = next;
+        const float s = warp_sum(lane_score(qv, keys + p * keyRowBytes, keyType, g, keyLength, lane)) * scale;
+        const float rescale = softmax_step(s, &running, &sum, &weight);
+        lane_accumulate(acc, weight, rescale, values + p * valueRowBytes, valueType, g, valueLength, lane);
     }
-    const float inverse = 1.0f / sum;
-    float* o = out + (size_t) query * valueLength;
-#pragma unroll
-    for (int i = 0; i < MAX_PER_LANE; i++) {
-        const int d = lane + WARP_SIZE * i;
-        if (d < valueLength) o[d] = acc[i] * inverse;
-    }
+    lane_finish(acc, sum, valueLength, lane, out + (size_t) query * valueLength);
 }

@@ -1,26 +1,16 @@
 package dev.jmoe.cuda.compute;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.RandomWeights;
 import dev.jmoe.host.kernel.ScalarDequant;
-import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,25 +22,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ({@code lane_shares}, {@code pair_row}, {@code pair_token}) for all 32 lanes and sums them as the warp's
  * shuffles do. Against a double-precision product of the host reference's dequantized weights within the bound of
  * a float dot product in any order, n·u·Σ|w·x|, as the GPU test does; rows off the warp blocks, 1 to 8 tokens, and
- * pairs that repeat and skip experts. Skipped where nvcc is absent.
+ * pairs that repeat and skip experts. Skipped without nvcc.
  */
 class DecodeProductsOnHostTest {
     private static final double UNIT_ROUNDOFF = 0x1p-24;
     @TempDir
     static Path dir;
-    private static Path program;
+    private static HostKernelProgram products;
 
     @BeforeAll
     static void build() throws IOException, InterruptedException {
-        Path nvcc = null;
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "nvcc"))) nvcc = Path.of(d, "nvcc");
-        }
-        assumeTrue(nvcc != null, "nvcc not on PATH: the decode products are not checked on the host");
-        Path source = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
-                .resolveSibling("kernels-ptx").resolve("src/test/cuda/products_host.cu");
-        program = dir.resolve("products_host");
-        run(List.of(nvcc.toString(), "-O2", "-Xcompiler", "-ffp-contract=off", "-o", program.toString(), source.toString()));
+        products = HostKernelProgram.build("products_host.cu", dir);
     }
 
     @ParameterizedTest
@@ -59,11 +41,13 @@ class DecodeProductsOnHostTest {
         int rows = 13, cols = 512;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment w = weights(arena, type, rows * cols);
+            float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
             for (int tokens : new int[] {1, 3, 8}) {
                 float[] x = activations(tokens * cols, tokens);
-                float[] got = products(List.of("matvec", id(type), Integer.toString(rows), Integer.toString(cols), Integer.toString(tokens)),
-                        w, x, null, tokens * rows);
-                float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
+                Path out = products.file("out.bin");
+                products.run("matvec", type.id, rows, cols, tokens, products.write("w.bin", w.toArray(ValueLayout.JAVA_BYTE)),
+                        products.floats("x.bin", x), out);
+                float[] got = HostKernelProgram.readFloats(out, tokens * rows);
                 for (int t = 0; t < tokens; t++) {
                     for (int r = 0; r < rows; r++) check(type + " token " + t + " row " + r, dense, r * cols, x, t * cols, cols, got[t * rows + r]);
                 }
@@ -84,8 +68,10 @@ class DecodeProductsOnHostTest {
                 pairs[2 * p] = pairToken[p];
                 pairs[2 * p + 1] = pairExpert[p];
             }
-            float[] got = products(List.of("pairs", id(type), Integer.toString(rows), Integer.toString(cols), Integer.toString(experts),
-                    Integer.toString(tokens)), w, x, pairs, pairToken.length * rows);
+            Path out = products.file("out.bin");
+            products.run("pairs", type.id, rows, cols, experts, tokens, products.write("w.bin", w.toArray(ValueLayout.JAVA_BYTE)),
+                    products.floats("x.bin", x), products.ints("pairs.bin", pairs), out);
+            float[] got = HostKernelProgram.readFloats(out, pairToken.length * rows);
             float[] dense = ScalarDequant.row(type, w, 0, experts * rows * cols);
             for (int p = 0; p < pairToken.length; p++) {
                 for (int r = 0; r < rows; r++) {
@@ -93,10 +79,6 @@ class DecodeProductsOnHostTest {
                 }
             }
         }
-    }
-
-    private static String id(GgmlType type) {
-        return Integer.toString(type.id);
     }
 
     private static MemorySegment weights(Arena arena, GgmlType type, long elements) {
@@ -112,6 +94,7 @@ class DecodeProductsOnHostTest {
         return x;
     }
 
+    /** Within the bound of a float dot product in any order, n·u·Σ|w·x|, of the double-precision one. */
     private static void check(String what, float[] w, int wFrom, float[] x, int xFrom, int n, float got) {
         double want = 0, magnitude = 0;
         for (int k = 0; k < n; k++) {
@@ -121,42 +104,5 @@ class DecodeProductsOnHostTest {
         }
         double bound = (n + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
         if (!(Math.abs(got - want) <= bound)) fail(what + ": " + got + ", want " + want + " (bound " + bound + ")");
-    }
-
-    /** Runs the program on w, x (and pairs), returning {@code outputs} floats. */
-    private static float[] products(List<String> args, MemorySegment w, float[] x, int[] pairs, int outputs)
-            throws IOException, InterruptedException {
-        Path wf = dir.resolve("w.bin"), xf = dir.resolve("x.bin"), pf = dir.resolve("pairs.bin"), out = dir.resolve("out.bin");
-        Files.write(wf, w.toArray(ValueLayout.JAVA_BYTE));
-        ByteBuffer xb = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : x) xb.putFloat(v);
-        Files.write(xf, xb.array());
-        List<String> command = new ArrayList<>(List.of(program.toString()));
-        command.addAll(args);
-        command.add(wf.toString());
-        command.add(xf.toString());
-        if (pairs != null) {
-            ByteBuffer pb = ByteBuffer.allocate(4 * pairs.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (int v : pairs) pb.putInt(v);
-            Files.write(pf, pb.array());
-            command.add(pf.toString());
-        }
-        command.add(out.toString());
-        run(command);
-        ByteBuffer got = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(4L * outputs, got.capacity(), "floats written");
-        float[] result = new float[outputs];
-        for (int i = 0; i < outputs; i++) result[i] = got.getFloat(4 * i);
-        return result;
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command.getFirst() + " did not finish in 300 s");
-        }
-        if (p.exitValue() != 0) fail(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
     }
 }

@@ -2,49 +2,34 @@ package dev.jmoe.cuda.compute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.RandomWeights;
 import dev.jmoe.host.kernel.ScalarDequant;
-import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The GPU kernels' GGML decode ({@code ggml_blocks.cuh}, which {@code dequant_f32}, {@code matvec_f32} and
- * {@code matvec_pairs_f32} read every weight through) built by nvcc as a host program and run here, without a
- * GPU, against the host reference {@link ScalarDequant} bit for bit for every type: on random bytes (every bit
- * pattern, scales included, NaN for NaN) and on valid blocks. The layouts are where such code goes wrong; what
- * this cannot check is the device's own arithmetic, which the self-check and the GPU tests do. Without nvcc it is
- * skipped, not passed.
+ * {@code matvec_pairs_f32} read every weight through) built as a host program ({@code decode_host.cu}) and run
+ * here, without a GPU, against the host reference {@link ScalarDequant} bit for bit for every type: on random bytes
+ * (every bit pattern, scales included, NaN for NaN) and on valid blocks. The layouts are where such code goes
+ * wrong; the device's own arithmetic is left to the self-check and the GPU tests. Skipped without nvcc.
  */
 class GgmlBlocksOnHostTest {
     @TempDir
     static Path dir;
-    private static Path program;
+    private static HostKernelProgram decode;
 
     @BeforeAll
     static void build() throws IOException, InterruptedException {
-        Path nvcc = onPath("nvcc");
-        assumeTrue(nvcc != null, "nvcc not on PATH: the device decode is not checked on the host");
-        Path source = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
-                .resolveSibling("kernels-ptx").resolve("src/test/cuda/decode_host.cu");
-        program = dir.resolve("decode_host");
-        // No FMA contraction on the host, so its float products and differences round as the device's _rn ones.
-        run(List.of(nvcc.toString(), "-O2", "-Xcompiler", "-ffp-contract=off", "-o", program.toString(), source.toString()));
+        decode = HostKernelProgram.build("decode_host.cu", dir);
     }
 
     @Test
@@ -67,33 +52,13 @@ class GgmlBlocksOnHostTest {
     }
 
     private static void compare(GgmlType type, MemorySegment bytes, int elements, String what) throws IOException, InterruptedException {
-        Path in = dir.resolve(type + ".in"), out = dir.resolve(type + ".out");
-        Files.write(in, bytes.toArray(ValueLayout.JAVA_BYTE));
-        run(List.of(program.toString(), Integer.toString(type.id), Integer.toString(elements), in.toString(), out.toString()));
-        ByteBuffer got = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
+        Path in = decode.write(type + ".in", bytes.toArray(ValueLayout.JAVA_BYTE)), out = decode.file(type + ".out");
+        decode.run(type.id, elements, in, out);
+        float[] got = HostKernelProgram.readFloats(out, elements);
         float[] want = ScalarDequant.row(type, bytes, 0, elements);
-        assertEquals(4L * elements, got.capacity(), type + ": floats written");
         for (int i = 0; i < elements; i++) {
-            float g = got.getFloat(4 * i);
-            boolean same = Float.floatToIntBits(g) == Float.floatToIntBits(want[i]) || (Float.isNaN(g) && Float.isNaN(want[i]));
-            if (!same) fail(type + " (" + what + ") element " + i + ": the device decode gives " + g + ", the host reference " + want[i]);
+            boolean same = Float.floatToIntBits(got[i]) == Float.floatToIntBits(want[i]) || (Float.isNaN(got[i]) && Float.isNaN(want[i]));
+            if (!same) fail(type + " (" + what + ") element " + i + ": the device decode gives " + got[i] + ", the host reference " + want[i]);
         }
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command.getFirst() + " did not finish in 300 s");
-        }
-        if (p.exitValue() != 0) fail(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
-    }
-
-    private static Path onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) return Path.of(d, command);
-        }
-        return null;
     }
 }
