@@ -13,6 +13,49 @@
 #define TILE 64
 #define KTILE 16
 #define PATCH 4
+#define THREADS 256
+
+#ifndef GGML_HD
+#define GGML_HD __host__ __device__ __forceinline__
+#endif
+
+// The phases of one block, host and device: the host test runs each phase for all 256 threads before the next
+// (what the barriers between them guarantee), so it reproduces the kernel's results exactly.
+
+// Thread tid's share of loading the 64 x 16 tiles of both operands at k0: four values each, k fastest so reads
+// coalesce; edges read as zeros.
+GGML_HD void gemm_load(int tid, const float* w, const float* x, int rows, int cols, int tokens, int row0, int token0, int k0,
+                       float ws[KTILE][TILE + 1], float xs[KTILE][TILE + 1]) {
+    for (int v = tid; v < TILE * KTILE; v += THREADS) {
+        const int k = v % KTILE, i = v / KTILE;
+        const int gk = k0 + k;
+        const int r = row0 + i, t = token0 + i;
+        ws[k][i] = (r < rows && gk < cols) ? w[(size_t) r * cols + gk] : 0.0f;
+        xs[k][i] = (t < tokens && gk < cols) ? x[(size_t) t * cols + gk] : 0.0f;
+    }
+}
+
+// Thread (tx, ty)'s 4 x 4 patch accumulates the loaded tiles' 16 values of k.
+GGML_HD void gemm_accumulate(int tx, int ty, const float ws[KTILE][TILE + 1], const float xs[KTILE][TILE + 1], float acc[PATCH][PATCH]) {
+    for (int k = 0; k < KTILE; k++) {
+        float wr[PATCH], xt[PATCH];
+        for (int i = 0; i < PATCH; i++) wr[i] = ws[k][tx * PATCH + i];
+        for (int j = 0; j < PATCH; j++) xt[j] = xs[k][ty * PATCH + j];
+        for (int i = 0; i < PATCH; i++)
+            for (int j = 0; j < PATCH; j++) acc[i][j] = fmaf(wr[i], xt[j], acc[i][j]);
+    }
+}
+
+GGML_HD void gemm_store(int tx, int ty, const float acc[PATCH][PATCH], float* y, int rows, int tokens, int ldy, int row0, int token0) {
+    for (int j = 0; j < PATCH; j++) {
+        const int t = token0 + ty * PATCH + j;
+        if (t >= tokens) continue;
+        for (int i = 0; i < PATCH; i++) {
+            const int r = row0 + tx * PATCH + i;
+            if (r < rows) y[(size_t) t * ldy + r] = acc[i][j];
+        }
+    }
+}
 
 extern "C" __global__ void gemm_f32_nt(const float* __restrict__ w,
                                        const float* __restrict__ x,
@@ -30,31 +73,10 @@ extern "C" __global__ void gemm_f32_nt(const float* __restrict__ w,
         for (int j = 0; j < PATCH; j++) acc[i][j] = 0.0f;
 
     for (int k0 = 0; k0 < cols; k0 += KTILE) {
-        // 64 rows x 16 k of each operand: 1024 values, four per thread, k fastest so reads coalesce.
-        for (int v = tid; v < TILE * KTILE; v += 256) {
-            const int k = v % KTILE, i = v / KTILE;
-            const int gk = k0 + k;
-            const int r = row0 + i, t = token0 + i;
-            ws[k][i] = (r < rows && gk < cols) ? w[(size_t) r * cols + gk] : 0.0f;
-            xs[k][i] = (t < tokens && gk < cols) ? x[(size_t) t * cols + gk] : 0.0f;
-        }
+        gemm_load(tid, w, x, rows, cols, tokens, row0, token0, k0, ws, xs);
         __syncthreads();
-        for (int k = 0; k < KTILE; k++) {
-            float wr[PATCH], xt[PATCH];
-            for (int i = 0; i < PATCH; i++) wr[i] = ws[k][threadIdx.x * PATCH + i];
-            for (int j = 0; j < PATCH; j++) xt[j] = xs[k][threadIdx.y * PATCH + j];
-            for (int i = 0; i < PATCH; i++)
-                for (int j = 0; j < PATCH; j++) acc[i][j] = fmaf(wr[i], xt[j], acc[i][j]);
-        }
+        gemm_accumulate(threadIdx.x, threadIdx.y, ws, xs, acc);
         __syncthreads();
     }
-
-    for (int j = 0; j < PATCH; j++) {
-        const int t = token0 + threadIdx.y * PATCH + j;
-        if (t >= tokens) continue;
-        for (int i = 0; i < PATCH; i++) {
-            const int r = row0 + threadIdx.x * PATCH + i;
-            if (r < rows) y[(size_t) t * ldy + r] = acc[i][j];
-        }
-    }
+    gemm_store(threadIdx.x, threadIdx.y, acc, y, rows, tokens, ldy, row0, token0);
 }
