@@ -232,9 +232,14 @@ run_commands() {
   JMOE_JAVA_OPTS="-Djmoe.cuda.gemm=ptx" jmoe bench -m "$model" -p 128 -n 32 -r 3 -ngl all || status=$?
   echo "== jmoe bench: host experts staged for the prompt, per pin mode"
   jmoe bench -m "$model" -p 512 -n 0 -r 3 -ngl all --cpu-moe --expert-pin off,copy,register || status=$?
-  echo "== jmoe run: host experts staged (the pcie line)"
-  jmoe run -m "$model" -p "Once upon a time, in a land far away, there lived" -n 8 --temp 0 -ngl all --cpu-moe \
-      --offload-batch-size 1 > /dev/null || status=$?
+  echo "== jmoe inspect --placement (-ngl auto: which experts the GPU takes, the staging ring)"
+  jmoe inspect "$model" --placement || status=$?
+  echo "== jmoe run: host experts staged for the prompt against -ngl 0 (greedy, the texts must agree; the pcie line)"
+  local long="Once upon a time, in a land far away, there lived"
+  cpu="$(jmoe run -m "$model" -p "$long" -n 8 --temp 0 -ngl 0 2>/dev/null)" || status=$?
+  gpu="$(jmoe run -m "$model" -p "$long" -n 8 --temp 0 -ngl all --cpu-moe --offload-batch-size 1)" || status=$?
+  printf -- '-ngl 0:            %s\n-ngl all --cpu-moe: %s\n' "$cpu" "$gpu"
+  if [[ "$cpu" != "$gpu" ]]; then echo "gpu-check: the staged text differs from the CPU text" >&2; status=4; fi
   echo "gpu-check: commands exit $status"
   return "$status"
 }
