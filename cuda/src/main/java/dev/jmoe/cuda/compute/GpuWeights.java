@@ -3,6 +3,7 @@ package dev.jmoe.cuda.compute;
 import dev.jmoe.host.engine.DeviceTensor;
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.model.TensorKind;
+import dev.jmoe.host.ui.ProgressBar;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,9 @@ public final class GpuWeights implements AutoCloseable {
     public static GpuWeights upload(List<DeviceTensor> tensors, Map<Integer, CudaContext> contexts) {
         GpuWeights w = new GpuWeights();
         checkFits(tensors, contexts);
-        try {
+        long total = tensors.stream().filter(GpuWeights::onDevice).mapToLong(t -> t.data().byteSize()).sum();
+        // A terminal sees the copy go: with experts on the GPU it is tens of GB, read from the mapped file.
+        try (ProgressBar bar = ProgressBar.forTerminal("copying weights to the GPU", total)) {
             for (DeviceTensor t : tensors) {
                 if (!onDevice(t)) continue;
                 CudaContext c = contexts.get(t.device().index());
@@ -36,6 +39,7 @@ public final class GpuWeights implements AutoCloseable {
                 m.upload(t.data(), 0);
                 w.byHostAddress.put(t.data().address(), new Matrix(c.ordinal(), m.address(), t.type()));
                 w.bytes += m.bytes();
+                bar.update(w.bytes);
             }
             return w;
         } catch (RuntimeException e) {
