@@ -8,31 +8,7 @@
 
 #include "../../main/cuda/attention.cu"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static void* slurp(const char* path) {
-    FILE* f = fopen(path, "rb");
-    if (f == NULL) { fprintf(stderr, "attention_host: cannot open %s\n", path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    const long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void* data = malloc(size > 0 ? size : 1);
-    if (fread(data, 1, size, f) != (size_t) size) { fprintf(stderr, "attention_host: cannot read %s\n", path); exit(1); }
-    fclose(f);
-    return data;
-}
-
-// What every lane holds after the kernel's warp_sum: lane l adds lane l ^ offset's value, offset 16 down to 1.
-static float butterfly(float* lanes) {
-    for (int offset = WARP_SIZE / 2; offset > 0; offset >>= 1) {
-        float next[WARP_SIZE];
-        for (int l = 0; l < WARP_SIZE; l++) next[l] = lanes[l] + lanes[l ^ offset];
-        memcpy(lanes, next, sizeof next);
-    }
-    return lanes[0];
-}
+#include "host_io.h"
 
 int main(int argc, char** argv) {
     if (argc != 16) {
@@ -44,10 +20,10 @@ int main(int argc, char** argv) {
     const int tokens = atoi(argv[5]), heads = atoi(argv[6]), kvHeads = atoi(argv[7]);
     const int keyLength = atoi(argv[8]), valueLength = atoi(argv[9]);
     const float scale = (float) atof(argv[10]);
-    const float* q = (const float*) slurp(argv[11]);
-    const uint8_t* keys = (const uint8_t*) slurp(argv[12]);
-    const uint8_t* values = (const uint8_t*) slurp(argv[13]);
-    const int* positions = (const int*) slurp(argv[14]);
+    const float* q = (const float*) slurp(argv[11], NULL);
+    const uint8_t* keys = (const uint8_t*) slurp(argv[12], NULL);
+    const uint8_t* values = (const uint8_t*) slurp(argv[13], NULL);
+    const int* positions = (const int*) slurp(argv[14], NULL);
     float* out = (float*) malloc(sizeof(float) * tokens * heads * valueLength + 1);
 
     static float qv[WARP_SIZE][MAX_PER_LANE], acc[WARP_SIZE][MAX_PER_LANE];

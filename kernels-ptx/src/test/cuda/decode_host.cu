@@ -8,8 +8,7 @@
 
 #include "../../main/cuda/ggml_blocks.cuh"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include "host_io.h"
 
 int main(int argc, char** argv) {
     if (argc != 5) {
@@ -18,14 +17,7 @@ int main(int argc, char** argv) {
     }
     const int type = atoi(argv[1]);
     const long long count = atoll(argv[2]);
-    FILE* in = fopen(argv[3], "rb");
-    if (in == NULL) { fprintf(stderr, "decode_host: cannot open %s\n", argv[3]); return 1; }
-    fseek(in, 0, SEEK_END);
-    const long size = ftell(in);
-    fseek(in, 0, SEEK_SET);
-    uint8_t* bytes = (uint8_t*) malloc(size > 0 ? size : 1);
-    if (fread(bytes, 1, size, in) != (size_t) size) { fprintf(stderr, "decode_host: cannot read %s\n", argv[3]); return 1; }
-    fclose(in);
+    const uint8_t* bytes = (const uint8_t*) slurp(argv[3], NULL);
     float* out = (float*) malloc(sizeof(float) * (count > 0 ? count : 1));
     for (long long i = 0; i < count; i++) out[i] = element(bytes, type, i);
     FILE* o = fopen(argv[4], "wb");

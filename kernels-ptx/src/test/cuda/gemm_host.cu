@@ -7,21 +7,7 @@
 
 #include "../../main/cuda/gemm.cu"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static float* slurp(const char* path) {
-    FILE* f = fopen(path, "rb");
-    if (f == NULL) { fprintf(stderr, "gemm_host: cannot open %s\n", path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    const long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    float* data = (float*) malloc(size > 0 ? size : 1);
-    if (fread(data, 1, size, f) != (size_t) size) { fprintf(stderr, "gemm_host: cannot read %s\n", path); exit(1); }
-    fclose(f);
-    return data;
-}
+#include "host_io.h"
 
 int main(int argc, char** argv) {
     if (argc != 8) {
@@ -29,8 +15,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     const int rows = atoi(argv[1]), cols = atoi(argv[2]), tokens = atoi(argv[3]), ldy = atoi(argv[4]);
-    const float* w = slurp(argv[5]);
-    const float* x = slurp(argv[6]);
+    const float* w = (const float*) slurp(argv[5], NULL);
+    const float* x = (const float*) slurp(argv[6], NULL);
     float* y = (float*) calloc((size_t) tokens * ldy + 1, sizeof(float));
     static float ws[KTILE][TILE + 1], xs[KTILE][TILE + 1];
     static float acc[16][16][PATCH][PATCH];   // [threadIdx.y][threadIdx.x]

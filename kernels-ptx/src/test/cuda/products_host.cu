@@ -9,32 +9,7 @@
 
 #include "../../main/cuda/matvec.cu"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static void* slurp(const char* path, long* size) {
-    FILE* f = fopen(path, "rb");
-    if (f == NULL) { fprintf(stderr, "products_host: cannot open %s\n", path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    *size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void* data = malloc(*size > 0 ? *size : 1);
-    if (fread(data, 1, *size, f) != (size_t) *size) { fprintf(stderr, "products_host: cannot read %s\n", path); exit(1); }
-    fclose(f);
-    return data;
-}
-
-// What lane 0 holds after the kernels' loop of __shfl_xor_sync adds: lane l adds lane l ^ offset's value, for
-// offset 16, 8, 4, 2, 1.
-static float butterfly(float* lanes) {
-    for (int offset = WARP_SIZE / 2; offset > 0; offset >>= 1) {
-        float next[WARP_SIZE];
-        for (int l = 0; l < WARP_SIZE; l++) next[l] = lanes[l] + lanes[l ^ offset];
-        memcpy(lanes, next, sizeof next);
-    }
-    return lanes[0];
-}
+#include "host_io.h"
 
 int main(int argc, char** argv) {
     const int pairsMode = argc == 11 && strcmp(argv[1], "pairs") == 0;

@@ -1,7 +1,5 @@
 package dev.jmoe.cuda.compute;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.RandomWeights;
 import dev.jmoe.host.kernel.ScalarDequant;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * pairs that repeat and skip experts. Skipped without nvcc.
  */
 class DecodeProductsOnHostTest {
-    private static final double UNIT_ROUNDOFF = 0x1p-24;
     @TempDir
     static Path dir;
     private static HostKernelProgram products;
@@ -49,7 +46,7 @@ class DecodeProductsOnHostTest {
                         products.floats("x.bin", x), out);
                 float[] got = HostKernelProgram.readFloats(out, tokens * rows);
                 for (int t = 0; t < tokens; t++) {
-                    for (int r = 0; r < rows; r++) check(type + " token " + t + " row " + r, dense, r * cols, x, t * cols, cols, got[t * rows + r]);
+                    for (int r = 0; r < rows; r++) ReferenceProduct.assertDot(type + " token " + t + " row " + r, dense, r * cols, x, t * cols, cols, got[t * rows + r]);
                 }
             }
         }
@@ -75,7 +72,7 @@ class DecodeProductsOnHostTest {
             float[] dense = ScalarDequant.row(type, w, 0, experts * rows * cols);
             for (int p = 0; p < pairToken.length; p++) {
                 for (int r = 0; r < rows; r++) {
-                    check(type + " pair " + p, dense, (pairExpert[p] * rows + r) * cols, x, pairToken[p] * cols, cols, got[p * rows + r]);
+                    ReferenceProduct.assertDot(type + " pair " + p + " row " + r, dense, (pairExpert[p] * rows + r) * cols, x, pairToken[p] * cols, cols, got[p * rows + r]);
                 }
             }
         }
@@ -94,15 +91,4 @@ class DecodeProductsOnHostTest {
         return x;
     }
 
-    /** Within the bound of a float dot product in any order, n·u·Σ|w·x|, of the double-precision one. */
-    private static void check(String what, float[] w, int wFrom, float[] x, int xFrom, int n, float got) {
-        double want = 0, magnitude = 0;
-        for (int k = 0; k < n; k++) {
-            double p = (double) w[wFrom + k] * x[xFrom + k];
-            want += p;
-            magnitude += Math.abs(p);
-        }
-        double bound = (n + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
-        if (!(Math.abs(got - want) <= bound)) fail(what + ": " + got + ", want " + want + " (bound " + bound + ")");
-    }
 }

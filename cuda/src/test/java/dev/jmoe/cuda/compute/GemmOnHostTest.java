@@ -1,7 +1,6 @@
 package dev.jmoe.cuda.compute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * double-precision product within n·u·Σ|w·x|, and nothing written outside the product. Skipped without nvcc.
  */
 class GemmOnHostTest {
-    private static final double UNIT_ROUNDOFF = 0x1p-24;
     @TempDir
     static Path dir;
     private static HostKernelProgram gemm;
@@ -45,16 +43,8 @@ class GemmOnHostTest {
                     assertEquals(0f, y[t * ldy + r], "y[" + t + "][" + r + "] lies beyond the rows: not written");
                     continue;
                 }
-                double want = 0, magnitude = 0;
-                for (int k = 0; k < cols; k++) {
-                    double p = (double) w[r * cols + k] * x[t * cols + k];
-                    want += p;
-                    magnitude += Math.abs(p);
-                }
-                double bound = (cols + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
-                if (!(Math.abs(y[t * ldy + r] - want) <= bound)) {
-                    fail(rows + "x" + cols + ", " + tokens + " tokens: y[" + t + "][" + r + "] = " + y[t * ldy + r] + ", want " + want);
-                }
+                ReferenceProduct.assertDot(rows + "x" + cols + ", " + tokens + " tokens: y[" + t + "][" + r + "]", w, r * cols, x, t * cols, cols,
+                        y[t * ldy + r]);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.jmoe.cuda.compute;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.ScalarDequant;
@@ -21,7 +20,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Tag("gpu")
 class GpuMatmulGpuTest {
-    private static final double UNIT_ROUNDOFF = 0x1p-24;
 
     /** Both GEMMs: the PTX one, and the one the backend chooses (cuBLAS where it loads). */
     @ParameterizedTest
@@ -74,17 +72,8 @@ class GpuMatmulGpuTest {
             float[] dense = ScalarDequant.row(type, w, 0, experts * rows * cols);
             for (int i = 0; i < pairToken.length; i++) {
                 for (int r = 0; r < rows; r++) {
-                    double want = 0, magnitude = 0;
-                    for (int k = 0; k < cols; k++) {
-                        double p = (double) dense[(pairExpert[i] * rows + r) * cols + k] * x[pairToken[i] * cols + k];
-                        want += p;
-                        magnitude += Math.abs(p);
-                    }
-                    double bound = (cols + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
-                    if (Math.abs(out[i * rows + r] - want) > bound) {
-                        fail("%s pair %d (token %d, expert %d) row %d = %s, want %s".formatted(type, i, pairToken[i], pairExpert[i], r,
-                                out[i * rows + r], want));
-                    }
+                    ReferenceProduct.assertDot("%s pair %d (token %d, expert %d) row %d".formatted(type, i, pairToken[i], pairExpert[i], r),
+                            dense, (pairExpert[i] * rows + r) * cols, x, pairToken[i] * cols, cols, out[i * rows + r]);
                 }
             }
         }
@@ -109,18 +98,8 @@ class GpuMatmulGpuTest {
             float[] dense = ScalarDequant.row(type, w, 0, rows * cols);
             for (int t = 0; t < tokens; t++) {
                 for (int r = 0; r < rows; r++) {
-                    double want = 0, magnitude = 0;
-                    for (int k = 0; k < cols; k++) {
-                        double p = (double) dense[r * cols + k] * x[t * cols + k];
-                        want += p;
-                        magnitude += Math.abs(p);
-                    }
-                    double bound = (cols + 2) * UNIT_ROUNDOFF * magnitude + Float.MIN_NORMAL;
-                    double got = out[t * rows + r];
-                    if (Math.abs(got - want) > bound) {
-                        fail("%s on %s, %dx%d, %d tokens: out[%d][%d] = %s, want %s (error %.3g > bound %.3g)"
-                                .formatted(type, name, rows, cols, tokens, t, r, got, want, Math.abs(got - want), bound));
-                    }
+                    ReferenceProduct.assertDot("%s on %s, %dx%d, %d tokens: out[%d][%d]".formatted(type, name, rows, cols, tokens, t, r),
+                            dense, r * cols, x, t * cols, cols, out[t * rows + r]);
                 }
             }
         }

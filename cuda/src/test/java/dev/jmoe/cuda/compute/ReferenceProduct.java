@@ -24,6 +24,23 @@ public final class ReferenceProduct {
         }
     }
 
+    /**
+     * Fails unless {@code got} is w[wFrom ..] · x[xFrom ..] (n elements) within the classic bound of a float dot
+     * product summed in any order, (n + 2)·u·Σ|w·x| (u = 2^-24), of the double-precision sum.
+     */
+    public static void assertDot(String what, float[] w, int wFrom, float[] x, int xFrom, int n, double got) {
+        double want = 0, magnitude = 0;
+        for (int k = 0; k < n; k++) {
+            double p = (double) w[wFrom + k] * x[xFrom + k];
+            want += p;
+            magnitude += Math.abs(p);
+        }
+        double bound = (n + 2) * 0x1p-24 * magnitude + Float.MIN_NORMAL;
+        if (!(Math.abs(got - want) <= bound)) {
+            org.junit.jupiter.api.Assertions.fail("%s = %s, want %s (error %.3g > bound %.3g)".formatted(what, got, want, Math.abs(got - want), bound));
+        }
+    }
+
     /** As {@link #multiply}, for the matrix at {@code address}: an {@link ExpertProduct} over host memory. */
     public static void atAddress(long address, GgmlType type, int cols, int rows, float[] x, int tokens, float[] out) {
         multiply(MemorySegment.ofAddress(address).reinterpret(type.bytesFor(cols) * rows), type, cols, rows, x, tokens, out);
