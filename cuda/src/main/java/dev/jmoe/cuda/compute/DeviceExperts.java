@@ -149,7 +149,7 @@ public final class DeviceExperts implements AutoCloseable {
         if (current != null || prefetched != null || layers.isEmpty()) return;
         int[] first = layers.firstEntry().getValue();
         ExpertTensor t = staging.tensors().get(first[0]);
-        if (!rule.onGpu(tokens, used, t.experts()) || !routesToNearlyAll(tokens, used, t.experts())) return;
+        if (!rule.onGpu(tokens, used, t.experts()) || !ExpertRuns.takesAll(ExpertRuns.expectedDistinct(tokens, used, t.experts()), t.experts())) return;
         try {
             if (!inPrefill) {
                 uploader.begin();
@@ -160,16 +160,6 @@ public final class DeviceExperts implements AutoCloseable {
             abandon();
             throw e;
         }
-    }
-
-    /**
-     * Whether {@code tokens} tokens of {@code used} experts each are expected to route to the share of
-     * {@code experts} for which {@link ExpertRuns} uploads all of them, under uniform routing (each expert is missed
-     * with probability (1 − used/experts)^tokens).
-     */
-    static boolean routesToNearlyAll(int tokens, int used, int experts) {
-        double missed = Math.pow(1 - (double) used / experts, tokens);
-        return (1 - missed) * ExpertRuns.ALL_DENOMINATOR >= ExpertRuns.ALL_NUMERATOR;
     }
 
     /** Whether the products of {@code w} for a micro-batch of {@code pairs} (token, expert) pairs run here. */

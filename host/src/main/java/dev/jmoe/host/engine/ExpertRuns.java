@@ -13,8 +13,8 @@ import java.util.List;
  * device copy is laid out like the tensor itself.
  */
 public final class ExpertRuns {
-    public static final int ALL_NUMERATOR = 7;
-    public static final int ALL_DENOMINATOR = 8;
+    static final int ALL_NUMERATOR = 7;
+    static final int ALL_DENOMINATOR = 8;
 
     /** Experts {@code first .. first + count - 1}. */
     public record Run(int first, int count) {
@@ -24,6 +24,19 @@ public final class ExpertRuns {
     }
 
     private ExpertRuns() {}
+
+    /** Whether {@code distinct} routed experts of {@code experts} (a count, or an expected one) are uploaded as one run of all. */
+    public static boolean takesAll(double distinct, int experts) {
+        return distinct * ALL_DENOMINATOR >= (double) experts * ALL_NUMERATOR;
+    }
+
+    /**
+     * Expected number of distinct experts {@code tokens} tokens route to when routing is uniform:
+     * {@code experts · (1 − (1 − used/experts)^tokens)} (each expert is missed by a token with that probability).
+     */
+    public static double expectedDistinct(long tokens, int used, int experts) {
+        return experts * (1 - Math.pow(1 - (double) used / experts, tokens));
+    }
 
     /** Runs over the expert ids in {@code routed} (any order, repeats allowed; as {@link Routing#experts()}). */
     public static List<Run> of(int[] routed, int experts) {
@@ -36,7 +49,7 @@ public final class ExpertRuns {
                 distinct++;
             }
         }
-        if ((long) distinct * ALL_DENOMINATOR >= (long) experts * ALL_NUMERATOR) return List.of(new Run(0, experts));
+        if (takesAll(distinct, experts)) return List.of(new Run(0, experts));
         List<Run> runs = new ArrayList<>();
         for (int e = 0; e < experts; e++) {
             if (!used[e]) continue;

@@ -16,12 +16,9 @@ public record OffloadCosts(long expertBytes, int experts, int used, double pinne
         }
     }
 
-    /**
-     * Expected number of distinct experts {@code batch} tokens route to when routing is uniform:
-     * {@code experts · (1 − (1 − used/experts)^batch)} (each expert is missed by a token with that probability).
-     */
+    /** Expected number of distinct experts {@code batch} tokens route to under uniform routing ({@link ExpertRuns#expectedDistinct}). */
     public double expectedDistinct(long batch) {
-        return experts * (1 - Math.pow(1 - (double) used / experts, batch));
+        return ExpertRuns.expectedDistinct(batch, used, experts);
     }
 
     public double uploadBytes(long batch) {

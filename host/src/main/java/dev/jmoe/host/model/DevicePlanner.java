@@ -60,7 +60,7 @@ public final class DevicePlanner {
         // Most experts up first. Not a bisection: all of them up can fit where fewer do not, since then no ring is needed.
         for (int hostBelow = 0; hostBelow < layout.layers(); hostBelow++) {
             Placement p = withStaging(layout.build(layout.layers() + 1, hostBelow));
-            boolean hostExperts = !StagingRing.hostExpertLayers(p.tensors()).isEmpty();
+            boolean hostExperts = p.bytes(Device.CPU, TensorKind.EXPERTS) > 0;
             if (overfull(p) == null && !(ring && hostExperts && p.staging().device() == null)) return p;
         }
         return allOnHost;

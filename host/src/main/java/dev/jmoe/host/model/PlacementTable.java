@@ -3,6 +3,8 @@ package dev.jmoe.host.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The placement summary as a small table people paste into issues: one column per device, one row per
@@ -57,7 +59,7 @@ final class PlacementTable {
 
     /** Where -ngl auto put the experts: all on the host, all up, or the last layers' up (the memory left took them). */
     private static String expertsLine(Placement p) {
-        java.util.Set<Integer> all = new java.util.TreeSet<>(), up = new java.util.TreeSet<>();
+        Set<Integer> all = new TreeSet<>(), up = new TreeSet<>();
         for (Placement.PlacedTensor t : p.tensors()) {
             if (t.kind() != TensorKind.EXPERTS) continue;
             all.add(TensorKind.blockOf(t.name()));
