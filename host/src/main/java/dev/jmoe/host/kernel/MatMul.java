@@ -22,15 +22,17 @@ public final class MatMul {
      * sessions) every token takes the one-token kernels' exact block sums, so batching sessions changes no bit.
      */
     static final int TILE_MIN_TOKENS = 16;
-    /** Rows per chunk on the tile path: 16 rows of 4096 floats (256 KiB) still sit in L2 beside the activations. */
-    private static final int TILE_ROWS = 16;
+    /** Rows per chunk on the tile path: four of {@link DenseTiles}' six-row tiles per dequantization. */
+    private static final int TILE_ROWS = 4 * DenseTiles.TILE;
 
     private final WorkerPool pool;
     private final RowDot dot;
     private final WorkerReplicas replicas;
     private Activation[] scratch = new Activation[0];
-    /** Per worker: the dequantized rows of its current chunk on the tile path. */
-    private final float[][] tileRows;
+    /** Per worker: the dequantized rows of its current chunk on the tile path, and the tiles' sums. */
+    private final float[][] tileRows, tileSums;
+    /** The tiled groups' tokens transposed into panels ({@link DenseTiles#transpose}), reused between calls. */
+    private float[] panels = new float[0];
 
     public MatMul(WorkerPool pool, RowDot dot) {
         this(pool, dot, WorkerReplicas.FIRST);
@@ -42,6 +44,7 @@ public final class MatMul {
         this.dot = dot;
         this.replicas = replicas;
         this.tileRows = new float[pool.workers()][];
+        this.tileSums = new float[pool.workers()][];
     }
 
     /** out[r] = row r of w · x, for x of w.cols() elements and out of w.rows(). */
@@ -128,25 +131,74 @@ public final class MatMul {
         Group[] groups = byReplica[0];
         if (groups.length == 0) return;
         int rows = groups[0].w.rows();
-        int chunk = anyTiled(groups) ? Math.min(TILE_ROWS, chunkRows(rows, groups.length)) : chunkRows(rows, groups.length);
+        int[] panelBase = transposeTiled(groups, acts);
+        int chunk = panelBase != null ? tileChunkRows(rows, groups.length) : chunkRows(rows, groups.length);
         int chunksPerGroup = (rows + chunk - 1) / chunk;
         int units = chunksPerGroup * groups.length;
         AtomicInteger next = new AtomicInteger();
         pool.run((worker, workers) -> {
             Group[] mine = byReplica[replicaOf(worker, byReplica.length)];   // once per worker and job
             for (int u; (u = next.getAndIncrement()) < units; ) {
-                Group g = mine[u / chunksPerGroup];
+                int gi = u / chunksPerGroup;
+                Group g = mine[gi];
                 int r0 = (u % chunksPerGroup) * chunk;
-                if (g.tiled()) tiles(g, r0, Math.min(rows, r0 + chunk), acts, out, worker);
+                if (g.tiled()) tiles(g, r0, Math.min(rows, r0 + chunk), panelBase[gi], out, worker);
                 else rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
             }
         });
+    }
+
+    /**
+     * The tokens of every tiled group transposed into panels, in parallel, once per call (every chunk of the
+     * group reads them); returns where each group's panels start, or null when no group is tiled.
+     */
+    private int[] transposeTiled(Group[] groups, Activation[] acts) {
+        if (!anyTiled(groups)) return null;
+        int cols = groups[0].w.cols();
+        int[] base = new int[groups.length];
+        int units = 0;
+        long floats = 0;
+        for (int g = 0; g < groups.length; g++) {
+            base[g] = (int) floats;
+            int np = groups[g].tiled() ? DenseTiles.panels(groups[g].token.length) : 0;
+            units += np;
+            floats += (long) np * cols * DenseTiles.PANEL;
+        }
+        if (floats > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("a batch of " + floats + " floats of panels is too large for one call");
+        if (panels.length < floats) panels = new float[(int) floats];
+        int[] unitGroup = new int[units], unitPanel = new int[units];
+        float[][][] dense = new float[groups.length][][];
+        for (int g = 0, u = 0; g < groups.length; g++) {
+            if (!groups[g].tiled()) continue;
+            dense[g] = new float[groups[g].token.length][];
+            for (int i = 0; i < dense[g].length; i++) dense[g][i] = acts[groups[g].token[i]].dense;
+            for (int p = 0; p < DenseTiles.panels(dense[g].length); p++, u++) {
+                unitGroup[u] = g;
+                unitPanel[u] = p;
+            }
+        }
+        float[] into = panels;
+        int total = units;
+        AtomicInteger next = new AtomicInteger();
+        pool.run((worker, workers) -> {
+            for (int u; (u = next.getAndIncrement()) < total; ) {
+                int g = unitGroup[u];
+                DenseTiles.transpose(dense[g], unitPanel[u], cols, into, base[g]);
+            }
+        });
+        return base;
     }
 
     /** The replica {@code worker} reads of weights with {@code count} replicas (0 where it names none of them). */
     private int replicaOf(int worker, int count) {
         int r = replicas.replicaOf(worker);
         return r >= 0 && r < count ? r : 0;
+    }
+
+    /** As {@link #chunkRows}, in whole tiles and at most {@link #TILE_ROWS}. */
+    private int tileChunkRows(int rows, int groups) {
+        int tiles = Math.min(TILE_ROWS, chunkRows(rows, groups)) / DenseTiles.TILE;
+        return Math.max(1, tiles) * DenseTiles.TILE;
     }
 
     /** About eight chunks per worker for balance, but at least 4 and at most 64 rows each. */
@@ -175,16 +227,18 @@ public final class MatMul {
         }
     }
 
-    /** Rows r0..r1 of one group dequantized once into the worker's scratch, then against all its tokens in tiles. */
-    private void tiles(Group g, int r0, int r1, Activation[] acts, float[] out, int worker) {
+    /** Rows r0..r1 of one group dequantized once into the worker's scratch, then against its token panels in tiles. */
+    private void tiles(Group g, int r0, int r1, int panelBase, float[] out, int worker) {
         WeightMatrix w = g.w;
-        int cols = w.cols(), count = r1 - r0;
+        int cols = w.cols(), count = r1 - r0, padded = DenseTiles.paddedRows(count);
         float[] rowsOut = tileRows[worker];
-        if (rowsOut == null || rowsOut.length < count * cols) tileRows[worker] = rowsOut = new float[count * cols];
+        if (rowsOut == null || rowsOut.length < padded * cols) tileRows[worker] = rowsOut = new float[padded * cols];
         for (int r = r0; r < r1; r++) DenseTiles.dequantize(w.type(), w.data(), r * w.rowBytes(), cols, rowsOut, (r - r0) * cols);
-        float[][] x = new float[g.token.length][];
-        for (int i = 0; i < x.length; i++) x[i] = acts[g.token[i]].dense;
-        DenseTiles.multiply(rowsOut, count, cols, x, g.outBase, r0, out);
+        Arrays.fill(rowsOut, count * cols, padded * cols, 0f);
+        int sums = DenseTiles.panels(g.token.length) * padded * DenseTiles.PANEL;
+        float[] acc = tileSums[worker];
+        if (acc == null || acc.length < sums) tileSums[worker] = acc = new float[sums];
+        DenseTiles.multiply(rowsOut, count, cols, panels, panelBase, g.token.length, g.outBase, r0, out, acc);
     }
 
     /**

@@ -85,6 +85,23 @@ class MatMulTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_K"})
+    void tilesSpanSeveralPanelsAndColumnBlocks(GgmlType type) {
+        // two full panels and a last one of at most one vector; 1280 columns: five column blocks of 256;
+        // 41 rows: the last chunk ends in a part tile
+        int cols = 1280, rows = 41, batch = 2 * DenseTiles.PANEL + 3;
+        Random r = new Random(29 + type.ordinal());
+        try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows);
+            RandomWeights.fill(type, data, 12);
+            WeightMatrix w = new WeightMatrix(data, type, cols, rows);
+            float[] x = gaussian(r, batch * cols);
+            float[] out2 = sameOnOneAndTwoThreads(one, two, w, x, batch);
+            for (int t = 0; t < batch; t++) assertMatchesReference(w, x, t, out2, t * rows, true);
+        }
+    }
+
     @Test
     void anExpertWithManyTokensTakesTheTilesAndTheOthersTheDots() {
         GgmlType type = GgmlType.Q4_K;
