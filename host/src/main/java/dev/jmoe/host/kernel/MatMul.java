@@ -22,6 +22,12 @@ public final class MatMul {
      * sessions) every token takes the one-token kernels' exact block sums, so batching sessions changes no bit.
      */
     static final int TILE_MIN_TOKENS = 16;
+    /**
+     * Tokens of one expert, in a call of at least {@link #TILE_MIN_TOKENS}, from which it takes the tiles: a
+     * row dequantized once costs about what a handful of tokens' dots cost, and every token after that is
+     * three to four times cheaper in a tile than in a dot.
+     */
+    static final int TILE_MIN_EXPERT_TOKENS = 8;
     /** Rows per chunk on the tile path: four of {@link DenseTiles}' six-row tiles per dequantization. */
     private static final int TILE_ROWS = 4 * DenseTiles.TILE;
 
@@ -63,7 +69,7 @@ public final class MatMul {
             outBase[t] = t * w.rows();
         }
         Group[][] byReplica = new Group[w.replicaCount()][];
-        for (int r = 0; r < byReplica.length; r++) byReplica[r] = new Group[] {new Group(w.replica(r), token, outBase)};
+        for (int r = 0; r < byReplica.length; r++) byReplica[r] = new Group[] {new Group(w.replica(r), token, outBase, TILE_MIN_TOKENS)};
         runGroups(byReplica, prepare(w, x, batch, byReplica[0]), out);
     }
 
@@ -85,14 +91,17 @@ public final class MatMul {
             if (pairExpert[i] < 0 || pairExpert[i] >= w.experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + w.experts());
             perExpert[pairExpert[i]]++;
         }
-        Group[][] byReplica = group(w, pairToken, pairExpert, perExpert);
+        Group[][] byReplica = group(w, pairToken, pairExpert, perExpert, tokens >= TILE_MIN_TOKENS ? TILE_MIN_EXPERT_TOKENS : TILE_MIN_TOKENS);
         runGroups(byReplica, prepare(w.expert(0), x, tokens, byReplica[0]), out);
     }
 
-    /** One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r]. */
-    private record Group(WeightMatrix w, int[] token, int[] outBase) {
+    /**
+     * One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r];
+     * {@code minTokens} is how many it needs to take the tiles.
+     */
+    private record Group(WeightMatrix w, int[] token, int[] outBase, int minTokens) {
         boolean tiled() {
-            return token.length >= TILE_MIN_TOKENS && DenseTiles.supports(w.type(), w.cols());
+            return token.length >= minTokens && DenseTiles.supports(w.type(), w.cols());
         }
     }
 
@@ -102,7 +111,7 @@ public final class MatMul {
     }
 
     /** The groups of each replica of w ([replica][group]): the same tokens, each replica's matrices. */
-    private static Group[][] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert) {
+    private static Group[][] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert, int minTokens) {
         int used = 0;
         for (int c : perExpert) if (c > 0) used++;
         Group[][] byReplica = new Group[w.replicaCount()][used];
@@ -113,8 +122,8 @@ public final class MatMul {
         for (int e = 0, g = 0; e < w.experts(); e++) {
             if (perExpert[e] == 0) continue;
             slotOf[e] = g;
-            groups[g] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]]);
-            for (int r = 1; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), groups[g].token, groups[g].outBase);
+            groups[g] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]], minTokens);
+            for (int r = 1; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), groups[g].token, groups[g].outBase, minTokens);
             g++;
         }
         for (int i = 0; i < pairToken.length; i++) {

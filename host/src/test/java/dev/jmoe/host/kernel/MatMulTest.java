@@ -106,12 +106,18 @@ class MatMulTest {
     void anExpertWithManyTokensTakesTheTilesAndTheOthersTheDots() {
         GgmlType type = GgmlType.Q4_K;
         int cols = 256, rows = 9, experts = 3, tokens = MatMul.TILE_MIN_TOKENS + 2;
-        // every token to expert 2 (tiles), and tokens 0 and 1 also to expert 0 (dots)
-        int[] pairToken = new int[tokens + 2], pairExpert = new int[tokens + 2];
+        // every token to expert 2 (tiles), tokens 0 and 1 also to expert 0 (dots), the first
+        // TILE_MIN_EXPERT_TOKENS also to expert 1 (tiles: few for a matrix, enough for an expert of a batch)
+        int few = MatMul.TILE_MIN_EXPERT_TOKENS;
+        int[] pairToken = new int[tokens + 2 + few], pairExpert = new int[tokens + 2 + few];
         for (int t = 0; t < tokens; t++) pairToken[t] = t;
         java.util.Arrays.fill(pairExpert, 0, tokens, 2);
         pairToken[tokens] = 0;
         pairToken[tokens + 1] = 1;
+        for (int i = 0; i < few; i++) {
+            pairToken[tokens + 2 + i] = i;
+            pairExpert[tokens + 2 + i] = 1;
+        }
         Random r = new Random(4);
         try (Arena arena = Arena.ofShared(); WorkerPool two = new WorkerPool(2, "two")) {
             MemorySegment data = arena.allocate(type.bytesFor(cols) * rows * experts);
@@ -121,7 +127,7 @@ class MatMulTest {
             float[] out = new float[pairToken.length * rows];
             new MatMul(two, RowDots.preferred()).experts(w, x, tokens, pairToken, pairExpert, out);
             for (int i = 0; i < pairToken.length; i++) {
-                assertMatchesReference(w.expert(pairExpert[i]), x, pairToken[i], out, i * rows, pairExpert[i] == 2);
+                assertMatchesReference(w.expert(pairExpert[i]), x, pairToken[i], out, i * rows, pairExpert[i] != 0);
             }
         }
     }
