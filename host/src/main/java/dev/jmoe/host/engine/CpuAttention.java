@@ -29,10 +29,13 @@ final class CpuAttention {
         float[] inverse;
         /** For one cached row: where each query that sees it starts in q, and where its score goes. */
         int[] queryStart = new int[0], scoreAt = new int[0];
-        final float[] four = new float[4];
+
+        /** A block of cached keys transposed: column k of position j at k·POSITION_BLOCK + j. */
+        final float[] keys;
 
         Scratch(AttentionShape s) {
             row = new float[s.keyLength()];
+            keys = new float[s.keyLength() * POSITION_BLOCK];
             values = new float[POSITION_TILE * s.valueLength()];
             inverse = new float[s.heads() / s.kvHeads()];
         }
@@ -40,6 +43,10 @@ final class CpuAttention {
 
     /** Tokens of a batch that share each cached row read (its f16 → float conversion) in one unit. */
     static final int TOKEN_BLOCK = 8;
+    /** Cached key rows transposed together for the scores: two vectors of positions per query. */
+    static final int POSITION_BLOCK = 2 * F.length();
+    /** Queries whose scores one tile computes: 12 accumulators, 2 key vectors and a broadcast fill AVX2's 16 registers. */
+    private static final int QUERY_TILE = 6;
     /** Cached value rows converted to floats at a time for the weighted sums (64 rows of 512: 128 KiB). */
     private static final int POSITION_TILE = 64;
 
@@ -71,39 +78,43 @@ final class CpuAttention {
                              AttentionShape s, Scratch sc, float[] out) {
         int maxSeen = 0;
         for (int t = t0; t < t1; t++) maxSeen = Math.max(maxSeen, positions[t] + 1);
+        // each query's scores in a row of whole position blocks; past its own position they are not read
+        int stride = Math.ceilDiv(maxSeen, POSITION_BLOCK) * POSITION_BLOCK;
         int queries = (t1 - t0) * count;
-        if (sc.scores.length < queries * maxSeen) sc.scores = new float[queries * maxSeen];
+        if (sc.scores.length < queries * stride) sc.scores = new float[queries * stride];
         if (sc.inverse.length < queries) sc.inverse = new float[queries];
         if (sc.queryStart.length < queries) {
             sc.queryStart = new int[queries];
             sc.scoreAt = new int[queries];
         }
-        float[] scores = sc.scores, row = sc.row, four = sc.four;
+        float[] scores = sc.scores, row = sc.row, keys = sc.keys;
         int[] queryStart = sc.queryStart, scoreAt = sc.scoreAt;
         int firstOfGroup = kvHead * (s.heads() / s.kvHeads()) + from;
         int kl = s.keyLength();
-        for (int p = 0; p < maxSeen; p++) {
-            kv.keys().read(p, kvHead * kl, kl, row, 0);
-            int live = 0;
-            for (int t = t0; t < t1; t++) {
-                if (p > positions[t]) continue;
-                int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
-                for (int j = 0; j < count; j++) {
-                    queryStart[live] = (head + j) * kl;
-                    scoreAt[live++] = (query + j) * maxSeen + p;
-                }
+        for (int t = t0; t < t1; t++) {
+            int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
+            for (int j = 0; j < count; j++) {
+                queryStart[query + j] = (head + j) * kl;
+                scoreAt[query + j] = (query + j) * stride;
+            }
+        }
+        for (int p0 = 0; p0 < maxSeen; p0 += POSITION_BLOCK) {
+            int inBlock = Math.min(POSITION_BLOCK, maxSeen - p0);
+            for (int j = 0; j < inBlock; j++) {
+                kv.keys().read(p0 + j, kvHead * kl, kl, row, 0);
+                for (int k = 0; k < kl; k++) keys[k * POSITION_BLOCK + j] = row[k];
+            }
+            for (int j = inBlock; j < POSITION_BLOCK; j++) {
+                for (int k = 0; k < kl; k++) keys[k * POSITION_BLOCK + j] = 0f;
             }
             int i = 0;
-            for (; i + 4 <= live; i += 4) {
-                dot4(q, queryStart[i], queryStart[i + 1], queryStart[i + 2], queryStart[i + 3], row, kl, four);
-                for (int k = 0; k < 4; k++) scores[scoreAt[i + k]] = four[k] * s.scale();
-            }
-            for (; i < live; i++) scores[scoreAt[i]] = dot(q, queryStart[i], row, kl) * s.scale();
+            for (; i + QUERY_TILE <= queries; i += QUERY_TILE) scores6(q, queryStart, i, keys, kl, scores, scoreAt, p0, s.scale());
+            for (; i < queries; i++) scores1(q, queryStart[i], keys, kl, scores, scoreAt[i] + p0, s.scale());
         }
         for (int t = t0; t < t1; t++) {
             int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
             for (int j = 0; j < count; j++) {
-                sc.inverse[query + j] = softmaxNumerators(scores, (query + j) * maxSeen, positions[t] + 1);
+                sc.inverse[query + j] = softmaxNumerators(scores, (query + j) * stride, positions[t] + 1);
                 java.util.Arrays.fill(out, (head + j) * s.valueLength(), (head + j + 1) * s.valueLength(), 0f);
             }
         }
@@ -115,7 +126,7 @@ final class CpuAttention {
                 int seen = Math.min(p1, positions[t] + 1);
                 int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
                 for (int j = 0; j < count && seen > p0; j++) {
-                    weightedSum(scores, (query + j) * maxSeen, sc.inverse[query + j], sc.values, p0, seen, width, out, (head + j) * width);
+                    weightedSum(scores, (query + j) * stride, sc.inverse[query + j], sc.values, p0, seen, width, out, (head + j) * width);
                 }
             }
         }
@@ -175,42 +186,60 @@ final class CpuAttention {
     }
 
     /**
-     * The dots of four rows of {@code a} with {@code b}, each summed exactly as {@link #dot} sums it alone (so bit
-     * for bit the same), as four independent chains that share the loads of {@code b}: one chain alone waits on
-     * each FMA's latency.
+     * The scores of queries i..i+5 (q[queryStart[i + m] ..]) against a block of transposed keys, scaled, into
+     * scores[scoreAt[i + m] + p0 ..]: lanes along the positions, each query element broadcast once for two
+     * FMAs. Every score is summed in column order from zero, as {@link #scores1} sums it, so a query's
+     * scores do not depend on the queries it shares a tile with.
      */
-    private static void dot4(float[] a, int o0, int o1, int o2, int o3, float[] b, int n, float[] out) {
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
-            FloatVector x = FloatVector.fromArray(F, b, i);
-            c0 = FloatVector.fromArray(F, a, o0 + i).fma(x, c0);
-            c1 = FloatVector.fromArray(F, a, o1 + i).fma(x, c1);
-            c2 = FloatVector.fromArray(F, a, o2 + i).fma(x, c2);
-            c3 = FloatVector.fromArray(F, a, o3 + i).fma(x, c3);
+    private static void scores6(float[] q, int[] queryStart, int i, float[] keys, int kl, float[] scores, int[] scoreAt, int p0, float scale) {
+        int fl = F.length();
+        int q0 = queryStart[i], q1 = queryStart[i + 1], q2 = queryStart[i + 2], q3 = queryStart[i + 3], q4 = queryStart[i + 4], q5 = queryStart[i + 5];
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), f0 = FloatVector.zero(F), f1 = FloatVector.zero(F);
+        for (int k = 0; k < kl; k++) {
+            FloatVector k0 = FloatVector.fromArray(F, keys, k * POSITION_BLOCK), k1 = FloatVector.fromArray(F, keys, k * POSITION_BLOCK + fl);
+            FloatVector v = FloatVector.broadcast(F, q[q0 + k]);
+            a0 = v.fma(k0, a0);
+            a1 = v.fma(k1, a1);
+            v = FloatVector.broadcast(F, q[q1 + k]);
+            b0 = v.fma(k0, b0);
+            b1 = v.fma(k1, b1);
+            v = FloatVector.broadcast(F, q[q2 + k]);
+            c0 = v.fma(k0, c0);
+            c1 = v.fma(k1, c1);
+            v = FloatVector.broadcast(F, q[q3 + k]);
+            d0 = v.fma(k0, d0);
+            d1 = v.fma(k1, d1);
+            v = FloatVector.broadcast(F, q[q4 + k]);
+            e0 = v.fma(k0, e0);
+            e1 = v.fma(k1, e1);
+            v = FloatVector.broadcast(F, q[q5 + k]);
+            f0 = v.fma(k0, f0);
+            f1 = v.fma(k1, f1);
         }
-        float s0 = VectorMath.laneSum(c0), s1 = VectorMath.laneSum(c1), s2 = VectorMath.laneSum(c2), s3 = VectorMath.laneSum(c3);
-        for (; i < n; i++) {
-            s0 += a[o0 + i] * b[i];
-            s1 += a[o1 + i] * b[i];
-            s2 += a[o2 + i] * b[i];
-            s3 += a[o3 + i] * b[i];
-        }
-        out[0] = s0;
-        out[1] = s1;
-        out[2] = s2;
-        out[3] = s3;
+        store(a0, a1, scale, scores, scoreAt[i] + p0);
+        store(b0, b1, scale, scores, scoreAt[i + 1] + p0);
+        store(c0, c1, scale, scores, scoreAt[i + 2] + p0);
+        store(d0, d1, scale, scores, scoreAt[i + 3] + p0);
+        store(e0, e1, scale, scores, scoreAt[i + 4] + p0);
+        store(f0, f1, scale, scores, scoreAt[i + 5] + p0);
     }
 
-    private static float dot(float[] a, int aOff, float[] b, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
-            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, i), acc);
+    /** One query's scores against a block of transposed keys, summed as {@link #scores6} sums them. */
+    private static void scores1(float[] q, int q0, float[] keys, int kl, float[] scores, int at, float scale) {
+        int fl = F.length();
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        for (int k = 0; k < kl; k++) {
+            FloatVector v = FloatVector.broadcast(F, q[q0 + k]);
+            a0 = v.fma(FloatVector.fromArray(F, keys, k * POSITION_BLOCK), a0);
+            a1 = v.fma(FloatVector.fromArray(F, keys, k * POSITION_BLOCK + fl), a1);
         }
-        float sum = VectorMath.laneSum(acc);
-        for (; i < n; i++) sum += a[aOff + i] * b[i];
-        return sum;
+        store(a0, a1, scale, scores, at);
     }
 
+    private static void store(FloatVector low, FloatVector high, float scale, float[] scores, int at) {
+        low.mul(scale).intoArray(scores, at);
+        high.mul(scale).intoArray(scores, at + F.length());
+    }
 }

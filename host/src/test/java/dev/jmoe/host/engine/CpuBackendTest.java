@@ -100,6 +100,41 @@ class CpuBackendTest {
         }
     }
 
+    @Test
+    void attentionOfABatchEqualsTheReferenceAndEachTokenAloneBitForBit() {
+        // 37 tokens: three position blocks and a part one, token blocks of queries that are no whole number of tiles
+        int heads = 8, kvHeads = 2, size = 40, tokens = 37, group = heads / kvHeads;
+        AttentionShape shape = new AttentionShape(heads, kvHeads, size, size, 0.125f);
+        float[] k = gaussian(tokens * kvHeads * size), v = gaussian(tokens * kvHeads * size), q = gaussian(tokens * heads * size);
+        int[] positions = new int[tokens];
+        for (int t = 0; t < tokens; t++) positions[t] = t;
+        KvCache.Layer kv = new KvCache.Layer(rows(CacheType.F32, tokens, kvHeads * size, size), rows(CacheType.F32, tokens, kvHeads * size, size));
+        CPU.storeKv(kv, k, v, tokens, positions);
+        float[] batch = new float[tokens * heads * size];
+        CPU.attention(q, tokens, positions, kv, shape, batch);
+        for (int t = 0; t < tokens; t++) {
+            float[] alone = new float[heads * size];
+            CPU.attention(java.util.Arrays.copyOfRange(q, t * heads * size, (t + 1) * heads * size), 1, new int[] {t}, kv, shape, alone);
+            assertArrayEquals(alone, java.util.Arrays.copyOfRange(batch, t * heads * size, (t + 1) * heads * size), "token " + t);
+            for (int h = 0; h < heads; h++) {
+                int g = h / group;
+                double[] e = new double[t + 1];
+                double sum = 0;
+                for (int p = 0; p <= t; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < size; i++) dot += q[(t * heads + h) * size + i] * k[(p * kvHeads + g) * size + i];
+                    e[p] = Math.exp(dot * 0.125);
+                    sum += e[p];
+                }
+                for (int i = 0; i < size; i++) {
+                    double want = 0;
+                    for (int p = 0; p <= t; p++) want += e[p] / sum * v[(p * kvHeads + g) * size + i];
+                    assertEquals(want, batch[(t * heads + h) * size + i], 1e-5, "token " + t + " head " + h);
+                }
+            }
+        }
+    }
+
     /**
      * YaRN as the testdata README writes it, in doubles: per pair i of d dims, theta_extrap = pos·base^(-2i/d),
      * theta_interp = theta_extrap / f, mixed by a ramp between the correction dimensions of beta 32 and 1. The
