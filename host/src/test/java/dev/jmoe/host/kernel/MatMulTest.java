@@ -72,29 +72,23 @@ class MatMulTest {
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void largeBatchesTakeTheTilesAndMatchTheReference(GgmlType type) {
-        // 23 tokens: five groups of four and three left over; 37 rows: odd chunks.
-        int cols = type.blockSize == 256 ? 512 : 96, rows = 37, batch = MatMul.TILE_MIN_TOKENS + 7;
-        Random r = new Random(17 + type.ordinal());
-        try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
-            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows);
-            RandomWeights.fill(type, data, 6);
-            WeightMatrix w = new WeightMatrix(data, type, cols, rows);
-            float[] x = gaussian(r, batch * cols);
-            float[] out2 = sameOnOneAndTwoThreads(one, two, w, x, batch);
-            for (int t = 0; t < batch; t++) assertMatchesReference(w, x, t, out2, t * rows, true);
-        }
+        // 23 tokens: a full panel and a part one (AVX2); 37 rows: chunks that end in a part tile
+        assertTilesMatchTheReference(type, type.blockSize == 256 ? 512 : 96, 37, MatMul.TILE_MIN_TOKENS + 7, 17 + type.ordinal());
     }
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_K"})
     void tilesSpanSeveralPanelsAndColumnBlocks(GgmlType type) {
-        // two full panels and a last one of at most one vector; 1280 columns: five column blocks of 256;
-        // 41 rows: the last chunk ends in a part tile
-        int cols = 1280, rows = 41, batch = 2 * DenseTiles.PANEL + 3;
-        Random r = new Random(29 + type.ordinal());
+        // two full panels and a last one of at most one vector; 1280 columns: five column blocks of 256
+        assertTilesMatchTheReference(type, 1280, 41, 2 * DenseTiles.PANEL + 3, 29 + type.ordinal());
+    }
+
+    /** A random {@code rows} × {@code cols} matrix times {@code batch} tokens: the same on 1 and 2 threads, each output within the tiles' bound. */
+    private static void assertTilesMatchTheReference(GgmlType type, int cols, int rows, int batch, int seed) {
+        Random r = new Random(seed);
         try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
             MemorySegment data = arena.allocate(type.bytesFor(cols) * rows);
-            RandomWeights.fill(type, data, 12);
+            RandomWeights.fill(type, data, seed);
             WeightMatrix w = new WeightMatrix(data, type, cols, rows);
             float[] x = gaussian(r, batch * cols);
             float[] out2 = sameOnOneAndTwoThreads(one, two, w, x, batch);
