@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Causal attention over the KV cache on the CPU. Work is split by (block of up to {@link #TOKEN_BLOCK}
  * tokens, kv head): each unit reads its cached key and value rows once, as floats, for all its tokens and
- * all the query heads that share them (GQA), and does the dot products and weighted sums with vectors. Where that gives fewer units than workers (decoding one
+ * all the query heads that share them (GQA): the scores in tiles of queries by a block of positions (keys
+ * transposed, so no horizontal sums), the weighted sums with the values' rows. Where that gives fewer units than workers (decoding one
  * token; latent attention has a single kv head for all of DeepSeek's 128 heads) the heads of a group are
  * split into parts, each reading the rows again. Sums run in a fixed order per head, so results do not
  * depend on the worker count, the split or the JIT's state.
@@ -27,9 +28,8 @@ final class CpuAttention {
         final float[] row;
         final float[] values;
         float[] inverse;
-        /** For one cached row: where each query that sees it starts in q, and where its score goes. */
+        /** Per query of the unit: where it starts in q, and where its row of scores starts. */
         int[] queryStart = new int[0], scoreAt = new int[0];
-
         /** A block of cached keys transposed: column k of position j at k·POSITION_BLOCK + j. */
         final float[] keys;
 
