@@ -17,12 +17,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code jmoe bench kernels}: matvec and matmul speed per weight type against the machine's measured read
- * bandwidth. A Markdown table on stdout (pasteable into an issue), or JSON with {@code --json}.
+ * bandwidth and FP32 FMA peak. A Markdown table on stdout (pasteable into an issue), or JSON with {@code --json}.
  */
 @Command(name = "kernels",
         mixinStandardHelpOptions = true,
         description = {"Times the CPU kernels: matvec over a matrix larger than the last-level cache (GB/s of weights",
-                "streamed, GFLOP/s, share of the read bandwidth measured the same way), and matmul at a few batch sizes."})
+                "streamed, GFLOP/s, share of the read bandwidth measured the same way), and matmul at a few batch sizes",
+                "(GFLOP/s, next to the FP32 FMA peak of the same threads with no memory traffic)."})
 public final class BenchKernelsCommand implements Callable<Integer> {
 
     @Option(names = "--types", split = ",", paramLabel = "TYPE",
@@ -108,6 +109,8 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Read bandwidth: %.1f GB/s (%d threads, %d MiB, vectorized read-sum, best of runs; median %.1f GB/s)%n",
                 r.read().gbPerSecond(), r.threads(), r.read().bytes() >> 20, r.read().bytes() / r.read().time().medianSeconds() / 1e9));
+        sb.append(String.format(Locale.ROOT, "FMA peak: %.1f GFLOP/s (%d threads, FP32 FMAs in registers, the ceiling of the matmul columns; median %.1f)%n",
+                r.fma().gflops(), r.threads(), r.fma().flops() / r.fma().time().medianSeconds() / 1e9));
         sb.append(String.format(Locale.ROOT, "Vector width %d bits, %d CPUs, load average before %s, after %s%n%n",
                 r.vectorBits(), r.cpus(), r.loadAverageBefore(), r.loadAverageAfter()));
         List<Integer> batches = r.types().isEmpty() ? List.of() : r.types().getFirst().matmul().stream().map(KernelBenchmark.MatmulResult::batch).toList();

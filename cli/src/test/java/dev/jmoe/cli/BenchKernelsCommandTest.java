@@ -41,6 +41,7 @@ class BenchKernelsCommandTest {
         JsonNode report = new ObjectMapper().readTree(r.out());
         assertEquals(2, report.get("threads").asInt());
         assertTrue(report.get("read").get("gbPerSecond").asDouble() > 0);
+        assertTrue(report.get("fma").get("gflops").asDouble() > 0);
         JsonNode types = report.get("types");
         assertEquals(2, types.size());
         assertEquals("Q4_0", types.get(0).get("type").asText());
@@ -55,6 +56,7 @@ class BenchKernelsCommandTest {
         Run r = run(with("--types", "Q8_0"));
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("Read bandwidth: "), r.out());
+        assertTrue(r.out().contains("\nFMA peak: "), r.out());
         assertTrue(r.out().contains("| type | matvec MiB |"), r.out());
         assertTrue(r.out().contains("| matmul b2 GFLOP/s |"), r.out());
         assertTrue(r.out().contains("\n| Q8_0 | 1.0 | 240 x 4096 |"), r.out());

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * Measures the kernels the way decode uses them: a matvec over a weight matrix larger than the last-level
  * cache (GB/s of weight bytes streamed, GFLOP/s), next to the machine's read bandwidth measured with the
- * same threads over the same size ({@link StreamRead}); matmul at a few batch sizes on a smaller matrix; and
+ * same threads over the same size ({@link StreamRead}); matmul at a few batch sizes on a smaller matrix, next
+ * to the same threads' FP32 FMA peak ({@link FmaPeak}); and
  * the dot kernel alone on one thread over rows that stay in L2 (ns per element: what the kernel costs when
  * memory is not the limit). Each figure is the best of {@code reps} timed runs after warm-up runs (at least
  * {@code warmUpMillis}, so C2 has compiled the kernels); the median is kept too.
@@ -41,6 +42,9 @@ public final class KernelBenchmark {
 
     public record ReadResult(long bytes, Timing time, double gbPerSecond) {}
 
+    /** FP32 FMAs in registers on every thread ({@link FmaPeak}): the ceiling of the matmul figures. */
+    public record FmaResult(long flops, Timing time, double gflops) {}
+
     public record MatmulResult(int batch, int rows, int cols, Timing time, double gflops) {}
 
     public record TypeResult(GgmlType type, int rows, int cols, long bytes, Timing matvecTime, double gbPerSecond,
@@ -48,20 +52,25 @@ public final class KernelBenchmark {
                              List<MatmulResult> matmul) {}
 
     public record Report(int threads, int vectorBits, int cpus, String loadAverageBefore, String loadAverageAfter,
-                         ReadResult read, List<TypeResult> types) {}
+                         ReadResult read, FmaResult fma, List<TypeResult> types) {}
+
+    /** FMA rounds per thread and timed run: 2^25 rounds are 12.9 GFLOP on AVX2, about a tenth of a second. */
+    private static final int FMA_STEPS = 1 << 25;
 
     public static Report run(Settings s, Consumer<String> progress) {
         String loadBefore = loadAverage();
         try (WorkerPool pool = new WorkerPool(s.threads(), "bench")) {
             progress.accept("read bandwidth over " + mib(s.matvecBytes()) + " MiB with " + s.threads() + " threads");
             ReadResult read = readBandwidth(pool, s);
+            progress.accept("FP32 FMA peak with " + s.threads() + " threads");
+            FmaResult fma = fmaPeak(pool, s);
             List<TypeResult> types = new ArrayList<>();
             for (GgmlType t : s.types()) {
                 progress.accept(t + ": matvec over " + mib(s.matvecBytes()) + " MiB, matmul over " + mib(s.matmulBytes()) + " MiB");
                 types.add(type(pool, s, t, read));
             }
             return new Report(s.threads(), RowDots.preferred().vectorBits(), Runtime.getRuntime().availableProcessors(),
-                    loadBefore, loadAverage(), read, types);
+                    loadBefore, loadAverage(), read, fma, types);
         }
     }
 
@@ -75,6 +84,14 @@ public final class KernelBenchmark {
             Timing t = time(once, s);
             return new ReadResult(size, t, size / t.bestSeconds() / 1e9);
         }
+    }
+
+    private static FmaResult fmaPeak(WorkerPool pool, Settings s) {
+        float[] sink = new float[s.threads()];
+        Runnable once = () -> pool.run((w, n) -> sink[w] += FmaPeak.run(FMA_STEPS, 1e-2f, 1e-2f));
+        Timing t = time(once, s);
+        long flops = FmaPeak.flops(FMA_STEPS) * s.threads();
+        return new FmaResult(flops, t, flops / t.bestSeconds() / 1e9);
     }
 
     /** Start of worker w's share of {@code size} bytes, on a cache-line boundary. */
