@@ -39,6 +39,13 @@ public final class MatMul {
     private final float[][] tileRows, tileSums;
     /** The tiled groups' tokens transposed into panels ({@link DenseTiles#transpose}), reused between calls. */
     private float[] panels = new float[0];
+    /**
+     * Floats of panels one slice of a call's experts may take (64 MiB): the panels hold a token once per
+     * routed expert, so a DeepSeek-size prompt batch (8 experts a token, 7168 columns) would need 117 MiB at
+     * -ub 512 and 940 at 4096 in one piece. A slice of experts runs whole before the next is transposed.
+     */
+    private static final long PANEL_BUDGET = 16L << 20;
+    private final long panelBudget;
 
     public MatMul(WorkerPool pool, RowDot dot) {
         this(pool, dot, WorkerReplicas.FIRST);
@@ -46,9 +53,15 @@ public final class MatMul {
 
     /** Workers read the replica of replicated expert weights that {@code replicas} names for them. */
     public MatMul(WorkerPool pool, RowDot dot, WorkerReplicas replicas) {
+        this(pool, dot, replicas, PANEL_BUDGET);
+    }
+
+    /** As above, the experts of one call taken a slice at a time whose panels fit {@code panelBudget} floats. */
+    MatMul(WorkerPool pool, RowDot dot, WorkerReplicas replicas, long panelBudget) {
         this.pool = pool;
         this.dot = dot;
         this.replicas = replicas;
+        this.panelBudget = panelBudget;
         this.tileRows = new float[pool.workers()][];
         this.tileSums = new float[pool.workers()][];
     }
@@ -135,10 +148,36 @@ public final class MatMul {
         return byReplica;
     }
 
-    /** Runs the groups of byReplica[0] (byReplica[r]: the same on replica r); each worker reads its replica's. */
+    /**
+     * Runs the groups of byReplica[0] (byReplica[r]: the same on replica r), in slices of consecutive groups
+     * whose panels fit the budget (a group alone may exceed it).
+     */
     private void runGroups(Group[][] byReplica, Activation[] acts, float[] out) {
         Group[] groups = byReplica[0];
-        if (groups.length == 0) return;
+        int cols = groups.length == 0 ? 0 : groups[0].w.cols();
+        for (int g0 = 0, g1; g0 < groups.length; g0 = g1) {
+            long floats = panelFloats(groups[g0], cols);
+            for (g1 = g0 + 1; g1 < groups.length && floats + panelFloats(groups[g1], cols) <= panelBudget; g1++) {
+                floats += panelFloats(groups[g1], cols);
+            }
+            if (g0 == 0 && g1 == groups.length) {
+                runSlice(byReplica, acts, out);
+            } else {
+                Group[][] slice = new Group[byReplica.length][];
+                for (int r = 0; r < slice.length; r++) slice[r] = Arrays.copyOfRange(byReplica[r], g0, g1);
+                runSlice(slice, acts, out);
+            }
+        }
+    }
+
+    /** Floats of panels a group's tokens take (none where it takes the dots). */
+    private static long panelFloats(Group g, int cols) {
+        return g.tiled() ? (long) DenseTiles.panels(g.token.length) * cols * DenseTiles.PANEL : 0;
+    }
+
+    /** Runs the groups of byReplica[0] (byReplica[r]: the same on replica r); each worker reads its replica's. */
+    private void runSlice(Group[][] byReplica, Activation[] acts, float[] out) {
+        Group[] groups = byReplica[0];
         int rows = groups[0].w.rows();
         int[] panelBase = transposeTiled(groups, acts);
         int chunk = panelBase != null ? tileChunkRows(rows, groups.length) : chunkRows(rows, groups.length);
@@ -169,9 +208,8 @@ public final class MatMul {
         long floats = 0;
         for (int g = 0; g < groups.length; g++) {
             base[g] = (int) floats;
-            int np = groups[g].tiled() ? DenseTiles.panels(groups[g].token.length) : 0;
-            units += np;
-            floats += (long) np * cols * DenseTiles.PANEL;
+            units += groups[g].tiled() ? DenseTiles.panels(groups[g].token.length) : 0;
+            floats += panelFloats(groups[g], cols);
         }
         if (floats > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("a batch of " + floats + " floats of panels is too large for one call");
         if (panels.length < floats) panels = new float[(int) floats];

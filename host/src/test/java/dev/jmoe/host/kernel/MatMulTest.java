@@ -127,6 +127,34 @@ class MatMulTest {
     }
 
     @Test
+    void expertsWhosePanelsExceedTheBudgetRunInSlicesWithTheSameResult() {
+        GgmlType type = GgmlType.Q4_K;
+        int cols = 256, rows = 13, experts = 4, tokens = 24;
+        // each token to two experts: every expert gets 12 tokens (tiles)
+        int[] pairToken = new int[2 * tokens], pairExpert = new int[2 * tokens];
+        for (int t = 0; t < tokens; t++) {
+            pairToken[2 * t] = pairToken[2 * t + 1] = t;
+            pairExpert[2 * t] = t % experts;
+            pairExpert[2 * t + 1] = (t + 1) % experts;
+        }
+        Random r = new Random(8);
+        try (Arena arena = Arena.ofShared(); WorkerPool two = new WorkerPool(2, "two")) {
+            MemorySegment data = arena.allocate(type.bytesFor(cols) * rows * experts);
+            RandomWeights.fill(type, data, 14);
+            ExpertWeights w = new ExpertWeights(data, type, cols, rows, experts);
+            float[] x = gaussian(r, tokens * cols);
+            float[] whole = new float[pairToken.length * rows], sliced = new float[pairToken.length * rows];
+            new MatMul(two, RowDots.preferred()).experts(w, x, tokens, pairToken, pairExpert, whole);
+            // a budget of one float: every expert is a slice of its own
+            new MatMul(two, RowDots.preferred(), WorkerReplicas.FIRST, 1).experts(w, x, tokens, pairToken, pairExpert, sliced);
+            assertArrayEquals(whole, sliced);
+            for (int i = 0; i < pairToken.length; i++) {
+                assertMatchesReference(w.expert(pairExpert[i]), x, pairToken[i], sliced, i * rows, true);
+            }
+        }
+    }
+
+    @Test
     void expertsComputeOnlyTheChosenPairs() {
         GgmlType type = GgmlType.Q4_K;
         int cols = 256, rows = 19, experts = 5, tokens = 4;
