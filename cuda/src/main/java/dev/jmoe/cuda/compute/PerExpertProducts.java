@@ -2,6 +2,7 @@ package dev.jmoe.cuda.compute;
 
 import dev.jmoe.host.gguf.GgmlType;
 import dev.jmoe.host.kernel.ExpertWeights;
+import dev.jmoe.host.kernel.PairsByExpert;
 
 import java.util.function.IntToLongFunction;
 
@@ -26,25 +27,18 @@ final class PerExpertProducts {
     /** As above for a stack of {@code experts} {@code rows × cols} matrices of {@code type}. */
     static void run(ExpertProduct product, GgmlType type, int cols, int rows, int experts, IntToLongFunction addressOf,
                     float[] x, int[] pairToken, int[] pairExpert, float[] out) {
-        int pairs = pairExpert.length;
-        int[] count = new int[experts];
-        for (int e : pairExpert) count[e]++;
-        int[] start = new int[experts + 1];
-        for (int e = 0; e < experts; e++) start[e + 1] = start[e] + count[e];
-        int[] members = new int[pairs];   // pair indices sorted by expert, in pair order within one
-        int[] next = start.clone();
-        for (int i = 0; i < pairs; i++) members[next[pairExpert[i]]++] = i;
+        PairsByExpert byExpert = PairsByExpert.of(pairExpert, experts);
         float[] xs = new float[0], ys = new float[0];
         for (int e = 0; e < experts; e++) {
-            int n = count[e];
+            int n = byExpert.count(e);
             if (n == 0) continue;
             long address = addressOf.applyAsLong(e);
             if (address < 0) throw new IllegalStateException("expert " + e + " was routed but is not on the device");
             if (xs.length < n * cols) xs = new float[n * cols];
             if (ys.length < n * rows) ys = new float[n * rows];
-            for (int j = 0; j < n; j++) System.arraycopy(x, pairToken[members[start[e] + j]] * cols, xs, j * cols, cols);
+            for (int j = 0; j < n; j++) System.arraycopy(x, pairToken[byExpert.pair(e, j)] * cols, xs, j * cols, cols);
             product.multiply(address, type, cols, rows, xs, n, ys);
-            for (int j = 0; j < n; j++) System.arraycopy(ys, j * rows, out, members[start[e] + j] * rows, rows);
+            for (int j = 0; j < n; j++) System.arraycopy(ys, j * rows, out, byExpert.pair(e, j) * rows, rows);
         }
     }
 }

@@ -98,13 +98,11 @@ public final class MatMul {
         }
         requireLength("output", out, (long) pairs * w.rows());
         requireLength("activations", x, (long) tokens * w.cols());
-        int[] perExpert = new int[w.experts()];
         for (int i = 0; i < pairs; i++) {
             if (pairToken[i] < 0 || pairToken[i] >= tokens) throw new IndexOutOfBoundsException("pair " + i + ": token " + pairToken[i] + " of " + tokens);
             if (pairExpert[i] < 0 || pairExpert[i] >= w.experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + w.experts());
-            perExpert[pairExpert[i]]++;
         }
-        Group[][] byReplica = group(w, pairToken, pairExpert, perExpert, tokens >= TILE_MIN_TOKENS ? TILE_MIN_EXPERT_TOKENS : TILE_MIN_TOKENS);
+        Group[][] byReplica = group(w, pairToken, PairsByExpert.of(pairExpert, w.experts()), tokens >= TILE_MIN_TOKENS ? TILE_MIN_EXPERT_TOKENS : TILE_MIN_TOKENS);
         runGroups(byReplica, prepare(w.expert(0), x, tokens, byReplica[0]), out);
     }
 
@@ -124,26 +122,21 @@ public final class MatMul {
     }
 
     /** The groups of each replica of w ([replica][group]): the same tokens, each replica's matrices. */
-    private static Group[][] group(ExpertWeights w, int[] pairToken, int[] pairExpert, int[] perExpert, int minTokens) {
+    private static Group[][] group(ExpertWeights w, int[] pairToken, PairsByExpert byExpert, int minTokens) {
         int used = 0;
-        for (int c : perExpert) if (c > 0) used++;
+        for (int e = 0; e < w.experts(); e++) if (byExpert.count(e) > 0) used++;
         Group[][] byReplica = new Group[w.replicaCount()][used];
-        Group[] groups = byReplica[0];
-        int[] slotOf = new int[w.experts()];
-        int[] fill = new int[w.experts()];
-        Arrays.fill(slotOf, -1);
         for (int e = 0, g = 0; e < w.experts(); e++) {
-            if (perExpert[e] == 0) continue;
-            slotOf[e] = g;
-            groups[g] = new Group(w.expert(e), new int[perExpert[e]], new int[perExpert[e]], minTokens);
-            for (int r = 1; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), groups[g].token, groups[g].outBase, minTokens);
+            int n = byExpert.count(e);
+            if (n == 0) continue;
+            int[] token = new int[n], outBase = new int[n];
+            for (int j = 0; j < n; j++) {
+                int pair = byExpert.pair(e, j);
+                token[j] = pairToken[pair];
+                outBase[j] = pair * w.rows();
+            }
+            for (int r = 0; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), token, outBase, minTokens);
             g++;
-        }
-        for (int i = 0; i < pairToken.length; i++) {
-            int e = pairExpert[i];
-            Group g = groups[slotOf[e]];
-            g.token[fill[e]] = pairToken[i];
-            g.outBase[fill[e]++] = i * w.rows();
         }
         return byReplica;
     }
