@@ -3,7 +3,7 @@
 // start), with the host reference's roundings spelled out, so both kernels give its floats bit for bit.
 //
 // type is the GGML type id: F32 0, F16 1, Q4_0 2, Q4_1 3, Q5_0 6, Q5_1 7, Q8_0 8, Q2_K 10, Q3_K 11, Q4_K 12,
-// Q5_K 13, Q6_K 14, BF16 30.
+// Q5_K 13, Q6_K 14, IQ4_NL 20, IQ4_XS 23, BF16 30.
 
 #pragma once
 
@@ -76,6 +76,12 @@ GGML_HD int q3_scale(const uint8_t* p, int i) {
     return (low | (high << 4)) - 32;
 }
 
+// IQ4_NL / IQ4_XS: the signed level a 4-bit code stands for (GGML's non-linear grid, the host's Iq4Levels).
+GGML_HD int iq4_level(int code) {
+    const int8_t levels[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+    return levels[code];
+}
+
 __host__ __device__ float element(const uint8_t* src, int type, long long i) {
     switch (type) {
     case 0: return ((const float*) src)[i];
@@ -146,6 +152,20 @@ __host__ __device__ float element(const uint8_t* src, int type, long long i) {
         const int low = k < 2 ? lowByte & 0xF : lowByte >> 4;
         const int high = (b[128 + 32 * half + l] >> (2 * k)) & 3;
         return affine(f16_at(b + 208), (int8_t) b[192 + (e >> 4)], (low | (high << 4)) - 32, 0.0f, 0);
+    }
+    case 20: { // IQ4_NL: f16 d, 16 bytes of 4-bit codes placed as Q4_0's nibbles; d * level
+        const uint8_t* b = src + (i >> 5) * 18;
+        const int e = i & 31;
+        const int byte = b[2 + (e & 15)];
+        return affine(f16_at(b), 1, iq4_level(e < 16 ? byte & 0xF : byte >> 4), 0.0f, 0);
+    }
+    case 23: { // IQ4_XS: f16 d, u16 high scale bits, 4 bytes of low scale nibbles, 128 bytes of codes
+        const uint8_t* b = src + (i >> 8) * 136;
+        const int e = i & 255, g = e >> 5, l = e & 31;
+        const int high = b[2] | (b[3] << 8);
+        const int scale = (((b[4 + (g >> 1)] >> (4 * (g & 1))) & 0xF) | (((high >> (2 * g)) & 3) << 4)) - 32;
+        const int byte = b[8 + 16 * g + (l & 15)];
+        return affine(f16_at(b), scale, iq4_level(l < 16 ? byte & 0xF : byte >> 4), 0.0f, 0);
     }
     default: return bits_as_float(0x7fc00000u); // an unknown type shows as NaN, never as plausible numbers
     }

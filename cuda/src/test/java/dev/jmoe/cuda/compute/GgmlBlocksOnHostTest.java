@@ -48,7 +48,7 @@ class GgmlBlocksOnHostTest {
                 checked++;
             }
         }
-        assertEquals(13, checked, "F32, F16, BF16, the four 32-element types, Q8_0 and the five K types");
+        assertEquals(15, checked, "F32, F16, BF16, the four 32-element types, Q8_0, the five K types, IQ4_NL and IQ4_XS");
     }
 
     private static void compare(GgmlType type, MemorySegment bytes, int elements, String what) throws IOException, InterruptedException {

@@ -24,6 +24,8 @@ final class BlockDecoder {
             case Q4_K -> q4_k(s, b, c);
             case Q5_K -> q5_k(s, b, c);
             case Q6_K -> q6_k(s, b, c);
+            case IQ4_NL -> iq4_nl(s, b, c);
+            case IQ4_XS -> iq4_xs(s, b, c);
             default -> throw new IllegalArgumentException("not a block-quantized type with a kernel: " + type);
         }
     }
@@ -183,6 +185,39 @@ final class BlockDecoder {
             int low = k < 2 ? lowByte & 0xF : lowByte >>> 4;
             int high = (Bytes.u8(s, b + 128 + 32 * half + l) >>> (2 * k)) & 3;
             c.q[e] = (low | (high << 4)) - 32;
+        }
+    }
+
+    /** IQ4_NL: f16 d, 16 bytes of 4-bit codes placed as Q4_0's nibbles; x = d·level(code) ({@link Iq4Levels}). */
+    private static void iq4_nl(MemorySegment s, long b, BlockCodes c) {
+        plain32(c, Bytes.f16(s, b));
+        for (int j = 0; j < 16; j++) {
+            int q = Bytes.u8(s, b + 2 + j);
+            c.q[j] = Iq4Levels.level(q & 0xF);
+            c.q[j + 16] = Iq4Levels.level(q >>> 4);
+        }
+    }
+
+    /**
+     * IQ4_XS: f16 d, u16 of high scale bits, 4 bytes of low scale nibbles, 128 bytes of codes; eight sub-blocks
+     * of 32. Sub-block g's 6-bit scale takes its low four bits from nibble g % 2 of low byte g / 2 and its top
+     * two from bits 2g, 2g + 1 of the u16; its codes are bytes 16g.. placed as Q4_0's nibbles.
+     * x = d·(scale − 32)·level(code).
+     */
+    private static void iq4_xs(MemorySegment s, long b, BlockCodes c) {
+        c.shape(256, 32);
+        c.d = Bytes.f16(s, b);
+        c.dmin = 0;
+        Arrays.fill(c.min, 0);
+        int high = Bytes.u8(s, b + 2) | (Bytes.u8(s, b + 3) << 8);
+        for (int g = 0; g < 8; g++) {
+            int low = (Bytes.u8(s, b + 4 + g / 2) >>> (4 * (g % 2))) & 0xF;
+            c.scale[g] = (low | (((high >>> (2 * g)) & 3) << 4)) - 32;
+            for (int j = 0; j < 16; j++) {
+                int q = Bytes.u8(s, b + 8 + 16 * g + j);
+                c.q[32 * g + j] = Iq4Levels.level(q & 0xF);
+                c.q[32 * g + 16 + j] = Iq4Levels.level(q >>> 4);
+            }
         }
     }
 }

@@ -43,7 +43,7 @@ final class DenseTiles {
 
     /**
      * Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots): every
-     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0 and the K types have vector
+     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, the K types and the IQ4 types have vector
      * dequantizers; the rest (the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
      * which costs a few ns per element once per chunk against their four-token dots' 5–9 GFLOP/s.
      */
@@ -68,6 +68,8 @@ final class DenseTiles {
             case Q3_K -> q3_k(w, offset, n, out, o);
             case Q5_K -> q5_k(w, offset, n, out, o);
             case Q6_K -> q6_k(w, offset, n, out, o);
+            case IQ4_NL -> iq4_nl(w, offset, n, out, o);
+            case IQ4_XS -> iq4_xs(w, offset, n, out, o);
             default -> ScalarDequant.row(type, w, offset, n, out, o);
         }
     }
@@ -99,6 +101,39 @@ final class DenseTiles {
                     ((FloatVector) hi.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).intoArray(out, e + 16);
                 }
             }
+        }
+    }
+
+    /** x = d·level(code) ({@link Iq4Levels}), the codes placed as Q4_0's nibbles. */
+    private static void iq4_nl(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int blk = 0; blk < n / 32; blk++) {
+            long b = off + 18L * blk;
+            levels32(w, b + 2, Bytes.f16(w, b), out, o + 32 * blk);
+        }
+    }
+
+    /** x = (d·(scale − 32))·level(code) per sub-block of 32, rounded as the reference rounds it. */
+    private static void iq4_xs(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int sb = 0; sb < n / 256; sb++) {
+            long b = off + 136L * sb;
+            float d = Bytes.f16(w, b);
+            int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
+            for (int g = 0; g < 8; g++) {
+                int scale = (((low >>> (4 * g)) & 0xF) | (((high >>> (2 * g)) & 3) << 4)) - 32;
+                levels32(w, b + 8 + 16 * g, d * scale, out, o + 256 * sb + 32 * g);
+            }
+        }
+    }
+
+    /** The 32 codes of the 16 bytes at b as levels times {@code scale}: low nibbles to out[e..], high ones to out[e + 16..]. */
+    private static void levels32(MemorySegment w, long b, float scale, float[] out, int e) {
+        ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b, LE);
+        ByteVector lo = q.and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+        ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+        FloatVector s = FloatVector.broadcast(LF, scale);
+        for (int p = 0; p < 16; p += LL) {
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, LF, p / LL)).mul(s).intoArray(out, e + p);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, LF, p / LL)).mul(s).intoArray(out, e + 16 + p);
         }
     }
 

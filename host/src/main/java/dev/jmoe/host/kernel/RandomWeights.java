@@ -40,7 +40,7 @@ public final class RandomWeights {
             case F32 -> s.set(Bytes.FLOAT, b, gaussian(r));
             case F16 -> f16(s, b, gaussian(r));
             case BF16 -> s.set(Bytes.SHORT, b, (short) (Float.floatToRawIntBits(gaussian(r)) >>> 16));
-            case Q8_0, Q4_0, Q5_0 -> f16(s, b, scale(r));
+            case Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS -> f16(s, b, scale(r));
             case Q4_1, Q5_1, Q4_K, Q5_K -> { f16(s, b, scale(r)); f16(s, b + 2, scale(r)); }
             case Q2_K -> { f16(s, b + 80, scale(r)); f16(s, b + 82, scale(r)); }
             case Q3_K -> f16(s, b + 108, scale(r));

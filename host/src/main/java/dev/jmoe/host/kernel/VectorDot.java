@@ -93,6 +93,8 @@ final class VectorDot implements RowDot {
             case Q4_K -> q4_k(w, offset, a);
             case Q5_K -> q5_k(w, offset, a);
             case Q6_K -> q6_k(w, offset, a);
+            case IQ4_NL -> iq4_nl(w, offset, a);
+            case IQ4_XS -> iq4_xs(w, offset, a);
             default -> throw new IllegalArgumentException("no kernel for tensor type " + type);
         };
     }
@@ -396,6 +398,57 @@ final class VectorDot implements RowDot {
             else acc1 = sum.fma(scale, acc1);
         }
         return VectorMath.laneSum(acc0.add(acc1));
+    }
+
+    /** As {@link #q8_0}, the int8 weights being the levels ({@link Iq4Levels}) the block's 4-bit codes index. */
+    private static float iq4_nl(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 18L * blk;
+            FloatVector sum = levels32(w, b + 2, x, 32 * blk);
+            acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
+        }
+        return VectorMath.laneSum(acc);
+    }
+
+    /**
+     * Against Q8_K activations (one scale per 256, as the reference): per sub-block of 32 the exact lane sum of
+     * level·qa as {@link #iq4_nl}, times (scale − 32) into the super-block sum in sub-block order (exact too:
+     * integers below 2^24), then ·d·da. The eight 6-bit scales come from one short and one int.
+     */
+    private static float iq4_xs(MemorySegment w, long off, Activation a) {
+        float[] x = a.values, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 136L * sb;
+            int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
+            FloatVector s = FloatVector.zero(F);
+            for (int g = 0; g < 8; g++) {
+                int scale = (((low >>> (4 * g)) & 0xF) | (((high >>> (2 * g)) & 3) << 4)) - 32;
+                FloatVector sum = levels32(w, b + 8 + 16 * g, x, 256 * sb + 32 * g);
+                s = sum.fma(FloatVector.broadcast(F, scale), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
+        }
+        return VectorMath.laneSum(acc);
+    }
+
+    /**
+     * Σ level(code)·x (exact: int8 levels times int8 quants) in lanes, over the 32 codes of the 16 bytes at
+     * {@code b}: low nibbles for elements e.., high nibbles for e + 16... One byte shuffle ({@code selectFrom}
+     * the 16 levels) turns 16 codes into their levels.
+     */
+    private static FloatVector levels32(MemorySegment w, long b, float[] x, int e) {
+        ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b, LE);
+        ByteVector lo = q.and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+        ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+        FloatVector sum = FloatVector.zero(F);
+        for (int p = 0; p < 16 / FL; p++) {
+            sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + p * FL), sum);
+            sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, e + 16 + p * FL), sum);
+        }
+        return sum;
     }
 
     /** x = d·q + m: the min term is m·da·Σqa per block, from the activation's block sums. */

@@ -49,7 +49,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "BF16", "Q8_0", "Q4_0", "Q5_1", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "BF16", "Q8_0", "Q4_0", "Q5_1", "Q4_K", "Q6_K", "IQ4_NL", "IQ4_XS"})
     void matmulMatchesReferenceAndIsTheSameOnOneAndTwoThreads(GgmlType type) {
         int cols = type.blockSize == 256 ? 512 : 96, rows = 37, batch = 11;
         Random r = new Random(type.ordinal());
@@ -70,7 +70,7 @@ class MatMulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS"})
     void largeBatchesTakeTheTilesAndMatchTheReference(GgmlType type) {
         // 23 tokens: a full panel and a part one (AVX2); 37 rows: chunks that end in a part tile
         assertTilesMatchTheReference(type, type.blockSize == 256 ? 512 : 96, 37, MatMul.TILE_MIN_TOKENS + 7, 17 + type.ordinal());

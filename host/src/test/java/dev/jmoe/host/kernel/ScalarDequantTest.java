@@ -24,6 +24,39 @@ class ScalarDequantTest {
         }
     }
 
+    /** GGML's non-linear 4-bit grid, written out here as the layout gives it (not read from the code under test). */
+    private static final int[] IQ4_GRID = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    @Test
+    void iq4_nl_codesIndexTheGridLowNibblesFirst() {
+        Blocks b = new Blocks(18).f16(0.5f);
+        for (int j = 0; j < 16; j++) b.u8(j | ((15 - j) << 4));
+        float[] x = ScalarDequant.row(GgmlType.IQ4_NL, b.segment(), 0, 32);
+        for (int j = 0; j < 16; j++) {
+            assertEquals(0.5f * IQ4_GRID[j], x[j], "element " + j);
+            assertEquals(0.5f * IQ4_GRID[15 - j], x[16 + j], "element " + (16 + j));
+        }
+    }
+
+    @Test
+    void iq4_xs_sixBitScalesFromLowNibblesAndHighPairs_offsetThirtyTwo() {
+        // Scales chosen to use both nibbles of every low byte and every two-bit pair of the high u16.
+        int[] scale = {0, 63, 32, 33, 17, 48, 1, 40};
+        int high = 0;
+        for (int g = 0; g < 8; g++) high |= (scale[g] >>> 4) << (2 * g);
+        Blocks b = new Blocks(136).f16(0.25f).u8(high & 0xFF, high >>> 8);
+        for (int k = 0; k < 4; k++) b.u8((scale[2 * k] & 0xF) | ((scale[2 * k + 1] & 0xF) << 4));
+        for (int g = 0; g < 8; g++) for (int j = 0; j < 16; j++) b.u8(((j + g) & 15) | ((15 - j) << 4));
+        float[] x = ScalarDequant.row(GgmlType.IQ4_XS, b.segment(), 0, 256);
+        for (int g = 0; g < 8; g++) {
+            float dl = 0.25f * (scale[g] - 32);
+            for (int j = 0; j < 16; j++) {
+                assertEquals(dl * IQ4_GRID[(j + g) & 15], x[32 * g + j], "element " + (32 * g + j));
+                assertEquals(dl * IQ4_GRID[15 - j], x[32 * g + 16 + j], "element " + (32 * g + 16 + j));
+            }
+        }
+    }
+
     @Test
     void q4_1_scaleAndMin() {
         Blocks b = new Blocks(20).f16(0.25f).f16(-1f);
