@@ -414,8 +414,10 @@ final class VectorDot implements RowDot {
 
     /**
      * Against Q8_K activations (one scale per 256, as the reference): per sub-block of 32 the exact lane sum of
-     * level·qa as {@link #iq4_nl}, times (scale − 32) into the super-block sum in sub-block order (exact too:
-     * integers below 2^24), then ·d·da. The eight 6-bit scales come from one short and one int.
+     * level·qa as {@link #iq4_nl}, times (scale − 32) into the super-block sum in sub-block order, then ·d·da.
+     * The super-block sum stays an exact integer at 256 bits and wider (per lane at most 8 · 32 · 4 · 127² <
+     * 2^24); 128-bit lanes hold twice as many products and round only in near-saturated blocks. The eight
+     * 6-bit scales come from one short and one int.
      */
     private static float iq4_xs(MemorySegment w, long off, Activation a) {
         float[] x = a.values, xs = a.scales;

@@ -88,7 +88,7 @@ class ModelConfigTest {
             UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                     () -> ModelWeights.load(model, c, data));
             assertEquals("tensor blk.1.ffn_up_exps.weight has type IQ2_XXS, which has no CPU kernel "
-                    + "(supported: F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, BF16)", e.getMessage());
+                    + "(supported: F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS, BF16)", e.getMessage());
         }
     }
 
