@@ -119,7 +119,7 @@ final class DenseTiles {
             float d = Bytes.f16(w, b);
             int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
             for (int g = 0; g < 8; g++) {
-                int scale = (((low >>> (4 * g)) & 0xF) | (((high >>> (2 * g)) & 3) << 4)) - 32;
+                int scale = Iq4Levels.xsScale(high, low, g);
                 levels32(w, b + 8 + 16 * g, d * scale, out, o + 256 * sb + 32 * g);
             }
         }

@@ -4,7 +4,8 @@ import jdk.incubator.vector.ByteVector;
 
 /**
  * The sixteen signed levels that the 4-bit codes of IQ4_NL and IQ4_XS blocks index: GGML's non-linear
- * grid, denser near zero, where most weights are. One table for the reference decoder and the kernels.
+ * grid, denser near zero, where most weights are; and IQ4_XS's packed sub-block scales. One place for the
+ * kernels (the reference decoder spells the layout out byte by byte on its own).
  */
 final class Iq4Levels {
     private Iq4Levels() {}
@@ -17,5 +18,13 @@ final class Iq4Levels {
 
     static int level(int code) {
         return LEVELS[code];
+    }
+
+    /**
+     * IQ4_XS sub-block g's scale minus its offset of 32 (−32..31), from the block's u16 of high bits (bits 2g,
+     * 2g + 1 are its top two) and its four low-nibble bytes read as one little-endian int (nibble g).
+     */
+    static int xsScale(int high, int low, int g) {
+        return (((low >>> (4 * g)) & 0xF) | (((high >>> (2 * g)) & 3) << 4)) - 32;
     }
 }

@@ -427,7 +427,7 @@ final class VectorDot implements RowDot {
             int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
             FloatVector s = FloatVector.zero(F);
             for (int g = 0; g < 8; g++) {
-                int scale = (((low >>> (4 * g)) & 0xF) | (((high >>> (2 * g)) & 3) << 4)) - 32;
+                int scale = Iq4Levels.xsScale(high, low, g);
                 FloatVector sum = levels32(w, b + 8 + 16 * g, x, 256 * sb + 32 * g);
                 s = sum.fma(FloatVector.broadcast(F, scale), s);
             }
