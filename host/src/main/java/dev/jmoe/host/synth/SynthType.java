@@ -6,12 +6,17 @@ import dev.jmoe.host.gguf.GgmlType;
  * The file types synth writes, with their llama.cpp {@code general.file_type} number and which GGML type
  * each tensor gets. Q4_K_M follows the reference's mix: Q6_K for the output matrix and, in the layers that
  * get more bits (the first and last eighth and every third between), for attn_v and ffn_down; Q4_K elsewhere.
+ * IQ4_NL and IQ4_XS follow the reference's mix for MoE models as far as this writer has quantizers: Q6_K for the
+ * output matrix, Q8_0 for attn_k and attn_v, the grid type elsewhere (the reference's Q5_K attn_output stays in
+ * the grid type here); IQ4_XS rows that are not whole super-blocks take IQ4_NL, as the reference does.
  */
 public enum SynthType {
     F32(0),
     Q4_0(2),
     Q8_0(7),
-    Q4_K_M(15);
+    Q4_K_M(15),
+    IQ4_NL(25),
+    IQ4_XS(30);
 
     public final int fileType;
 
@@ -21,7 +26,7 @@ public enum SynthType {
 
     public static SynthType parse(String text) {
         for (SynthType t : values()) if (t.name().equalsIgnoreCase(text)) return t;
-        throw new IllegalArgumentException("unknown type '" + text + "' (expected f32, q4_0, q8_0 or q4_k_m)");
+        throw new IllegalArgumentException("unknown type '" + text + "' (expected f32, q4_0, q8_0, q4_k_m, iq4_nl or iq4_xs)");
     }
 
     /** The type of a 2-D weight named {@code role} (e.g. "attn_v", "ffn_down_exps", "output") in {@code layer} of {@code layers}. */
@@ -31,6 +36,9 @@ public enum SynthType {
             case Q4_0 -> GgmlType.Q4_0;
             case Q8_0 -> GgmlType.Q8_0;
             case Q4_K_M -> moreBits(role, layer, layers) ? GgmlType.Q6_K : GgmlType.Q4_K;
+            case IQ4_NL, IQ4_XS -> role.equals("output") ? GgmlType.Q6_K
+                    : role.equals("attn_k") || role.equals("attn_v") ? GgmlType.Q8_0
+                    : this == IQ4_NL || cols % 256 != 0 ? GgmlType.IQ4_NL : GgmlType.IQ4_XS;
         };
         return fitting(wanted, cols);
     }

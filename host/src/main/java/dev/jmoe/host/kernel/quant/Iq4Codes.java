@@ -1,0 +1,35 @@
+package dev.jmoe.host.kernel.quant;
+
+/**
+ * The nearest of the IQ4 grid's sixteen levels (GGML's non-linear 4-bit grid) to a value in units of the
+ * block's scale, and the 16 bytes of codes for 32 values, placed as Q4_0's nibbles. The grid is written
+ * here again rather than shared with the kernels: the writer and the readers are checked against each other.
+ */
+final class Iq4Codes {
+    private Iq4Codes() {}
+
+    static final int[] LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /** The code whose level is nearest to v (ties to the lower code). */
+    static int nearest(float v) {
+        int best = 0;
+        for (int c = 1; c < 16; c++) if (Math.abs(LEVELS[c] - v) < Math.abs(LEVELS[best] - v)) best = c;
+        return best;
+    }
+
+    /** The extreme of x[from .. from + 32): the value of largest magnitude, with its sign. */
+    static float extreme(float[] x, int from) {
+        float e = 0;
+        for (int i = from; i < from + 32; i++) if (Math.abs(x[i]) > Math.abs(e)) e = x[i];
+        return e;
+    }
+
+    /** The codes of x[from .. from + 32) for the scale {@code d} (element i low nibble of byte i, i + 16 its high) at out[at..]. */
+    static void write(float[] x, int from, float d, java.lang.foreign.MemorySegment out, long at) {
+        float inv = d == 0 ? 0 : 1 / d;
+        for (int i = 0; i < 16; i++) {
+            int lo = nearest(x[from + i] * inv), hi = nearest(x[from + i + 16] * inv);
+            Le.u8(out, at + i, lo | hi << 4);
+        }
+    }
+}
