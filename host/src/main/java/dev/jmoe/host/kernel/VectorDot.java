@@ -103,7 +103,7 @@ final class VectorDot implements RowDot {
     public void dot4(GgmlType type, MemorySegment w, long offset, Activation a0, Activation a1, Activation a2,
                      Activation a3, float[] out) {
         switch (type) {
-            case Q8_0, Q4_0, Q4_K, Q6_K -> {
+            case Q8_0, Q4_0, Q4_K, Q6_K, IQ4_NL, IQ4_XS -> {
                 if (!sameShape(a0, a1) || !sameShape(a0, a2) || !sameShape(a0, a3)) {
                     throw new IllegalArgumentException("dot4 needs four activations of one format and length");
                 }
@@ -115,6 +115,8 @@ final class VectorDot implements RowDot {
                 switch (type) {
                     case Q4_K -> q4_kx4(w, offset, a0, a1, a2, a3, out);
                     case Q6_K -> q6_kx4(w, offset, a0, a1, a2, a3, out);
+                    case IQ4_NL -> iq4_nlx4(w, offset, a0, a1, a2, a3, out);
+                    case IQ4_XS -> iq4_xsx4(w, offset, a0, a1, a2, a3, out);
                     default -> blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out);
                 }
             }
@@ -173,6 +175,84 @@ final class VectorDot implements RowDot {
         out[1] = VectorMath.laneSum(nibbles ? acc1.add(odd1) : acc1);
         out[2] = VectorMath.laneSum(nibbles ? acc2.add(odd2) : acc2);
         out[3] = VectorMath.laneSum(nibbles ? acc3.add(odd3) : acc3);
+    }
+
+    /**
+     * IQ4_NL against four tokens, as {@link #iq4_nl}: each block's codes become levels and floats once for all
+     * four; per token the same exact lane sum and the same scaling, so each token equals its single dot bit for bit.
+     */
+    private static void iq4_nlx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                                 float[] out) {
+        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        for (int blk = 0; blk < a0.n / 32; blk++) {
+            long b = off + 18L * blk;
+            ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b + 2, LE);
+            ByteVector lo = q.and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+            ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int p = 0; p < 16 / FL; p++) {
+                FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, F, p), h = (FloatVector) hi.convertShape(VectorOperators.B2F, F, p);
+                int el = 32 * blk + p * FL, eh = el + 16;
+                s0 = h.fma(FloatVector.fromArray(F, x0, eh), l.fma(FloatVector.fromArray(F, x0, el), s0));
+                s1 = h.fma(FloatVector.fromArray(F, x1, eh), l.fma(FloatVector.fromArray(F, x1, el), s1));
+                s2 = h.fma(FloatVector.fromArray(F, x2, eh), l.fma(FloatVector.fromArray(F, x2, el), s2));
+                s3 = h.fma(FloatVector.fromArray(F, x3, eh), l.fma(FloatVector.fromArray(F, x3, el), s3));
+            }
+            float d = Bytes.f16(w, b);
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[blk]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[blk]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
+        }
+        out[0] = VectorMath.laneSum(acc0);
+        out[1] = VectorMath.laneSum(acc1);
+        out[2] = VectorMath.laneSum(acc2);
+        out[3] = VectorMath.laneSum(acc3);
+    }
+
+    /**
+     * IQ4_XS against four tokens, as {@link #iq4_xs}: each sub-block's codes become levels and floats once for
+     * all four; per token the same exact lane sums, scaled and accumulated in the same order, so each token
+     * equals its single dot bit for bit.
+     */
+    private static void iq4_xsx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                                 float[] out) {
+        float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        for (int sb = 0; sb < a0.n / 256; sb++) {
+            long b = off + 136L * sb;
+            int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int g = 0; g < 8; g++) {
+                ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b + 8 + 16 * g, LE);
+                ByteVector lo = q.and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+                FloatVector t0 = FloatVector.zero(F), t1 = FloatVector.zero(F), t2 = FloatVector.zero(F), t3 = FloatVector.zero(F);
+                for (int p = 0; p < 16 / FL; p++) {
+                    FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, F, p), h = (FloatVector) hi.convertShape(VectorOperators.B2F, F, p);
+                    int el = 256 * sb + 32 * g + p * FL, eh = el + 16;
+                    t0 = h.fma(FloatVector.fromArray(F, x0, eh), l.fma(FloatVector.fromArray(F, x0, el), t0));
+                    t1 = h.fma(FloatVector.fromArray(F, x1, eh), l.fma(FloatVector.fromArray(F, x1, el), t1));
+                    t2 = h.fma(FloatVector.fromArray(F, x2, eh), l.fma(FloatVector.fromArray(F, x2, el), t2));
+                    t3 = h.fma(FloatVector.fromArray(F, x3, eh), l.fma(FloatVector.fromArray(F, x3, el), t3));
+                }
+                FloatVector scale = FloatVector.broadcast(F, Iq4Levels.xsScale(high, low, g));
+                s0 = t0.fma(scale, s0);
+                s1 = t1.fma(scale, s1);
+                s2 = t2.fma(scale, s2);
+                s3 = t3.fma(scale, s3);
+            }
+            float d = Bytes.f16(w, b);
+            acc0 = s0.fma(FloatVector.broadcast(F, d * a0.scales[sb]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, d * a1.scales[sb]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
+        }
+        out[0] = VectorMath.laneSum(acc0);
+        out[1] = VectorMath.laneSum(acc1);
+        out[2] = VectorMath.laneSum(acc2);
+        out[3] = VectorMath.laneSum(acc3);
     }
 
     /**
