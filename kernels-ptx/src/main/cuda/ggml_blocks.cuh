@@ -76,10 +76,12 @@ GGML_HD int q3_scale(const uint8_t* p, int i) {
     return (low | (high << 4)) - 32;
 }
 
-// IQ4_NL / IQ4_XS: the signed level a 4-bit code stands for (GGML's non-linear grid, the host's Iq4Levels).
+// IQ4_NL / IQ4_XS: the signed level a 4-bit code stands for (GGML's non-linear grid, the host's Iq4Levels:
+// -127 -104 -83 -65 -49 -35 -22 -10 | 1 13 25 38 53 69 89 113), byte code % 8 of one of two 64-bit constants,
+// so the decode needs no table in memory (a local array cost a 16-byte local-memory store per element).
 GGML_HD int iq4_level(int code) {
-    const int8_t levels[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
-    return levels[code];
+    const unsigned long long half = code < 8 ? 0xF6EADDCFBFAD9881ull : 0x7159453526190D01ull;
+    return (int8_t) (half >> (8 * (code & 7)));
 }
 
 __host__ __device__ float element(const uint8_t* src, int type, long long i) {
