@@ -5,9 +5,10 @@ import jdk.incubator.vector.ByteVector;
 /**
  * The sixteen signed levels that the 4-bit codes of IQ4_NL and IQ4_XS blocks index: GGML's non-linear
  * grid, denser near zero, where most weights are; and IQ4_XS's packed sub-block scales. One place for the
- * kernels (the reference decoder spells the layout out byte by byte on its own).
+ * kernels and the weight writer (the reference decoder spells the scale layout out byte by byte on its own;
+ * the hand-built block tests write the grid out again).
  */
-final class Iq4Levels {
+public final class Iq4Levels {
     private Iq4Levels() {}
 
     /** Level of code c at index c (0..15). */
@@ -16,7 +17,8 @@ final class Iq4Levels {
     /** The levels as one 128-bit vector: {@code codes.selectFrom(VECTOR)} turns 16 codes into their levels (one byte shuffle). */
     static final ByteVector VECTOR = ByteVector.fromArray(ByteVector.SPECIES_128, LEVELS, 0);
 
-    static int level(int code) {
+    /** The level of code c (0..15). */
+    public static int level(int code) {
         return LEVELS[code];
     }
 

@@ -8,7 +8,7 @@ import dev.jmoe.host.gguf.GgmlType;
  * get more bits (the first and last eighth and every third between), for attn_v and ffn_down; Q4_K elsewhere.
  * IQ4_NL and IQ4_XS follow the reference's mix for MoE models as far as this writer has quantizers: Q6_K for the
  * output matrix, Q8_0 for attn_k and attn_v, the grid type elsewhere (the reference's Q5_K attn_output stays in
- * the grid type here); IQ4_XS rows that are not whole super-blocks take IQ4_NL, as the reference does.
+ * the grid type here).
  */
 public enum SynthType {
     F32(0),
@@ -38,7 +38,7 @@ public enum SynthType {
             case Q4_K_M -> moreBits(role, layer, layers) ? GgmlType.Q6_K : GgmlType.Q4_K;
             case IQ4_NL, IQ4_XS -> role.equals("output") ? GgmlType.Q6_K
                     : role.equals("attn_k") || role.equals("attn_v") ? GgmlType.Q8_0
-                    : this == IQ4_NL || cols % 256 != 0 ? GgmlType.IQ4_NL : GgmlType.IQ4_XS;
+                    : this == IQ4_NL ? GgmlType.IQ4_NL : GgmlType.IQ4_XS;
         };
         return fitting(wanted, cols);
     }
@@ -50,9 +50,13 @@ public enum SynthType {
         return layer < eighth || layer >= layers - eighth || (layer - eighth) % 3 == 2;
     }
 
-    /** Rows too short for 256-blocks fall back to Q8_0 (as the reference does), and to F32 below 32. */
+    /**
+     * Rows that are not whole blocks fall back as the reference does: IQ4_XS to IQ4_NL, the other 256-block types
+     * to Q8_0; to F32 below 32.
+     */
     private static GgmlType fitting(GgmlType type, int cols) {
         if (cols % type.blockSize == 0) return type;
+        if (type == GgmlType.IQ4_XS) return fitting(GgmlType.IQ4_NL, cols);
         return cols % GgmlType.Q8_0.blockSize == 0 ? GgmlType.Q8_0 : GgmlType.F32;
     }
 }

@@ -1,19 +1,18 @@
 package dev.jmoe.host.kernel.quant;
 
+import dev.jmoe.host.kernel.Iq4Levels;
+
 /**
- * The nearest of the IQ4 grid's sixteen levels (GGML's non-linear 4-bit grid) to a value in units of the
- * block's scale, and the 16 bytes of codes for 32 values, placed as Q4_0's nibbles. The grid is written
- * here again rather than shared with the kernels: the writer and the readers are checked against each other.
+ * The nearest of the IQ4 grid's sixteen levels ({@link Iq4Levels}) to a value in units of the block's scale,
+ * and the 16 bytes of codes for 32 values, placed as Q4_0's nibbles.
  */
 final class Iq4Codes {
     private Iq4Codes() {}
 
-    static final int[] LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
-
     /** The code whose level is nearest to v (ties to the lower code). */
     static int nearest(float v) {
         int best = 0;
-        for (int c = 1; c < 16; c++) if (Math.abs(LEVELS[c] - v) < Math.abs(LEVELS[best] - v)) best = c;
+        for (int c = 1; c < 16; c++) if (Math.abs(Iq4Levels.level(c) - v) < Math.abs(Iq4Levels.level(best) - v)) best = c;
         return best;
     }
 
