@@ -175,12 +175,15 @@ final class CpuAttention {
             e.intoArray(x, off + i);
             sums = sums.add(e);
         }
-        float sum = VectorMath.laneSum(sums);
+        float[] lanes = new float[F.length()];
+        sums.intoArray(lanes, 0);
+        float sum = VectorMath.laneSum(lanes, 0, lanes.length);
         if (i < n) {
             VectorMask<Float> tail = F.indexInRange(i, n);
             FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, off + i, tail).sub(max));
             e.intoArray(x, off + i, tail);
-            sum += VectorMath.laneSum(FloatVector.zero(F).blend(e, tail));
+            FloatVector.zero(F).blend(e, tail).intoArray(lanes, 0);
+            sum += VectorMath.laneSum(lanes, 0, lanes.length);
         }
         return 1 / sum;
     }

@@ -135,10 +135,10 @@ public final class KernelBenchmark {
         Activation a = ActivationQuantizer.quantize(gaussian(r, w.cols()), ActivationFormat.forWeight(w.type()));
         int rows = Math.min(IN_CACHE_ROWS, w.rows());
         int repeats = Math.max(1, (1 << 22) / (rows * w.cols()));
-        float[] sink = new float[1];
+        float[] sink = new float[1], lanes = new float[RowDot.SCRATCH];
         Timing t = time(() -> {
             for (int i = 0; i < repeats; i++) {
-                for (int row = 0; row < rows; row++) sink[0] += dot.dot(w.type(), w.data(), row * w.rowBytes(), a);
+                for (int row = 0; row < rows; row++) sink[0] += dot.dot(w.type(), w.data(), row * w.rowBytes(), a, lanes);
             }
         }, s);
         return t.bestSeconds() * 1e9 / ((double) repeats * rows * w.cols());

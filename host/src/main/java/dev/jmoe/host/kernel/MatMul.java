@@ -252,17 +252,17 @@ public final class MatMul {
         WeightMatrix w = g.w;
         long rowBytes = w.rowBytes();
         int[] tok = g.token, base = g.outBase;
-        float[] four = new float[4];
+        float[] four = new float[4], lanes = new float[RowDot.SCRATCH];
         for (int t0 = 0; t0 < tok.length; t0 += TOKEN_TILE) {
             int t1 = Math.min(tok.length, t0 + TOKEN_TILE);
             for (int r = r0; r < r1; r++) {
                 long off = r * rowBytes;
                 int i = t0;
                 for (; i + 4 <= t1; i += 4) {
-                    dot.dot4(w.type(), w.data(), off, acts[tok[i]], acts[tok[i + 1]], acts[tok[i + 2]], acts[tok[i + 3]], four);
+                    dot.dot4(w.type(), w.data(), off, acts[tok[i]], acts[tok[i + 1]], acts[tok[i + 2]], acts[tok[i + 3]], four, lanes);
                     for (int k = 0; k < 4; k++) out[base[i + k] + r] = four[k];
                 }
-                for (; i < t1; i++) out[base[i] + r] = dot.dot(w.type(), w.data(), off, acts[tok[i]]);
+                for (; i < t1; i++) out[base[i] + r] = dot.dot(w.type(), w.data(), off, acts[tok[i]], lanes);
             }
         }
     }

@@ -9,7 +9,7 @@ final class ScalarRowDot implements RowDot {
     static final ScalarRowDot INSTANCE = new ScalarRowDot();
 
     @Override
-    public float dot(GgmlType type, MemorySegment w, long offset, Activation a) {
+    public float dot(GgmlType type, MemorySegment w, long offset, Activation a, float[] scratch) {
         return (float) ScalarDot.integer(type, w, offset, a);
     }
 

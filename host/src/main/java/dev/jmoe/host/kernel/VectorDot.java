@@ -73,35 +73,37 @@ final class VectorDot implements RowDot {
     }
 
     @Override
-    public float dot(GgmlType type, MemorySegment w, long offset, Activation a) {
+    public float dot(GgmlType type, MemorySegment w, long offset, Activation a, float[] scratch) {
+        RowDot.checkScratch(scratch);
         if (a.format != ActivationFormat.forWeight(type)) {
             throw new IllegalArgumentException(type + " weights need " + ActivationFormat.forWeight(type)
                     + " activations, got " + a.format);
         }
         RowCheck.check(type, w, offset, a.n);
         return switch (type) {
-            case F32 -> f32(w, offset, a);
-            case F16 -> f16(w, offset, a);
-            case BF16 -> bf16(w, offset, a);
-            case Q8_0 -> q8_0(w, offset, a);
-            case Q4_0 -> q4_0(w, offset, a);
-            case Q4_1 -> q4_1(w, offset, a);
-            case Q5_0 -> q5_0(w, offset, a);
-            case Q5_1 -> q5_1(w, offset, a);
-            case Q2_K -> q2_k(w, offset, a);
-            case Q3_K -> q3_k(w, offset, a);
-            case Q4_K -> q4_k(w, offset, a);
-            case Q5_K -> q5_k(w, offset, a);
-            case Q6_K -> q6_k(w, offset, a);
-            case IQ4_NL -> iq4_nl(w, offset, a);
-            case IQ4_XS -> iq4_xs(w, offset, a);
+            case F32 -> f32(w, offset, a, scratch);
+            case F16 -> f16(w, offset, a, scratch);
+            case BF16 -> bf16(w, offset, a, scratch);
+            case Q8_0 -> q8_0(w, offset, a, scratch);
+            case Q4_0 -> q4_0(w, offset, a, scratch);
+            case Q4_1 -> q4_1(w, offset, a, scratch);
+            case Q5_0 -> q5_0(w, offset, a, scratch);
+            case Q5_1 -> q5_1(w, offset, a, scratch);
+            case Q2_K -> q2_k(w, offset, a, scratch);
+            case Q3_K -> q3_k(w, offset, a, scratch);
+            case Q4_K -> q4_k(w, offset, a, scratch);
+            case Q5_K -> q5_k(w, offset, a, scratch);
+            case Q6_K -> q6_k(w, offset, a, scratch);
+            case IQ4_NL -> iq4_nl(w, offset, a, scratch);
+            case IQ4_XS -> iq4_xs(w, offset, a, scratch);
             default -> throw new IllegalArgumentException("no kernel for tensor type " + type);
         };
     }
 
     @Override
     public void dot4(GgmlType type, MemorySegment w, long offset, Activation a0, Activation a1, Activation a2,
-                     Activation a3, float[] out) {
+                     Activation a3, float[] out, float[] scratch) {
+        RowDot.checkScratch(scratch);
         switch (type) {
             case Q8_0, Q4_0, Q4_K, Q6_K, IQ4_NL, IQ4_XS -> {
                 if (!sameShape(a0, a1) || !sameShape(a0, a2) || !sameShape(a0, a3)) {
@@ -113,14 +115,14 @@ final class VectorDot implements RowDot {
                 }
                 RowCheck.check(type, w, offset, a0.n);
                 switch (type) {
-                    case Q4_K -> q4_kx4(w, offset, a0, a1, a2, a3, out);
-                    case Q6_K -> q6_kx4(w, offset, a0, a1, a2, a3, out);
-                    case IQ4_NL -> iq4_nlx4(w, offset, a0, a1, a2, a3, out);
-                    case IQ4_XS -> iq4_xsx4(w, offset, a0, a1, a2, a3, out);
-                    default -> blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out);
+                    case Q4_K -> q4_kx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    case Q6_K -> q6_kx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    case IQ4_NL -> iq4_nlx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    case IQ4_XS -> iq4_xsx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    default -> blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out, scratch);
                 }
             }
-            default -> RowDot.super.dot4(type, w, offset, a0, a1, a2, a3, out);
+            default -> RowDot.super.dot4(type, w, offset, a0, a1, a2, a3, out, scratch);
         }
     }
 
@@ -134,7 +136,7 @@ final class VectorDot implements RowDot {
      * accumulators per token as {@link #q4_0} does, so each token's result equals its single dot bit for bit.
      */
     private static void blocks32x4(boolean nibbles, MemorySegment w, long off, Activation a0, Activation a1,
-                                   Activation a2, Activation a3, float[] out) {
+                                   Activation a2, Activation a3, float[] out, float[] stored) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
         long blockBytes = nibbles ? 18 : 34;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
@@ -171,10 +173,11 @@ final class VectorDot implements RowDot {
                 acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
             }
         }
-        out[0] = VectorMath.laneSum(nibbles ? acc0.add(odd0) : acc0);
-        out[1] = VectorMath.laneSum(nibbles ? acc1.add(odd1) : acc1);
-        out[2] = VectorMath.laneSum(nibbles ? acc2.add(odd2) : acc2);
-        out[3] = VectorMath.laneSum(nibbles ? acc3.add(odd3) : acc3);
+        (nibbles ? acc0.add(odd0) : acc0).intoArray(stored, 0);
+        (nibbles ? acc1.add(odd1) : acc1).intoArray(stored, FL);
+        (nibbles ? acc2.add(odd2) : acc2).intoArray(stored, 2 * FL);
+        (nibbles ? acc3.add(odd3) : acc3).intoArray(stored, 3 * FL);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * FL, FL);
     }
 
     /**
@@ -182,7 +185,7 @@ final class VectorDot implements RowDot {
      * four; per token the same exact lane sum and the same scaling, so each token equals its single dot bit for bit.
      */
     private static void iq4_nlx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
-                                 float[] out) {
+                                 float[] out, float[] stored) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
         for (int blk = 0; blk < a0.n / 32; blk++) {
@@ -205,10 +208,11 @@ final class VectorDot implements RowDot {
             acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[blk]), acc2);
             acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[blk]), acc3);
         }
-        out[0] = VectorMath.laneSum(acc0);
-        out[1] = VectorMath.laneSum(acc1);
-        out[2] = VectorMath.laneSum(acc2);
-        out[3] = VectorMath.laneSum(acc3);
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, FL);
+        acc2.intoArray(stored, 2 * FL);
+        acc3.intoArray(stored, 3 * FL);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * FL, FL);
     }
 
     /**
@@ -217,7 +221,7 @@ final class VectorDot implements RowDot {
      * equals its single dot bit for bit.
      */
     private static void iq4_xsx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
-                                 float[] out) {
+                                 float[] out, float[] stored) {
         float[] x0 = a0.values, x1 = a1.values, x2 = a2.values, x3 = a3.values;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
         for (int sb = 0; sb < a0.n / 256; sb++) {
@@ -249,10 +253,11 @@ final class VectorDot implements RowDot {
             acc2 = s2.fma(FloatVector.broadcast(F, d * a2.scales[sb]), acc2);
             acc3 = s3.fma(FloatVector.broadcast(F, d * a3.scales[sb]), acc3);
         }
-        out[0] = VectorMath.laneSum(acc0);
-        out[1] = VectorMath.laneSum(acc1);
-        out[2] = VectorMath.laneSum(acc2);
-        out[3] = VectorMath.laneSum(acc3);
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, FL);
+        acc2.intoArray(stored, 2 * FL);
+        acc3.intoArray(stored, 3 * FL);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * FL, FL);
     }
 
     /**
@@ -261,7 +266,7 @@ final class VectorDot implements RowDot {
      * token equals its single dot bit for bit.
      */
     private static void q4_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
-                               float[] out) {
+                               float[] out, float[] stored) {
         float[] x0 = a0.lanes, x1 = a1.lanes, x2 = a2.lanes, x3 = a3.lanes;
         FloatVector acc0 = FloatVector.zero(LF), acc1 = FloatVector.zero(LF), acc2 = FloatVector.zero(LF), acc3 = FloatVector.zero(LF);
         FloatVector mins0 = FloatVector.zero(M), mins1 = FloatVector.zero(M), mins2 = FloatVector.zero(M), mins3 = FloatVector.zero(M);
@@ -308,10 +313,15 @@ final class VectorDot implements RowDot {
             mins2 = m.mul(FloatVector.fromArray(M, a2.sums, 8 * sb)).mul(FloatVector.fromArray(M, a2.scales, 8 * sb)).fma(dmin, mins2);
             mins3 = m.mul(FloatVector.fromArray(M, a3.sums, 8 * sb)).mul(FloatVector.fromArray(M, a3.scales, 8 * sb)).fma(dmin, mins3);
         }
-        out[0] = VectorMath.laneSum(acc0) - VectorMath.laneSum(mins0);
-        out[1] = VectorMath.laneSum(acc1) - VectorMath.laneSum(mins1);
-        out[2] = VectorMath.laneSum(acc2) - VectorMath.laneSum(mins2);
-        out[3] = VectorMath.laneSum(acc3) - VectorMath.laneSum(mins3);
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, LL);
+        acc2.intoArray(stored, 2 * LL);
+        acc3.intoArray(stored, 3 * LL);
+        mins0.intoArray(stored, 4 * LL);
+        mins1.intoArray(stored, 4 * LL + 8);
+        mins2.intoArray(stored, 4 * LL + 16);
+        mins3.intoArray(stored, 4 * LL + 24);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * LL, LL) - VectorMath.laneSum(stored, 4 * LL + 8 * k, 8);
     }
 
     /**
@@ -320,7 +330,7 @@ final class VectorDot implements RowDot {
      * single dot.
      */
     private static void q6_kx4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
-                               float[] out) {
+                               float[] out, float[] stored) {
         float[] x0 = a0.lanes, x1 = a1.lanes, x2 = a2.lanes, x3 = a3.lanes;
         FloatVector acc0 = FloatVector.zero(LF), acc1 = FloatVector.zero(LF), acc2 = FloatVector.zero(LF), acc3 = FloatVector.zero(LF);
         FloatVector off0 = FloatVector.zero(M), off1 = FloatVector.zero(M), off2 = FloatVector.zero(M), off3 = FloatVector.zero(M);
@@ -371,26 +381,32 @@ final class VectorDot implements RowDot {
             off2 = o2.fma(d32, off2);
             off3 = o3.fma(d32, off3);
         }
-        out[0] = VectorMath.laneSum(acc0) - VectorMath.laneSum(off0);
-        out[1] = VectorMath.laneSum(acc1) - VectorMath.laneSum(off1);
-        out[2] = VectorMath.laneSum(acc2) - VectorMath.laneSum(off2);
-        out[3] = VectorMath.laneSum(acc3) - VectorMath.laneSum(off3);
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, LL);
+        acc2.intoArray(stored, 2 * LL);
+        acc3.intoArray(stored, 3 * LL);
+        off0.intoArray(stored, 4 * LL);
+        off1.intoArray(stored, 4 * LL + 8);
+        off2.intoArray(stored, 4 * LL + 16);
+        off3.intoArray(stored, 4 * LL + 24);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * LL, LL) - VectorMath.laneSum(stored, 4 * LL + 8 * k, 8);
     }
 
-    private static float f32(MemorySegment w, long off, Activation a) {
+    private static float f32(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values;
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i <= a.n - FL; i += FL) {
             acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        float sum = VectorMath.laneSum(stored, 0, FL);
         for (; i < a.n; i++) sum += Bytes.f32(w, off + 4L * i) * x[i];
         return sum;
     }
 
     /** bf16 is the top half of a float: widen to int lanes, shift up, reinterpret. */
-    private static float bf16(MemorySegment w, long off, Activation a) {
+    private static float bf16(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values;
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
@@ -400,7 +416,8 @@ final class VectorDot implements RowDot {
             FloatVector v = (FloatVector) bits.reinterpretShape(F, 0);
             acc = v.fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        float sum = VectorMath.laneSum(stored, 0, FL);
         for (; i < a.n; i++) sum += Bytes.bf16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -410,7 +427,7 @@ final class VectorDot implements RowDot {
      * normal and subnormal halves), sign put back; halves with an all-ones exponent (inf, NaN) get an
      * all-ones float exponent instead.
      */
-    private static float f16(MemorySegment w, long off, Activation a) {
+    private static float f16(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values;
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
@@ -425,13 +442,14 @@ final class VectorDot implements RowDot {
             IntVector merged = scaled.blend(magnitude.or(0x7F800000), special).or(sign);
             acc = ((FloatVector) merged.reinterpretShape(F, 0)).fma(FloatVector.fromArray(F, x, i), acc);
         }
-        float sum = VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        float sum = VectorMath.laneSum(stored, 0, FL);
         for (; i < a.n; i++) sum += Bytes.f16(w, off + 2L * i) * x[i];
         return sum;
     }
 
     /** Per block the exact lane sum of q·qa, then one FMA by d·da into the row's accumulator. */
-    private static float q8_0(MemorySegment w, long off, Activation a) {
+    private static float q8_0(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales;
         FloatVector acc0 = FloatVector.zero(F);
         for (int blk = 0; blk < a.n / 32; blk++) {
@@ -447,7 +465,8 @@ final class VectorDot implements RowDot {
             }
             acc0 = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc0);
         }
-        return VectorMath.laneSum(acc0);
+        acc0.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /**
@@ -456,7 +475,7 @@ final class VectorDot implements RowDot {
      * 512 bits instead of four with separate low/high sums, 0.046 -> 0.038-0.042 ns/element. (The same
      * alternation measured no better for Q8_0.)
      */
-    private static float q4_0(MemorySegment w, long off, Activation a) {
+    private static float q4_0(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         for (int blk = 0; blk < a.n / 32; blk++) {
@@ -477,11 +496,12 @@ final class VectorDot implements RowDot {
             if ((blk & 1) == 0) acc0 = sum.fma(scale, acc0);
             else acc1 = sum.fma(scale, acc1);
         }
-        return VectorMath.laneSum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /** As {@link #q8_0}, the int8 weights being the levels ({@link Iq4Levels}) the block's 4-bit codes index. */
-    private static float iq4_nl(MemorySegment w, long off, Activation a) {
+    private static float iq4_nl(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales;
         FloatVector acc = FloatVector.zero(F);
         for (int blk = 0; blk < a.n / 32; blk++) {
@@ -489,7 +509,8 @@ final class VectorDot implements RowDot {
             FloatVector sum = levels32(w, b + 2, x, 32 * blk);
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
         }
-        return VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /**
@@ -499,7 +520,7 @@ final class VectorDot implements RowDot {
      * 2^24); 128-bit lanes hold twice as many products and round only in near-saturated blocks. The eight
      * 6-bit scales come from one short and one int.
      */
-    private static float iq4_xs(MemorySegment w, long off, Activation a) {
+    private static float iq4_xs(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales;
         FloatVector acc = FloatVector.zero(F);
         for (int sb = 0; sb < a.n / 256; sb++) {
@@ -513,7 +534,8 @@ final class VectorDot implements RowDot {
             }
             acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
         }
-        return VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /**
@@ -534,7 +556,7 @@ final class VectorDot implements RowDot {
     }
 
     /** x = d·q + m: the min term is m·da·Σqa per block, from the activation's block sums. */
-    private static float q4_1(MemorySegment w, long off, Activation a) {
+    private static float q4_1(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales, sums = a.sums;
         FloatVector acc = FloatVector.zero(F);
         float mins = 0;
@@ -555,11 +577,12 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
-        return VectorMath.laneSum(acc) + mins;
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL) + mins;
     }
 
     /** Fifth bits: bit j of the block's u32 goes to element j; spread to int lanes by a per-lane shift. */
-    private static float q5_0(MemorySegment w, long off, Activation a) {
+    private static float q5_0(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales;
         IntVector lane = IntVector.zero(I).addIndex(1);
         FloatVector acc = FloatVector.zero(F);
@@ -585,10 +608,11 @@ final class VectorDot implements RowDot {
             }
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
         }
-        return VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
-    private static float q5_1(MemorySegment w, long off, Activation a) {
+    private static float q5_1(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.values, xs = a.scales, sums = a.sums;
         IntVector lane = IntVector.zero(I).addIndex(1);
         FloatVector acc = FloatVector.zero(F);
@@ -616,7 +640,8 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
-        return VectorMath.laneSum(acc) + mins;
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, FL) + mins;
     }
 
     /**
@@ -628,7 +653,7 @@ final class VectorDot implements RowDot {
      * masked in place, the lanes of the first and second 16 elements scaled by their own 4-bit scales; the
      * min term from the per-16 activation sums.
      */
-    private static float q2_k(MemorySegment w, long off, Activation a) {
+    private static float q2_k(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.lanes, xs = a.scales, sums = a.sums;
         FloatVector acc = FloatVector.zero(LF);
         float mins = 0;
@@ -657,7 +682,8 @@ final class VectorDot implements RowDot {
             acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b + 80) * xs[sb]), acc);
             mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
         }
-        return VectorMath.laneSum(acc) - mins;
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, LL) - mins;
     }
 
     /**
@@ -671,7 +697,7 @@ final class VectorDot implements RowDot {
      * byte's bottom, times 2^8j), the −4 offset taken off per byte, and the lanes of the first and second 16
      * elements scaled by their own 6-bit scales.
      */
-    private static float q3_k(MemorySegment w, long off, Activation a) {
+    private static float q3_k(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.lanes, xs = a.scales;
         FloatVector acc = FloatVector.zero(LF);
         for (int sb = 0; sb < a.n / 256; sb++) {
@@ -700,7 +726,8 @@ final class VectorDot implements RowDot {
             }
             acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b + 108) * xs[sb]), acc);
         }
-        return VectorMath.laneSum(acc);
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, LL);
     }
 
     /**
@@ -713,7 +740,7 @@ final class VectorDot implements RowDot {
      * elements at full width, where 8-byte vectors widened to floats cost three (0.19-0.27 → 0.12 ns/element
      * on one AVX2 core).
      */
-    private static float q4_k(MemorySegment w, long off, Activation a) {
+    private static float q4_k(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.lanes, xs = a.scales, sums = a.sums;
         FloatVector acc = FloatVector.zero(LF);
         FloatVector mins = FloatVector.zero(M);
@@ -745,7 +772,9 @@ final class VectorDot implements RowDot {
             FloatVector m = mins(w, b);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
-        return VectorMath.laneSum(acc) - VectorMath.laneSum(mins);
+        acc.intoArray(stored, 0);
+        mins.intoArray(stored, LL);
+        return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
     }
 
     /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
@@ -754,7 +783,7 @@ final class VectorDot implements RowDot {
      * fifth bit (bit g of high-bit byte l, for element 32g + l) is moved in above its nibble before the
      * fields are masked in place.
      */
-    private static float q5_k(MemorySegment w, long off, Activation a) {
+    private static float q5_k(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.lanes, xs = a.scales, sums = a.sums;
         FloatVector acc = FloatVector.zero(LF);
         FloatVector mins = FloatVector.zero(M);
@@ -789,7 +818,9 @@ final class VectorDot implements RowDot {
             FloatVector m = mins(w, b);
             mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
         }
-        return VectorMath.laneSum(acc) - VectorMath.laneSum(mins);
+        acc.intoArray(stored, 0);
+        mins.intoArray(stored, LL);
+        return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
     }
 
     /**
@@ -803,7 +834,7 @@ final class VectorDot implements RowDot {
      * term per super-block: 32·d·Σ_g sc_g·da·Σ_g qa over its 16 groups, from the activation's
      * {@link Activation#scaledSums16}, in 8-lane vectors.
      */
-    private static float q6_k(MemorySegment w, long off, Activation a) {
+    private static float q6_k(MemorySegment w, long off, Activation a, float[] stored) {
         float[] x = a.lanes, xs = a.scales;
         FloatVector acc = FloatVector.zero(LF);
         FloatVector offsets = FloatVector.zero(M);
@@ -835,7 +866,9 @@ final class VectorDot implements RowDot {
             acc = s.fma(FloatVector.broadcast(LF, d), acc);
             offsets = o.fma(FloatVector.broadcast(M, 32 * d), offsets);
         }
-        return VectorMath.laneSum(acc) - VectorMath.laneSum(offsets);
+        acc.intoArray(stored, 0);
+        offsets.intoArray(stored, LL);
+        return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
     }
 
     /**

@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -22,47 +21,22 @@ public final class VectorMath {
     private VectorMath() {}
 
     /**
-     * The sum of the lanes: halves folded onto each other by lane permutations and adds (lane i plus lane
-     * i + width/2, down to one lane), with no narrower shapes on the way (extracting a half as a 128-bit
-     * vector took the Vector API's slow path). One small method per width with constant shuffles: each is
-     * below C2's size limit for inlining at a cold call site (35 bytecodes; a kernel's final sums are such
-     * a site), and compiles to vector instructions even where it is not inlined. The earlier loop over an
-     * array of shuffles was neither: 25–80 ns per call in the Vector API's Java fallback instead of 13,
-     * 4% of DeepSeek decode.
+     * The sum of the {@code lanes} values (a power of two) from {@code stored[from]}: a vector's lanes as the
+     * kernel that owns the vector stored them ({@code v.intoArray}), summed by folding halves onto each other
+     * (value i plus value i + half, down to one) with scalar adds, so the order is fixed. Overwrites them.
+     *
+     * <p>Kernels store their accumulators and call this instead of passing a vector: a vector that crosses a
+     * call C2 does not inline is boxed, and in the called method, compiled alone, the Vector API runs its
+     * slow Java fallback. Large kernels reach C2's node-count cutoff for inlining before their last lines
+     * (where the sums are), so an earlier {@code laneSum(FloatVector)} was such a call in {@code q4_k},
+     * {@code q6_k} and the four-token kernels: 23% of the JFR samples of the speed model's decode were in
+     * its fallback, and tg64 rose 15–25% without it (old and new builds alternating, 2 threads).
      */
-    public static float laneSum(FloatVector v) {
-        return v.length() == 8 ? sum8(v) : sum16or4(v);
-    }
-
-    private static float sum16or4(FloatVector v) {
-        return v.length() == 16 ? sum8Lanes(fold(v, FOLD16_8), FOLD16_4, FOLD16_2, FOLD16_1) : sum4(v);
-    }
-
-    private static float sum8(FloatVector v) {
-        return sum8Lanes(v, FOLD8_4, FOLD8_2, FOLD8_1);
-    }
-
-    private static float sum4(FloatVector v) {
-        return fold(fold(v, FOLD4_2), FOLD4_1).lane(0);
-    }
-
-    private static float sum8Lanes(FloatVector v, VectorShuffle<Float> four, VectorShuffle<Float> two, VectorShuffle<Float> one) {
-        return fold(fold(fold(v, four), two), one).lane(0);
-    }
-
-    private static FloatVector fold(FloatVector v, VectorShuffle<Float> halves) {
-        return v.add(v.rearrange(halves));
-    }
-
-    private static final VectorShuffle<Float> FOLD16_8 = halves(FloatVector.SPECIES_512, 8), FOLD16_4 = halves(FloatVector.SPECIES_512, 4),
-            FOLD16_2 = halves(FloatVector.SPECIES_512, 2), FOLD16_1 = halves(FloatVector.SPECIES_512, 1);
-    private static final VectorShuffle<Float> FOLD8_4 = halves(FloatVector.SPECIES_256, 4), FOLD8_2 = halves(FloatVector.SPECIES_256, 2),
-            FOLD8_1 = halves(FloatVector.SPECIES_256, 1);
-    private static final VectorShuffle<Float> FOLD4_2 = halves(FloatVector.SPECIES_128, 2), FOLD4_1 = halves(FloatVector.SPECIES_128, 1);
-
-    /** Lane i to lane i ^ half: one fold of halves. */
-    private static VectorShuffle<Float> halves(VectorSpecies<Float> species, int half) {
-        return VectorShuffle.fromOp(species, i -> i ^ half);
+    public static float laneSum(float[] stored, int from, int lanes) {
+        for (int half = lanes / 2; half >= 1; half /= 2) {
+            for (int i = from; i < from + half; i++) stored[i] += stored[i + half];
+        }
+        return stored[from];
     }
 
     private static final float LOG2_E = 1.44269504f;

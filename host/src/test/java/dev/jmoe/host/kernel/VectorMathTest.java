@@ -58,11 +58,13 @@ class VectorMathTest {
         // when added one by one, keeps them when they meet first.
         float[] lanes = {16777216f, 1f, 1f, 1f, -16777216f, 1f, 1f, 1f};
         // ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) = (0 + 2) + (2 + 2) = 6
-        assertEquals(6f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_256, lanes, 0)));
-        float[] sixteen = new float[16];
-        for (int i = 0; i < 16; i++) sixteen[i] = i + 1;
-        assertEquals(136f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_512, sixteen, 0)));
-        assertEquals(10f, VectorMath.laneSum(FloatVector.fromArray(FloatVector.SPECIES_128, new float[] {1, 2, 3, 4}, 0)));
+        assertEquals(6f, VectorMath.laneSum(lanes.clone(), 0, 8));
+        float[] sixteen = new float[19];
+        for (int i = 0; i < 16; i++) sixteen[3 + i] = i + 1;
+        assertEquals(136f, VectorMath.laneSum(sixteen, 3, 16), "from an offset");
+        assertEquals(10f, VectorMath.laneSum(new float[] {1, 2, 3, 4}, 0, 4));
+        // four values of 2^24 + 1 + 1 ...: folded, the two ones meet first and survive
+        assertEquals(16777218f, VectorMath.laneSum(new float[] {16777216f, 1f, 0f, 1f}, 0, 4));
     }
 
     @Test
