@@ -65,6 +65,7 @@ public final class ChatCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path path = DemoFallback.modelOrDemo(model, err);
         try (Engine engine = Engine.load(path, engineFlags.toOptions(RunCommand.DEFAULT_CONTEXT))) {
+            engineFlags.warmUp(engine);
             Tokenizer tokenizer = Tokenizer.of(engine.model());
             ChatTemplate template = template(engine, tokenizer.vocabulary(), path);
             Session session = engine.newSession();

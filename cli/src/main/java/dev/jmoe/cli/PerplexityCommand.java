@@ -49,6 +49,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         String text = read(file);
         int context = engineFlags.context > 0 ? engineFlags.context : DEFAULT_CONTEXT;
         try (Engine engine = Engine.load(model, engineFlags.toOptions(DEFAULT_CONTEXT))) {
+            engineFlags.warmUp(engine);
             Tokenizer tokenizer = Tokenizer.of(engine.model());
             int[] tokens = tokenizer.encode(text, true, false); // as llama-perplexity: special-token text in the file stays text
             Perplexity perplexity = new Perplexity(context, Math.min(engineFlags.batch, context), tokenizer.addsBos() ? tokenizer.bos() : -1);

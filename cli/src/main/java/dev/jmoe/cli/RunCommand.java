@@ -52,6 +52,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path path = DemoFallback.modelOrDemo(model, err);
         try (Engine engine = Engine.load(path, engineFlags.toOptions(DEFAULT_CONTEXT))) {
+            engineFlags.warmUp(engine);
             Tokenizer tokenizer = Tokenizer.of(engine.model());
             int[] tokens = tokenizer.encode(prompt, true, true);
             if (tokens.length == 0) throw new IllegalArgumentException("the prompt gives no tokens (-p)");

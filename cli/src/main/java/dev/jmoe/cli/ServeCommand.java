@@ -75,7 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getErr().printf("jmoe serve: listening on http://%s:%d, loading %s%n", host, server.port(), model);
         try {
-            server.serve(ServedModel.load(model, options, chatTemplate, alias));
+            ServedModel served = ServedModel.load(model, options, chatTemplate, alias);
+            engineFlags.warmUp(served.engine());
+            server.serve(served);
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             server.close();

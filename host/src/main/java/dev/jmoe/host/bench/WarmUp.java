@@ -1,7 +1,7 @@
 package dev.jmoe.host.bench;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
+import dev.jmoe.host.kernel.JitActivity;
+
 import java.util.function.LongSupplier;
 
 /**
@@ -24,42 +24,14 @@ final class WarmUp {
     /** The longest pause for the JIT in one warm-up. */
     static final long MAX_JIT_WAIT_MILLIS = 20_000;
 
-    /** The JIT's total compilation time so far in ms, or -1 where the JVM does not tell. */
-    interface Jit {
-        long compileMillis();
-
-        void pause(long millis);
-
-        /** The running JVM's compiler, through its management bean. */
-        static Jit running() {
-            CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
-            boolean known = bean != null && bean.isCompilationTimeMonitoringSupported();
-            return new Jit() {
-                @Override
-                public long compileMillis() {
-                    return known ? bean.getTotalCompilationTime() : -1;
-                }
-
-                @Override
-                public void pause(long millis) {
-                    try {
-                        Thread.sleep(millis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            };
-        }
-    }
-
     private WarmUp() {}
 
     /** Calls {@code run} (which returns its nanoseconds) until warm; returns the number of runs. */
     static int run(LongSupplier run) {
-        return run(run, Jit.running());
+        return run(run, JitActivity.running());
     }
 
-    static int run(LongSupplier run, Jit jit) {
+    static int run(LongSupplier run, JitActivity jit) {
         long total = 0, previous = -1, waited = 0;
         int runs = 0;
         while (true) {
@@ -80,7 +52,7 @@ final class WarmUp {
     }
 
     /** Pauses until the JIT's compilation time stops growing for {@link #JIT_IDLE_MILLIS}; returns the ms paused. */
-    private static long awaitIdle(Jit jit, long budgetMillis) {
+    private static long awaitIdle(JitActivity jit, long budgetMillis) {
         long waited = 0, last = jit.compileMillis();
         long step = JIT_IDLE_MILLIS / 3;
         long quiet = 0;

@@ -3,6 +3,7 @@ package dev.jmoe.host.engine;
 import dev.jmoe.host.gguf.GgufModel;
 import dev.jmoe.host.gguf.GgufTensorInfo;
 import dev.jmoe.host.gguf.TensorDataSource;
+import dev.jmoe.host.kernel.KernelWarmUp;
 import dev.jmoe.host.kernel.RowDots;
 import dev.jmoe.host.kernel.WorkerPool;
 import dev.jmoe.host.model.ModelConfig;
@@ -48,10 +49,13 @@ public final class Engine implements AutoCloseable {
     private final DeviceBackend gpu;
     /** Whether the NUMA placement report was logged (with the first session's KV cache). */
     private boolean reported;
+    /** The model's matrices and 3-D tensors, for {@link #warmUp}. */
+    private final ModelWeights weights;
 
     private Engine(GgufModel model, ModelConfig config, EngineOptions options, TensorDataSource data, WorkerPool pool, Forward forward,
-                   Placement placement, NumaTensorData numa, DeviceBackend gpu) {
+                   Placement placement, NumaTensorData numa, DeviceBackend gpu, ModelWeights weights) {
         this.placement = placement;
+        this.weights = weights;
         this.gpu = gpu;
         this.numa = numa;
         this.model = model;
@@ -81,7 +85,7 @@ public final class Engine implements AutoCloseable {
             if (placement.usesGpu() && gpu == null) placement = plan(model, config, options, List.of());
             Forward forward = new TransformerForward(config, weights, gpu != null ? gpu : cpu);
             log.info("{}: {} {} layers, {}", path.getFileName(), config.arch().ggufName, config.layers(), placement.summary());
-            Engine engine = new Engine(model, config, options, data, pool, forward, placement, numa, gpu);
+            Engine engine = new Engine(model, config, options, data, pool, forward, placement, numa, gpu, weights);
             log.info(KvCache.describe(config, engine.contextSize(), options.cacheK(), options.cacheV()));
             return engine;
         } catch (RuntimeException e) {
@@ -122,6 +126,18 @@ public final class Engine implements AutoCloseable {
             tensors.add(new DeviceTensor(p.name(), p.device(), t.type(), t.shape(), data.segment(t)));
         }
         return BackendSelection.open(tensors, config.isMoe() ? config.moe().router().used() : 0, options.offload(), cpu);
+    }
+
+    /**
+     * Has the JIT compile the CPU kernels this model's products use ({@link KernelWarmUp}), in rounds of at most
+     * {@code budgetNanos}, so the first prompt runs at full speed; changes nothing a session sees.
+     */
+    public KernelWarmUp.Result warmUp(long budgetNanos) {
+        KernelWarmUp.Result r = KernelWarmUp.run(weights.productMatrices(), weights.productExperts(), RowDots.preferred(), budgetNanos);
+        if (r.rounds() == 0) log.debug("warm-up: the kernels are warm already");
+        else log.info("warm-up: {} rounds of the kernels in {} ms{}", r.rounds(), r.nanos() / 1_000_000,
+                r.settled() ? "" : ", the budget spent before their times settled");
+        return r;
     }
 
     public Placement placement() {

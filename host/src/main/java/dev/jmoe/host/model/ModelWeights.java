@@ -34,6 +34,34 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
         return new ModelWeights(embd, List.copyOf(layers), b.vector("output_norm.weight", c.embd()), output);
     }
 
+    /** The matrices of a forward pass's products (not the 3-D ones): what a warm-up runs its kernels on. */
+    public List<WeightMatrix> productMatrices() {
+        List<WeightMatrix> m = new ArrayList<>(List.of(output));
+        for (LayerWeights l : layers) {
+            switch (l.attention()) {
+                case AttentionWeights.GroupedQuery g -> m.addAll(List.of(g.q(), g.k(), g.v()));
+                case AttentionWeights.Latent a -> {
+                    if (a.qA() != null) m.add(a.qA());
+                    m.addAll(List.of(a.q(), a.kvA()));
+                }
+            }
+            m.add(l.attention().output());
+            if (l.moe() != null) m.add(l.moe().router());
+            if (l.dense() != null) m.addAll(List.of(l.dense().gate(), l.dense().up(), l.dense().down()));
+        }
+        return m;
+    }
+
+    /** The 3-D tensors of a forward pass's products: routed experts, and latent attention's per-head matrices. */
+    public List<ExpertWeights> productExperts() {
+        List<ExpertWeights> e = new ArrayList<>();
+        for (LayerWeights l : layers) {
+            if (l.attention() instanceof AttentionWeights.Latent a) e.addAll(List.of(a.keyAbsorb(), a.valueUp()));
+            if (l.moe() != null) e.addAll(List.of(l.moe().gate(), l.moe().up(), l.moe().down()));
+        }
+        return e;
+    }
+
     private static LayerWeights layer(Binder b, ModelConfig c, int index) {
         String p = "blk." + index + ".";
         AttentionWeights attention = c.mla() != null ? latent(b, c, p) : groupedQuery(b, c, p);

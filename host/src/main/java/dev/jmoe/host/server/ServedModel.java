@@ -54,7 +54,7 @@ public final class ServedModel implements AutoCloseable {
         }
     }
 
-    Engine engine() {
+    public Engine engine() {
         return engine;
     }
 

@@ -1,5 +1,7 @@
 package dev.jmoe.host.bench;
 
+import dev.jmoe.host.kernel.JitActivity;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,7 +16,7 @@ class WarmUpTest {
     private static final long SECOND = 1_000_000_000L;
 
     /** A JIT that compiles nothing: the warm-up is decided by the run times alone. */
-    private static final WarmUp.Jit IDLE = new WarmUp.Jit() {
+    private static final JitActivity IDLE = new JitActivity() {
         @Override
         public long compileMillis() {
             return 0;
@@ -55,7 +57,7 @@ class WarmUpTest {
         List<Long> pauses = new ArrayList<>();
         long[] compiled = {0};
         int[] run = {0};
-        WarmUp.Jit busy = new WarmUp.Jit() {
+        JitActivity busy = new JitActivity() {
             @Override
             public long compileMillis() {
                 return compiled[0];
