@@ -60,7 +60,7 @@ public final class KernelWarmUp {
     }
 
     /** Calls {@code round} (which returns its nanoseconds) until it settles or the rounds have taken {@code budgetNanos}. */
-    static Result settle(LongSupplier round, long budgetNanos, JitActivity jit) {
+    public static Result settle(LongSupplier round, long budgetNanos, JitActivity jit) {
         long total = 0, previous = -1;
         int close = 0;
         for (int rounds = 1; ; rounds++) {
