@@ -3,7 +3,6 @@ package dev.jmoe.host.engine;
 import dev.jmoe.host.kernel.VectorMath;
 import dev.jmoe.host.kernel.WorkerPool;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +29,8 @@ final class CpuAttention {
         float[] inverse;
         /** Per query of the unit: where it starts in q, and where its row of scores starts. */
         int[] queryStart = new int[0], scoreAt = new int[0];
+        /** Where a sum's vector lanes are stored to be added up. */
+        final float[] lanes = new float[F.length()];
         /** A block of cached keys transposed: column k of position j at k·POSITION_BLOCK + j. */
         final float[] keys;
 
@@ -114,7 +115,7 @@ final class CpuAttention {
         for (int t = t0; t < t1; t++) {
             int head = t * s.heads() + firstOfGroup, query = (t - t0) * count;
             for (int j = 0; j < count; j++) {
-                sc.inverse[query + j] = softmaxNumerators(scores, (query + j) * stride, positions[t] + 1);
+                sc.inverse[query + j] = softmaxNumerators(scores, (query + j) * stride, positions[t] + 1, sc.lanes);
                 java.util.Arrays.fill(out, (head + j) * s.valueLength(), (head + j + 1) * s.valueLength(), 0f);
             }
         }
@@ -164,28 +165,25 @@ final class CpuAttention {
         }
     }
 
-    /** Replaces x[off ..] by exp(x - max) and returns 1 / their sum (vector exp and sums in a fixed order). */
-    private static float softmaxNumerators(float[] x, int off, int n) {
+    /**
+     * Replaces x[off ..off + n) by exp(x - max) and returns 1 / their sum (vector exp and sums in a fixed order).
+     * The last vector runs whole, its lanes past n made 0 (a row of scores has room up to its stride, a multiple of
+     * the vector length, and nothing reads past n): one call of the exponential, not a second one for a tail, which
+     * C2 left out of {@code unit}'s inlining (its node-count cutoff) so that it ran the Vector API's Java fallback
+     * once per query and head.
+     */
+    private static float softmaxNumerators(float[] x, int off, int n, float[] lanes) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
         FloatVector sums = FloatVector.zero(F);
-        int i = 0;
-        for (; i <= n - F.length(); i += F.length()) {
+        for (int i = 0; i < n; i += F.length()) {
             FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, off + i).sub(max));
+            e = FloatVector.zero(F).blend(e, F.indexInRange(i, n));
             e.intoArray(x, off + i);
             sums = sums.add(e);
         }
-        float[] lanes = new float[F.length()];
         sums.intoArray(lanes, 0);
-        float sum = VectorMath.laneSum(lanes, 0, lanes.length);
-        if (i < n) {
-            VectorMask<Float> tail = F.indexInRange(i, n);
-            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, off + i, tail).sub(max));
-            e.intoArray(x, off + i, tail);
-            FloatVector.zero(F).blend(e, tail).intoArray(lanes, 0);
-            sum += VectorMath.laneSum(lanes, 0, lanes.length);
-        }
-        return 1 / sum;
+        return 1 / VectorMath.laneSum(lanes, 0, F.length());
     }
 
     /**

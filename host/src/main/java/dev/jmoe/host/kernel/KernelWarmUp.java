@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * <p>Why: until C2 has compiled them the Vector API kernels run in its slow Java fallback, and a forward pass holds
  * every core, leaving the compiler threads none. On the 2-core VM, {@code jmoe run} took 6.3–8.5 s for the
  * 15-token prompt of the synth speed model (Q4_K_M), 1.2–1.3 s after a warm-up of about 4 s. Here one thread
- * computes and the other cores are the JIT's. The model's own bytes, because C2 compiles for the memory segments it
- * has seen: kernels warmed up on allocated memory met the mapped file with an uncommon trap and were compiled again.
+ * computes and the other cores are the JIT's. The model's own tensors, so that the branches and shapes C2 compiles
+ * for are the model's: kernels warmed up on small random matrices (64 × 512) hit uncommon traps on the model's rows
+ * and were compiled again.
  * (llama.cpp also warms up before the first prompt, with an empty run; the flag that turns both off is the same,
  * {@code --no-warmup}.)
  */

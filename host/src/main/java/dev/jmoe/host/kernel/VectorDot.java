@@ -345,7 +345,14 @@ final class VectorDot implements RowDot {
                     float first = (byte) (scales >>> (16 * r)), second = (byte) (scales >>> (16 * r + 8));
                     int j = 8 * sb + 4 * h + r;
                     for (int i = 0; i < 8; i += LL) {
-                        IntVector q = q6Fields(w, b, h, r, i);
+                        // q6Fields and q6Scales written out: this kernel reaches C2's inlining cutoff before them, and a
+                        // vector returned from a call that is not inlined is boxed and built in the Java fallback
+                        IntVector low = IntVector.fromMemorySegment(LI, w, b + 64 * h + 32 * (r & 1) + 4 * i, LE);
+                        IntVector qh = IntVector.fromMemorySegment(LI, w, b + 128 + 32 * h + 4 * i, LE);
+                        if (r >= 2) low = low.lanewise(VectorOperators.LSHR, 4);
+                        IntVector high = r == 0 ? qh.lanewise(VectorOperators.LSHL, 4) : r == 1 ? qh.lanewise(VectorOperators.LSHL, 2)
+                                : r == 2 ? qh : qh.lanewise(VectorOperators.LSHR, 2);
+                        IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
                         int e = e0 + 128 * h + 32 * r + i;
                         FloatVector t0 = FloatVector.zero(LF), t1 = FloatVector.zero(LF), t2 = FloatVector.zero(LF), t3 = FloatVector.zero(LF);
                         for (int k = 0; k < 4; k++) {
@@ -355,7 +362,7 @@ final class VectorDot implements RowDot {
                             t2 = qf.fma(FloatVector.fromArray(LF, x2, e + 8 * k), t2);
                             t3 = qf.fma(FloatVector.fromArray(LF, x3, e + 8 * k), t3);
                         }
-                        FloatVector sc = q6Scales(first, second, i);
+                        FloatVector sc = i == 0 ? FloatVector.broadcast(LF, first).blend(second, SECOND_SIXTEEN) : FloatVector.broadcast(LF, second);
                         s0 = t0.fma(sc.mul(a0.scales[j]), s0);
                         s1 = t1.fma(sc.mul(a1.scales[j]), s1);
                         s2 = t2.fma(sc.mul(a2.scales[j]), s2);
