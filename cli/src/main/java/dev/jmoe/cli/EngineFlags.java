@@ -44,8 +44,8 @@ public final class EngineFlags {
             description = "With --numa mirror: experts (default) or all tensors get a replica per node.")
     MirrorScope numaMirror = MirrorScope.EXPERTS;
 
-    @Option(names = "--no-warmup", description = "Skip the warm-up: small products on one thread until the JIT has compiled the kernels "
-            + "the model uses, so the first prompt runs at full speed (llama.cpp's flag for its own warm-up).")
+    @Option(names = "--no-warmup", description = "Skip the warm-up: the model's products on one thread, then decode steps of a scratch "
+            + "session, until the JIT has compiled them, so the first prompt runs at full speed (llama.cpp's flag for its own warm-up).")
     boolean noWarmup;
 
     @CommandLine.Mixin
@@ -57,7 +57,7 @@ public final class EngineFlags {
     @CommandLine.Mixin
     StagingFlags staging = new StagingFlags();
 
-    /** The most the warm-up's rounds take: on the 2-core VM a Q4_K_M model's kernels settled in about 4 s. */
+    /** The most the warm-up's rounds take: on the 2-core VM the speed model (Q4_K_M) settled in about 7 s, 4 of them for the kernels. */
     static final long WARM_UP_NANOS = 10_000_000_000L;
 
     /** The warm-up ({@link Engine#warmUp}) unless {@code --no-warmup}. */

@@ -144,9 +144,9 @@ public final class Engine implements AutoCloseable {
      * benchmark's steady state is 58), until their times settle the same way, all within {@code budgetNanos}.
      * Once per architecture (and weight type) and process. Changes nothing a session sees.
      */
-    public KernelWarmUp.Result warmUp(long budgetNanos) {
+    public void warmUp(long budgetNanos) {
         KernelWarmUp.Result kernels = KernelWarmUp.run(weights.productMatrices(), weights.productExperts(), RowDots.preferred(), budgetNanos);
-        if (!WARM_DECODE.add(config.arch())) return kernels;
+        if (!WARM_DECODE.add(config.arch())) return;
         KvCache cache = new KvCache(config, WARM_UP_POSITIONS, options.cacheK(), options.cacheV(), numa.kvCachePolicy(), placement::kvDevice);
         Session scratch = new Session(forward, cache, config.vocab(), 1);
         int[] token = {0};
@@ -158,7 +158,6 @@ public final class Engine implements AutoCloseable {
         }, Math.max(0, budgetNanos - kernels.nanos()), JitActivity.running());
         log.info("warm-up: {} rounds of the kernels in {} ms, {} decode steps in {} ms{}", kernels.rounds(), kernels.nanos() / 1_000_000,
                 steps.rounds(), steps.nanos() / 1_000_000, kernels.settled() && steps.settled() ? "" : " (the budget spent before their times settled)");
-        return steps;
     }
 
     public Placement placement() {
