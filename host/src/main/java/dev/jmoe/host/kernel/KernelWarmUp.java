@@ -100,6 +100,8 @@ public final class KernelWarmUp {
         private final List<ExpertWeights> experts = new ArrayList<>();
         private final float[] x, out;
         private final int[] pairToken = new int[TOKENS], pairExpert = new int[TOKENS];
+        /** One token routed to both experts: the decode form. */
+        private final int[] oneToken = {0, 0}, bothExperts = {0, 1};
 
         Products(List<WeightMatrix> allMatrices, List<ExpertWeights> allExperts, MatMul matmul, Set<GgmlType> warm) {
             this.matmul = matmul;
@@ -141,7 +143,7 @@ public final class KernelWarmUp {
             }
             for (ExpertWeights e : experts) {
                 matmul.experts(e, x, TOKENS, pairToken, pairExpert, out);
-                matmul.experts(e, x, 1, new int[] {0, 0}, new int[] {0, 1}, out);
+                matmul.experts(e, x, 1, oneToken, bothExperts, out);
             }
             return System.nanoTime() - t0;
         }
