@@ -135,6 +135,57 @@ class CpuBackendTest {
         }
     }
 
+    @Test
+    void attentionOverSeveralChunksIsTheSameWhateverTheWorkersAndTheBatch() {
+        // 600 cached positions: three chunks of 256, tokens at both sides of a chunk's end, in an f16 cache
+        int heads = 8, kvHeads = 2, size = 64, cached = 600, group = heads / kvHeads;
+        AttentionShape shape = new AttentionShape(heads, kvHeads, size, size, 0.125f);
+        float[] k = gaussian(cached * kvHeads * size), v = gaussian(cached * kvHeads * size);
+        int[] all = new int[cached];
+        for (int p = 0; p < cached; p++) all[p] = p;
+        KvCache.Layer kv = new KvCache.Layer(rows(CacheType.F16, cached, kvHeads * size, size), rows(CacheType.F16, cached, kvHeads * size, size));
+        CPU.storeKv(kv, k, v, cached, all);
+        int[] positions = {254, 255, 256, 257, 300, 511, 512, 513, 590, 599};   // two token blocks
+        int tokens = positions.length;
+        float[] q = gaussian(tokens * heads * size);
+        float[] batch = new float[tokens * heads * size], oneWorker = new float[tokens * heads * size];
+        CPU.attention(q, tokens, positions, kv, shape, batch);   // 2 workers, 2 token blocks: each block's chunks in turn
+        try (WorkerPool one = new WorkerPool(1, "one"); WorkerPool five = new WorkerPool(5, "five")) {
+            new CpuBackend(one, RowDots.preferred()).attention(q, tokens, positions, kv, shape, oneWorker);
+            assertArrayEquals(batch, oneWorker, "one worker");
+            float[] split = new float[tokens * heads * size];
+            new CpuBackend(five, RowDots.preferred()).attention(q, tokens, positions, kv, shape, split);   // chunks kept, merged after
+            assertArrayEquals(batch, split, "five workers");
+            for (int t = 0; t < tokens; t++) {
+                float[] alone = new float[heads * size];   // one block on five workers: chunks and heads parted
+                new CpuBackend(five, RowDots.preferred()).attention(java.util.Arrays.copyOfRange(q, t * heads * size, (t + 1) * heads * size), 1, new int[] {positions[t]}, kv, shape, alone);
+                assertArrayEquals(java.util.Arrays.copyOfRange(batch, t * heads * size, (t + 1) * heads * size), alone, "token " + t + " alone");
+            }
+        }
+        for (int t = 0; t < tokens; t++) {
+            for (int h = 0; h < heads; h++) {
+                int g = h / group;
+                double[] e = new double[positions[t] + 1];
+                double sum = 0;
+                for (int p = 0; p <= positions[t]; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < size; i++) dot += q[(t * heads + h) * size + i] * half(k[(p * kvHeads + g) * size + i]);
+                    e[p] = Math.exp(dot * 0.125);
+                    sum += e[p];
+                }
+                for (int i = 0; i < size; i++) {
+                    double want = 0;
+                    for (int p = 0; p <= positions[t]; p++) want += e[p] / sum * half(v[(p * kvHeads + g) * size + i]);
+                    assertEquals(want, batch[(t * heads + h) * size + i], 1e-5, "token " + t + " head " + h);
+                }
+            }
+        }
+    }
+
+    private static double half(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
+    }
+
     /**
      * YaRN as the testdata README writes it, in doubles: per pair i of d dims, theta_extrap = pos·base^(-2i/d),
      * theta_interp = theta_extrap / f, mixed by a ramp between the correction dimensions of beta 32 and 1. The
