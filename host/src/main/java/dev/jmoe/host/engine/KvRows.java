@@ -159,6 +159,17 @@ public sealed interface KvRows {
             }
         }
 
+        /** Whole rows are whole blocks, one after another: a scale, then its 32 quants. */
+        @Override
+        public void readRows(int pos, int rows, float[] dst, int dstOff) {
+            long blocks = (long) rows * (width / BLOCK), at = block(pos, 0);
+            for (int b = 0; b < blocks; b++, at += BLOCK_BYTES) {
+                float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, at));
+                int o = dstOff + b * BLOCK;
+                for (int i = 0; i < BLOCK; i++) dst[o + i] = d * data.get(JAVA_BYTE, at + 2 + i);
+            }
+        }
+
         public MemorySegment storage() {
             return data;
         }
