@@ -30,7 +30,7 @@ final class CpuAttention {
     /** Cached positions per chunk: a fixed split, so that results do not depend on how the work was cut. */
     static final int CHUNK = 256;
     /** Tokens of a batch that share each cached row read (its f16 → float conversion) in one unit. */
-    static final int TOKEN_BLOCK = 8;
+    static final int TOKEN_BLOCK = 16;
     /** Cached key rows transposed together for the scores: two vectors of positions per query. */
     static final int POSITION_BLOCK = 2 * F.length();
     /** Queries whose scores one tile computes: 12 accumulators, 2 key vectors and a broadcast fill AVX2's 16 registers. */
@@ -221,7 +221,7 @@ final class CpuAttention {
                     sc.max[qi] = Float.NEGATIVE_INFINITY;
                     sc.sum[qi] = 0f;
                 } else {
-                    sc.max[qi] = max(scores, qi * CHUNK, n);
+                    sc.max[qi] = max(scores, qi * CHUNK, n, sc.lanes);
                     sc.sum[qi] = numerators(scores, qi * CHUNK, n, sc.max[qi], sc.lanes);
                 }
             }
@@ -234,7 +234,13 @@ final class CpuAttention {
                 int last = Math.min(p1, positions[t] + 1);
                 for (int h = h0; h < h1 && last > p0; h++) {
                     int qi = query(t, t0, h, heads);
-                    weightedSum(scores, qi * CHUNK + p0 - c0, sc.valueRows, (h / group) * vl, vWidth, last - p0, vl, w, wAt + qi * wStride);
+                    if (h + 1 < h1 && (h + 1) / group == h / group && vl % (4 * F.length()) == 0) {   // two heads of a kv head share each value load
+                        weightedSum2(scores, qi * CHUNK + p0 - c0, (qi + 1) * CHUNK + p0 - c0, sc.valueRows, (h / group) * vl, vWidth, last - p0, vl,
+                                w, wAt + qi * wStride, wAt + (qi + 1) * wStride);
+                        h++;
+                    } else {
+                        weightedSum(scores, qi * CHUNK + p0 - c0, sc.valueRows, (h / group) * vl, vWidth, last - p0, vl, w, wAt + qi * wStride);
+                    }
                 }
             }
         }
@@ -297,9 +303,17 @@ final class CpuAttention {
         }
     }
 
-    private static float max(float[] x, int off, int n) {
+    /** The largest of x[off ..off + n), a vector at a time (a maximum is exact, so the order does not matter). */
+    private static float max(float[] x, int off, int n, float[] lanes) {
+        int fl = F.length(), i = 0;
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        if (n >= fl) {
+            FloatVector m = FloatVector.fromArray(F, x, off);
+            for (i = fl; i + fl <= n; i += fl) m = m.max(FloatVector.fromArray(F, x, off + i));
+            m.intoArray(lanes, 0);
+            for (int j = 0; j < fl; j++) max = Math.max(max, lanes[j]);
+        }
+        for (; i < n; i++) max = Math.max(max, x[off + i]);
         return max;
     }
 
@@ -364,6 +378,43 @@ final class CpuAttention {
         }
         for (; i < n; i++) {
             for (int p = 0; p < count; p++) y[yOff + i] += scores[sOff + p] * rows[p * stride + from + i];
+        }
+    }
+
+    /**
+     * {@link #weightedSum} for two queries over the same rows (n a whole number of four vectors): each row vector is
+     * loaded once for both, and every element is summed in the same order as alone.
+     */
+    private static void weightedSum2(float[] scores, int sA, int sB, float[] rows, int from, int stride, int count, int n,
+                                     float[] y, int yA, int yB) {
+        int fl = F.length();
+        for (int i = 0; i < n; i += 4 * fl) {
+            FloatVector a0 = FloatVector.fromArray(F, y, yA + i), a1 = FloatVector.fromArray(F, y, yA + i + fl);
+            FloatVector a2 = FloatVector.fromArray(F, y, yA + i + 2 * fl), a3 = FloatVector.fromArray(F, y, yA + i + 3 * fl);
+            FloatVector b0 = FloatVector.fromArray(F, y, yB + i), b1 = FloatVector.fromArray(F, y, yB + i + fl);
+            FloatVector b2 = FloatVector.fromArray(F, y, yB + i + 2 * fl), b3 = FloatVector.fromArray(F, y, yB + i + 3 * fl);
+            for (int p = 0; p < count; p++) {
+                FloatVector wa = FloatVector.broadcast(F, scores[sA + p]), wb = FloatVector.broadcast(F, scores[sB + p]);
+                int v = p * stride + from + i;
+                FloatVector r0 = FloatVector.fromArray(F, rows, v), r1 = FloatVector.fromArray(F, rows, v + fl);
+                FloatVector r2 = FloatVector.fromArray(F, rows, v + 2 * fl), r3 = FloatVector.fromArray(F, rows, v + 3 * fl);
+                a0 = r0.fma(wa, a0);
+                b0 = r0.fma(wb, b0);
+                a1 = r1.fma(wa, a1);
+                b1 = r1.fma(wb, b1);
+                a2 = r2.fma(wa, a2);
+                b2 = r2.fma(wb, b2);
+                a3 = r3.fma(wa, a3);
+                b3 = r3.fma(wb, b3);
+            }
+            a0.intoArray(y, yA + i);
+            a1.intoArray(y, yA + i + fl);
+            a2.intoArray(y, yA + i + 2 * fl);
+            a3.intoArray(y, yA + i + 3 * fl);
+            b0.intoArray(y, yB + i);
+            b1.intoArray(y, yB + i + fl);
+            b2.intoArray(y, yB + i + 2 * fl);
+            b3.intoArray(y, yB + i + 3 * fl);
         }
     }
 
