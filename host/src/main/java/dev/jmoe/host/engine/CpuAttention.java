@@ -42,8 +42,8 @@ final class CpuAttention {
     private static final class Scratch {
         /** Per query of the unit: its scores in the chunk, its chunk maximum and sum, its weighted values (chunks after the first). */
         float[] scores = new float[0], max = new float[0], sum = new float[0], weighted = new float[0];
-        /** Per query of the unit: where it starts in q. */
-        int[] queryStart = new int[0];
+        /** Per query of the unit: where it starts in q; the unit's queries in kv-head order, and where each kv head's begin. */
+        int[] queryStart = new int[0], order = new int[0], groupStart = new int[0];
         /** Where a sum's vector lanes are stored to be added up. */
         final float[] lanes = new float[F.length()];
         /** Whole cached rows as floats: a block of key rows, a tile of value rows. */
@@ -69,13 +69,15 @@ final class CpuAttention {
             return sc;
         }
 
-        void fit(int queries, int valueLength) {
+        void fit(int queries, int valueLength, int kvHeads) {
             if (scores.length < queries * CHUNK) scores = new float[queries * CHUNK];
             if (max.length < queries) {
                 max = new float[queries];
                 sum = new float[queries];
                 queryStart = new int[queries];
+                order = new int[queries];
             }
+            if (groupStart.length < kvHeads + 1) groupStart = new int[kvHeads + 1];
             if (weighted.length < queries * valueLength) weighted = new float[queries * valueLength];
         }
     }
@@ -194,14 +196,14 @@ final class CpuAttention {
                               Scratch sc, float[] w, int wAt, int wStride) {
         int heads = s.heads(), kvHeads = s.kvHeads(), group = heads / kvHeads, kl = s.keyLength(), vl = s.valueLength();
         int queries = (t1 - t0) * heads;
-        sc.fit(queries, vl);
+        sc.fit(queries, vl, kvHeads);
         int c0 = c * CHUNK, c1 = Math.min(seen(positions, t0, t1), c0 + CHUNK);
         float[] scores = sc.scores, keys = sc.keys, keyRows = sc.keyRows;
         int[] queryStart = sc.queryStart;
         int kWidth = kv.keys().width();
         // queries ordered by kv head, so that a head's queries sit side by side for the score tiles
         int g0 = h0 / group, g1 = Math.ceilDiv(h1, group);
-        int[] order = new int[queries], groupStart = new int[kvHeads + 1];
+        int[] order = sc.order, groupStart = sc.groupStart;
         int i = 0;
         for (int g = g0; g < g1; g++) {
             groupStart[g] = i;
