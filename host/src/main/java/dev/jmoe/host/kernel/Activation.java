@@ -5,9 +5,9 @@ package dev.jmoe.host.kernel;
  *
  * <p>For F32, {@link #values} holds the floats. For Q8_2/Q8_K it holds the int8 quants as floats (exact:
  * the kernels multiply them with weight quants in float lanes, where every partial sum of a block stays an
- * exact integer below 2^24), {@link #quants} the same quants as bytes (the scalar reference uses those),
- * {@link #scales} one scale per block, and {@link #sums} the sum of the quants per 32 (Q8_2) or per 16
- * (Q8_K) elements, for the weights' min terms. Built by {@link ActivationQuantizer}; reused across calls.
+ * exact integer below 2^24; {@link #quant} reads one as an integer), {@link #scales} one scale per block,
+ * and {@link #sums} the sum of the quants per 32 (Q8_2) or per 16 (Q8_K) elements, for the weights' min
+ * terms. Built by {@link ActivationQuantizer}; reused across calls.
  *
  * <p>Q8_2 and Q8_K rows also hold the quants in {@link #lanes} order, for kernels that read weight bytes four to an
  * int lane: within each 32 elements, slot {@code 8·k + i} holds element {@code 4·i + k} times 2^(−8k). A
@@ -20,12 +20,14 @@ public final class Activation {
     final ActivationFormat format;
     final int n;
     final float[] values;
-    final byte[] quants;
     final float[] scales;
     final float[] sums;
     final float[] lanes;
     final float[] scaledSums16;
-    /** The values as floats (quant × scale) for {@link DenseTiles}, in the order its weights come in; filled on demand. */
+    /**
+     * The values as floats (quant × scale, element order) for {@link DenseTiles}; filled on demand, and
+     * then possibly alone ({@link ActivationQuantizer#prepare}).
+     */
     float[] dense;
 
     /** An empty activation of {@code n} elements (a multiple of the format's block size). */
@@ -38,7 +40,6 @@ public final class Activation {
         this.n = n;
         this.values = new float[n];
         boolean quantized = format != ActivationFormat.F32;
-        this.quants = quantized ? new byte[n] : new byte[0];
         this.scales = quantized ? new float[n / format.blockSize] : new float[0];
         this.sums = quantized ? new float[n / format.sumGroup()] : new float[0];
         this.lanes = quantized ? new float[n] : new float[0];
@@ -55,6 +56,11 @@ public final class Activation {
 
     /** The value the kernels see at element i: the float, or scale × quant. */
     public float value(int i) {
-        return format == ActivationFormat.F32 ? values[i] : scales[i / format.blockSize] * quants[i];
+        return format == ActivationFormat.F32 ? values[i] : scales[i / format.blockSize] * values[i];
+    }
+
+    /** The int8 quant at element i of a quantized row. */
+    int quant(int i) {
+        return (int) values[i];
     }
 }

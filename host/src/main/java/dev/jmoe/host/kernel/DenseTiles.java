@@ -14,7 +14,7 @@ import java.util.Arrays;
 /**
  * Products of a few weight rows with many tokens, for prompt batches: the rows are dequantized to floats
  * once, into a worker's scratch, and multiplied with the tokens' dequantized activations
- * ({@link ActivationQuantizer#densify}), transposed once per call into panels of {@link #PANEL} tokens.
+ * ({@link Activation#dense}), transposed once per call into panels of {@link #PANEL} tokens.
  * A tile is six rows by a panel: twelve accumulators with lanes along the tokens, each weight broadcast
  * once for two FMAs, no horizontal sums. The one-token dots widen every weight block again for every
  * token (at most four at a time); here it is done once per row and chunk, which makes large batches
@@ -24,9 +24,8 @@ import java.util.Arrays;
  *
  * <p>The values are those of the dots (the same int8 activations and scales), but rounded differently:
  * the dots sum exact integer products per block and scale once per block; here every product of two
- * floats rounds, summed in column order. Q4_K and Q6_K rows come out in {@link Activation#lanes} order
- * (four bytes per int lane, as their dots read them), the others in element order; the activation is
- * densified in the same order, and a product does not care which order its columns run in.
+ * floats rounds, summed in column order. Rows and activations are in element order, so a prompt's
+ * activations need none of the permuted copies the one-token dots read ({@link Activation#lanes}).
  */
 final class DenseTiles {
     private DenseTiles() {}
@@ -39,7 +38,6 @@ final class DenseTiles {
     private static final int LL = VectorDot.LL;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final float[] BYTE_WEIGHT = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
 
     /**
      * Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots): every
@@ -49,11 +47,6 @@ final class DenseTiles {
      */
     static boolean supports(GgmlType type, int n) {
         return ScalarDequant.supports(type) && n % Math.max(type.blockSize, FL) == 0;
-    }
-
-    /** Whether {@code type} dequantizes into {@link Activation#lanes} order (else element order). */
-    static boolean laneOrder(GgmlType type) {
-        return type == GgmlType.Q4_K || type == GgmlType.Q6_K;
     }
 
     /** Row {@code offset} of {@code w}, {@code n} elements of {@code type}, as floats into {@code out[o..]}. */
@@ -137,7 +130,10 @@ final class DenseTiles {
         }
     }
 
-    /** x = d·sc·q − dmin·m per sub-block, in lanes order: byte k of an int lane masked in place, its 2^8k folded into the scale. */
+    /**
+     * x = d·sc·q − dmin·m per sub-block. The nibbles are masked (or shifted down) four bytes to an int lane as
+     * the dot reads them; the lanes' bytes are then the elements in order, widened part by part.
+     */
     private static void q4_k(MemorySegment w, long off, int n, float[] out, int o) {
         for (int sb = 0; sb < n / 256; sb++) {
             long b = off + 144L * sb;
@@ -148,18 +144,21 @@ final class DenseTiles {
             long mins = KScales.mins(packed, packedHigh);
             for (int j = 0; j < 8; j++) {
                 // sub-block j: the low nibbles of chunk j/2 if j is even, the high ones if odd
-                float scale = d * ((scales >>> (8 * j)) & 0xFF);
+                FloatVector scale = FloatVector.broadcast(LF, d * ((scales >>> (8 * j)) & 0xFF));
                 FloatVector min = FloatVector.broadcast(LF, -dmin * ((mins >>> (8 * j)) & 0xFF));
                 for (int i = 0; i < 8; i += LL) {
                     IntVector q = IntVector.fromMemorySegment(LI, w, b + 16 + 32 * (j >>> 1) + 4 * i, LE);
                     if ((j & 1) == 1) q = q.lanewise(VectorOperators.LSHR, 4);
-                    int e = o + 256 * sb + 32 * j + i;
-                    for (int k = 0; k < 4; k++) {
-                        FloatVector v = (FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0);
-                        v.fma(FloatVector.broadcast(LF, scale * BYTE_WEIGHT[k]), min).intoArray(out, e + 8 * k);
-                    }
+                    elements(q.and(0x0F0F0F0F).reinterpretAsBytes(), scale, min, out, o + 256 * sb + 32 * j + 4 * i);
                 }
             }
+        }
+    }
+
+    /** The 4·LL bytes of {@code q} (small non-negative values) as floats times {@code scale} plus {@code min}, in order. */
+    private static void elements(ByteVector q, FloatVector scale, FloatVector min, float[] out, int e) {
+        for (int p = 0; p < 4; p++) {
+            ((FloatVector) q.convertShape(VectorOperators.B2F, LF, p)).fma(scale, min).intoArray(out, e + LL * p);
         }
     }
 
@@ -254,7 +253,10 @@ final class DenseTiles {
         }
     }
 
-    /** x = d·sc·(q − 32) per 16 elements, in lanes order, the fields put together as {@link VectorDot}'s Q6_K dot does. */
+    /**
+     * x = d·sc·(q − 32) per 16 elements: the six-bit fields put together four bytes to an int lane as
+     * {@link VectorDot}'s Q6_K dot does, then, as bytes, the elements in order.
+     */
     private static void q6_k(MemorySegment w, long off, int n, float[] out, int o) {
         for (int sb = 0; sb < n / 256; sb++) {
             long b = off + 210L * sb;
@@ -262,14 +264,15 @@ final class DenseTiles {
             for (int h = 0; h < 2; h++) {
                 long scales = w.get(Bytes.LONG, b + 192 + 8 * h);
                 for (int r = 0; r < 4; r++) {
-                    float first = d * (byte) (scales >>> (16 * r)), second = d * (byte) (scales >>> (16 * r + 8));
+                    FloatVector first = FloatVector.broadcast(LF, d * (byte) (scales >>> (16 * r)));
+                    FloatVector second = FloatVector.broadcast(LF, d * (byte) (scales >>> (16 * r + 8)));
                     for (int i = 0; i < 8; i += LL) {
-                        IntVector q = VectorDot.q6Fields(w, b, h, r, i);
-                        FloatVector sc = VectorDot.q6Scales(first, second, i);
-                        int e = o + 256 * sb + 128 * h + 32 * r + i;
-                        for (int k = 0; k < 4; k++) {
-                            FloatVector v = (FloatVector) q.and(0x3F << (8 * k)).sub(32 << (8 * k)).convert(VectorOperators.I2F, 0);
-                            v.mul(sc.mul(BYTE_WEIGHT[k])).intoArray(out, e + 8 * k);
+                        ByteVector q = VectorDot.q6Fields(w, b, h, r, i).reinterpretAsBytes().sub((byte) 32);
+                        int e = o + 256 * sb + 128 * h + 32 * r + 4 * i;
+                        for (int p = 0; p < 4; p++) {
+                            // element 4i + LL·p of the 32 and its LL neighbours share the scale of its 16
+                            FloatVector sc = 4 * i + LL * p < 16 ? first : second;
+                            ((FloatVector) q.convertShape(VectorOperators.B2F, LF, p)).mul(sc).intoArray(out, e + LL * p);
                         }
                     }
                 }

@@ -282,8 +282,8 @@ public final class MatMul {
     }
 
     /**
-     * Quantizes each token's activation row once, in parallel, into reused scratch; densified too where a
-     * group takes the tile path.
+     * Quantizes each token's activation row once, in parallel, into reused scratch: for the dots where a
+     * group that takes them has the token, densified where a tiled group has it.
      */
     private Activation[] prepare(WeightMatrix w, float[] x, int tokens, Group[] groups) {
         ActivationFormat format = ActivationFormat.forWeight(w.type());
@@ -294,18 +294,18 @@ public final class MatMul {
         }
         Activation[] acts = scratch;
         int cols = w.cols();
-        boolean dense = anyTiled(groups);
-        boolean laneOrder = DenseTiles.laneOrder(w.type());
-        if (tokens == 1) {
+        if (tokens == 1 && !anyTiled(groups)) {
             ActivationQuantizer.quantize(x, 0, acts[0]);
-        } else {
-            pool.run((worker, workers) -> {
-                for (int t = worker; t < tokens; t += workers) {
-                    ActivationQuantizer.quantize(x, t * cols, acts[t]);
-                    if (dense) ActivationQuantizer.densify(acts[t], laneOrder);
-                }
-            });
+            return acts;
         }
+        boolean[] dots = new boolean[tokens], tiles = new boolean[tokens];
+        for (Group g : groups) {
+            boolean[] needs = g.tiled() ? tiles : dots;
+            for (int t : g.token) needs[t] = true;
+        }
+        pool.run((worker, workers) -> {
+            for (int t = worker; t < tokens; t += workers) ActivationQuantizer.prepare(x, t * cols, acts[t], dots[t], tiles[t]);
+        });
         return acts;
     }
 

@@ -49,8 +49,8 @@ public final class ScalarDot {
             long products = 0, qsum = 0;
             int start = from + g * c.groupSize;
             for (int i = start; i < start + c.groupSize; i++) {
-                products += (long) c.q[i - from] * a.quants[i];
-                qsum += a.quants[i];
+                products += (long) c.q[i - from] * a.quant(i);
+                qsum += a.quant(i);
             }
             double da = a.scales[start / a.format.blockSize];
             sum += da * ((double) c.d * c.scale[g] * products - (double) c.dmin * c.min[g] * qsum);

@@ -21,11 +21,11 @@ class ActivationQuantizerTest {
         x[4] = 100.4f;
         Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_2);
         assertEquals(1f, a.scales[0]);
-        assertEquals(-127, a.quants[0]);
-        assertEquals(0, a.quants[1]);
-        assertEquals(2, a.quants[2]);
-        assertEquals(2, a.quants[3]);
-        assertEquals(100, a.quants[4]);
+        assertEquals(-127, a.quant(0));
+        assertEquals(0, a.quant(1));
+        assertEquals(2, a.quant(2));
+        assertEquals(2, a.quant(3));
+        assertEquals(100, a.quant(4));
         assertEquals(-127 + 0 + 2 + 2 + 100, a.sums[0]);
         assertEquals(100f, a.values[4]);
     }
@@ -38,8 +38,8 @@ class ActivationQuantizerTest {
         x[8] = -0.64f;                                // / bf16 scale = -62.415 → -62 (·127/max would give -62.52 → -63)
         Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_2);
         assertEquals(0.01025390625f, a.scales[0]);
-        assertEquals(127, a.quants[7]);
-        assertEquals(-62, a.quants[8]);
+        assertEquals(127, a.quant(7));
+        assertEquals(-62, a.quant(8));
         assertEquals(127 - 62, a.sums[0]);
         // max 1.0: 1/127 = 0x3C010204; bf16 rounds it down to 0x3C01 = 0.00787353515625.
         float[] y = new float[32];
@@ -47,8 +47,8 @@ class ActivationQuantizerTest {
         y[1] = 0.7913f;                               // / bf16 scale = 100.501 → 101 (·127 would give 100.495 → 100)
         Activation b = ActivationQuantizer.quantize(y, ActivationFormat.Q8_2);
         assertEquals(0.00787353515625f, b.scales[0]);
-        assertEquals(127, b.quants[0]);
-        assertEquals(101, b.quants[1]);
+        assertEquals(127, b.quant(0));
+        assertEquals(101, b.quant(1));
     }
 
     @Test
@@ -67,9 +67,9 @@ class ActivationQuantizerTest {
         x[40] = 0.05f;                                // 0.05 · 127/2.54 = 2.5 → 2 (ties to even)
         Activation a = ActivationQuantizer.quantize(x, ActivationFormat.Q8_K);
         assertEquals(2.54f / 127f, a.scales[0]);
-        assertEquals(127, a.quants[3]);
-        assertEquals(-127, a.quants[20]);
-        assertEquals(2, a.quants[40]);
+        assertEquals(127, a.quant(3));
+        assertEquals(-127, a.quant(20));
+        assertEquals(2, a.quant(40));
         assertEquals(127, a.sums[0]);
         assertEquals(-127, a.sums[1]);
         assertEquals(2, a.sums[2]);
@@ -81,7 +81,7 @@ class ActivationQuantizerTest {
         assertEquals(0f, a.scales[0]);
         Activation b = ActivationQuantizer.quantize(new float[32], ActivationFormat.Q8_2);
         assertEquals(0f, b.scales[0]);
-        assertEquals(0, b.quants[31]);
+        assertEquals(0, b.quant(31));
     }
 
     @Test
@@ -96,7 +96,7 @@ class ActivationQuantizerTest {
                 // The quants come from x / d itself (d the stored scale): half a step, plus float rounding.
                 double bound = d * 0.5 * (1 + 1e-5) + 1e-6;
                 assertTrue(Math.abs(a.value(i) - x[i]) <= bound, f + " element " + i + ": " + a.value(i) + " vs " + x[i]);
-                assertTrue(Math.abs(a.quants[i]) <= 127, f + " element " + i);
+                assertTrue(Math.abs(a.quant(i)) <= 127, f + " element " + i);
             }
         }
     }
@@ -116,16 +116,18 @@ class ActivationQuantizerTest {
                 Activation vector = ActivationQuantizer.quantize(x, format), scalar = ScalarActivationQuantizer.quantize(x, format);
                 String what = format + " trial " + trial;
                 assertArrayEquals(scalar.values, vector.values, what + " values");
-                assertArrayEquals(scalar.quants, vector.quants, what + " quants");
                 assertArrayEquals(scalar.scales, vector.scales, what + " scales");
                 assertArrayEquals(scalar.sums, vector.sums, what + " sums");
                 assertArrayEquals(scalar.lanes, vector.lanes, what + " lanes");
                 assertArrayEquals(scalar.scaledSums16, vector.scaledSums16, what + " scaledSums16");
-                for (boolean laneOrder : new boolean[] {false, true}) {
-                    ActivationQuantizer.densify(vector, laneOrder);
-                    ScalarActivationQuantizer.densify(scalar, laneOrder);
-                    assertArrayEquals(scalar.dense, vector.dense, what + " dense, lane order " + laneOrder);
-                }
+                ScalarActivationQuantizer.densify(scalar);
+                Activation both = new Activation(format, x.length), tilesOnly = new Activation(format, x.length);
+                ActivationQuantizer.prepare(x, 0, both, true, true);
+                ActivationQuantizer.prepare(x, 0, tilesOnly, false, true);
+                assertArrayEquals(scalar.dense, both.dense, what + " dense");
+                assertArrayEquals(scalar.dense, tilesOnly.dense, what + " dense alone");
+                assertArrayEquals(scalar.lanes, both.lanes, what + " lanes beside dense");
+                assertArrayEquals(scalar.sums, both.sums, what + " sums beside dense");
             }
         }
     }

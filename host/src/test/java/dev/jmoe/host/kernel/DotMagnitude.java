@@ -50,8 +50,8 @@ final class DotMagnitude {
             for (int g = 0; g < c.groups(); g++) {
                 long products = 0, qsum = 0;
                 for (int i = g * c.groupSize; i < (g + 1) * c.groupSize; i++) {
-                    products += Math.abs((long) c.q[i] * a.quants[from + i]);
-                    qsum += Math.abs(a.quants[from + i]);
+                    products += Math.abs((long) c.q[i] * a.quant(from + i));
+                    qsum += Math.abs(a.quant(from + i));
                 }
                 double da = Math.abs(a.scales[(from + g * c.groupSize) / a.format.blockSize]);
                 mag += da * (Math.abs((double) c.d * c.scale[g] * products) + Math.abs((double) c.dmin * c.min[g] * qsum));

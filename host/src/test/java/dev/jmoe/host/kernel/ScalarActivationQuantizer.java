@@ -27,8 +27,8 @@ final class ScalarActivationQuantizer {
         int firstHalf = 0, secondHalf = 0;
         for (int e = 0; e < 32; e++) {
             a.lanes[from + 8 * (e & 3) + (e >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
-            if (e < 16) firstHalf += a.quants[from + e];
-            else secondHalf += a.quants[from + e];
+            if (e < 16) firstHalf += a.quant(from + e);
+            else secondHalf += a.quant(from + e);
         }
         a.scaledSums16[2 * b] = d * firstHalf;
         a.scaledSums16[2 * b + 1] = d * secondHalf;
@@ -60,14 +60,13 @@ final class ScalarActivationQuantizer {
         for (int i = 0; i < count; i++) {
             int q = (int) Math.rint(x[from + i] * inverse);
             sum += q;
-            q = Math.max(-128, Math.min(127, q));
-            a.quants[to + i] = (byte) q;
-            a.values[to + i] = q;
+            a.values[to + i] = Math.max(-128, Math.min(127, q));
         }
         return sum;
     }
 
-    static void densify(Activation a, boolean laneOrder) {
+    /** The dense values of a quantized row: quant × scale in element order. */
+    static void densify(Activation a) {
         if (a.dense == null) a.dense = new float[a.n];
         float[] out = a.dense;
         switch (a.format) {
@@ -75,7 +74,7 @@ final class ScalarActivationQuantizer {
             case Q8_2 -> {
                 for (int from = 0; from < a.n; from += 32) {
                     float d = a.scales[from / 32];
-                    for (int e = 0; e < 32; e++) out[from + (laneOrder ? 8 * (e & 3) + (e >>> 2) : e)] = a.values[from + e] * d;
+                    for (int e = 0; e < 32; e++) out[from + e] = a.values[from + e] * d;
                 }
             }
             case Q8_K -> { for (int i = 0; i < a.n; i++) out[i] = a.values[i] * a.scales[i / 256]; }
