@@ -1,6 +1,8 @@
 package dev.jmoe.host.kernel;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,7 +36,14 @@ public final class MatMul {
     private final WorkerPool pool;
     private final RowDot dot;
     private final WorkerReplicas replicas;
-    private Activation[] scratch = new Activation[0];
+    /**
+     * Scratch activations per format and row length, reused between calls: a layer's products alternate
+     * between several (the router's floats, the experts' shorter down rows), and one shared set was
+     * reallocated at every change, megabytes per call for a prompt batch.
+     */
+    private final Map<ScratchKey, Activation[]> scratch = new HashMap<>();
+
+    private record ScratchKey(ActivationFormat format, int cols) {}
     /** Per worker: the dequantized rows of its current chunk on the tile path, and the tiles' sums. */
     private final float[][] tileRows, tileSums;
     /** The tiled groups' tokens transposed into panels ({@link DenseTiles#transpose}), reused between calls. */
@@ -287,13 +296,8 @@ public final class MatMul {
      */
     private Activation[] prepare(WeightMatrix w, float[] x, int tokens, Group[] groups) {
         ActivationFormat format = ActivationFormat.forWeight(w.type());
-        if (scratch.length < tokens) scratch = Arrays.copyOf(scratch, tokens);
-        for (int t = 0; t < tokens; t++) {
-            Activation a = scratch[t];
-            if (a == null || a.format != format || a.n != w.cols()) scratch[t] = new Activation(format, w.cols());
-        }
-        Activation[] acts = scratch;
         int cols = w.cols();
+        Activation[] acts = scratch(format, cols, tokens);
         if (tokens == 1 && !anyTiled(groups)) {
             ActivationQuantizer.quantize(x, 0, acts[0]);
             return acts;
@@ -306,6 +310,18 @@ public final class MatMul {
         pool.run((worker, workers) -> {
             for (int t = worker; t < tokens; t += workers) ActivationQuantizer.prepare(x, t * cols, acts[t], dots[t], tiles[t]);
         });
+        return acts;
+    }
+
+    /** At least {@code tokens} scratch activations of {@code format} and {@code cols}, grown (never shrunk) as needed. */
+    private Activation[] scratch(ActivationFormat format, int cols, int tokens) {
+        ScratchKey key = new ScratchKey(format, cols);
+        Activation[] acts = scratch.getOrDefault(key, new Activation[0]);
+        if (acts.length >= tokens) return acts;
+        int had = acts.length;
+        acts = Arrays.copyOf(acts, tokens);
+        for (int t = had; t < tokens; t++) acts[t] = new Activation(format, cols);
+        scratch.put(key, acts);
         return acts;
     }
 
