@@ -14,13 +14,22 @@ import dev.jmoe.host.model.RouterSpec;
 
 /**
  * The backend ops on the host CPU: weight products through the vector kernels on a {@link WorkerPool},
- * attention ({@link CpuAttention}) on the same pool, the cheap elementwise ops on the calling
- * thread. Every output element is computed by one thread in a fixed order, so results do not depend on
- * the number of workers. Not thread-safe: one forward pass at a time (the products keep scratch).
+ * attention ({@link CpuAttention}) on the same pool, and the elementwise ops (norms, rotations, routing,
+ * SwiGLU, sums) split over the pool by token for a prompt batch, on the calling thread for a few tokens.
+ * Every output element is computed by one thread in a fixed order, so results do not depend on the
+ * number of workers. Not thread-safe: one forward pass at a time (the products keep scratch).
  */
 public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final MatMul matMul;
+    /**
+     * Tokens from which an elementwise op is split over the workers. Run alone, the norm and the rotations
+     * of a prompt batch were a few percent of its time with every other core waiting (more, the more cores);
+     * below this a hand-off costs about what the work does.
+     */
+    static final int PARALLEL_TOKENS = 8;
+    /** Elements per token-sized unit of a flat elementwise op (SwiGLU, sums): whole vectors of any width. */
+    private static final int FLAT_UNIT = 1024;
 
     public CpuBackend(WorkerPool pool, RowDot dot) {
         this(pool, dot, WorkerReplicas.FIRST);
@@ -53,7 +62,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out) {
-        for (int r = 0; r < rows; r++) {
+        forTokens(rows, (r0, r1) -> rmsNorm(x, r0, r1, dim, weight, eps, out));
+    }
+
+    private static void rmsNorm(float[] x, int r0, int r1, int dim, float[] weight, float eps, float[] out) {
+        for (int r = r0; r < r1; r++) {
             int base = r * dim;
             double sum = 0;
             for (int i = 0; i < dim; i++) sum += (double) x[base + i] * x[base + i];
@@ -64,6 +77,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rope(float[] x, int tokens, int heads, int headSize, int[] positions, RopeSpec rope) {
+        forTokens(tokens, (t0, t1) -> rope(x, t0, t1, heads, headSize, positions, rope));
+    }
+
+    private static void rope(float[] x, int t0, int t1, int heads, int headSize, int[] positions, RopeSpec rope) {
         int pairs = rope.dims() / 2;
         float[] cos = new float[pairs];
         float[] sin = new float[pairs];
@@ -71,7 +88,7 @@ public final class CpuBackend implements Backend {
         float interpolation = rope.scaling() == null ? 1f : 1f / rope.scaling().factor();
         // The angle shrinks by a constant factor per pair, in float steps as the reference takes them.
         float step = (float) Math.pow(rope.base(), -2.0 / rope.dims());
-        for (int t = 0; t < tokens; t++) {
+        for (int t = t0; t < t1; t++) {
             float theta = positions[t];
             for (int i = 0; i < pairs; i++) {
                 float angle = rope.scaling() == null ? theta : theta * interpolation * (1 - mix[i]) + theta * mix[i];
@@ -112,10 +129,16 @@ public final class CpuBackend implements Backend {
         int used = spec.used();
         int[] chosen = new int[tokens * used];
         float[] weights = new float[tokens * used];
+        forTokens(tokens, (t0, t1) -> route(logits, t0, t1, experts, spec, bias, chosen, weights));
+        return new Routing(tokens, used, chosen, weights);
+    }
+
+    private static void route(float[] logits, int t0, int t1, int experts, RouterSpec spec, float[] bias, int[] chosen, float[] weights) {
+        int used = spec.used();
         float[] scores = new float[experts];
         float[] selection = new float[experts];
         boolean[] allowed = new boolean[experts];
-        for (int t = 0; t < tokens; t++) {
+        for (int t = t0; t < t1; t++) {
             if (spec.gating() == RouterSpec.Gating.SOFTMAX) softmax(logits, t * experts, experts, scores);
             else for (int e = 0; e < experts; e++) scores[e] = 1f / (1f + (float) Math.exp(-logits[t * experts + e]));
             for (int e = 0; e < experts; e++) selection[e] = bias == null ? scores[e] : scores[e] + bias[e];
@@ -134,7 +157,6 @@ public final class CpuBackend implements Backend {
                 weights[t * used + j] *= spec.scale();
             }
         }
-        return new Routing(tokens, used, chosen, weights);
     }
 
     /**
@@ -185,11 +207,38 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int n, float[] out) {
-        VectorMath.swiglu(gate, up, n, out);
+        forFlat(n, (from, to) -> VectorMath.swiglu(gate, up, from, to, out));
     }
 
     @Override
     public void add(float[] acc, float[] x, int n) {
-        for (int i = 0; i < n; i++) acc[i] += x[i];
+        forFlat(n, (from, to) -> {
+            for (int i = from; i < to; i++) acc[i] += x[i];
+        });
+    }
+
+    /** Work on the indices [from, to) of a split op. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** {@code body} over tokens 0..tokens in one contiguous range per worker, or on the calling thread for a few. */
+    private void forTokens(int tokens, Range body) {
+        int workers = pool.workers();
+        if (tokens < PARALLEL_TOKENS || workers == 1) {
+            body.run(0, tokens);
+            return;
+        }
+        pool.run((w, n) -> {
+            int from = (int) ((long) tokens * w / n), to = (int) ((long) tokens * (w + 1) / n);
+            if (from < to) body.run(from, to);
+        });
+    }
+
+    /** {@code body} over elements 0..n in ranges of whole {@link #FLAT_UNIT}s (the last one ends at n). */
+    private void forFlat(int n, Range body) {
+        int units = (n + FLAT_UNIT - 1) / FLAT_UNIT;
+        forTokens(units, (u0, u1) -> body.run(u0 * FLAT_UNIT, Math.min(n, u1 * FLAT_UNIT)));
     }
 }

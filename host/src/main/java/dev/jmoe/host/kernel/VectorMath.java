@@ -76,15 +76,23 @@ public final class VectorMath {
      * whole vectors take the same formula with {@link Math#exp}.
      */
     public static void swiglu(float[] gate, float[] up, int n, float[] out) {
+        swiglu(gate, up, 0, n, out);
+    }
+
+    /**
+     * As {@link #swiglu(float[], float[], int, float[])} for elements from..to. With {@code from} a whole
+     * number of vectors, each element takes the same path (vector or scalar tail) as in one call over all.
+     */
+    public static void swiglu(float[] gate, float[] up, int from, int to, float[] out) {
         VectorSpecies<Float> f = PREFERRED;
-        int i = 0;
-        for (; i + f.length() <= n; i += f.length()) {
+        int i = from;
+        for (; i + f.length() <= to; i += f.length()) {
             FloatVector g = FloatVector.fromArray(f, gate, i);
             FloatVector e = expNonPositive(g.abs().neg());
             FloatVector numerator = FloatVector.broadcast(f, 1f).blend(e, g.lt(0f));
             g.mul(numerator).div(e.add(1f)).mul(FloatVector.fromArray(f, up, i)).intoArray(out, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float g = gate[i], e = (float) Math.exp(-Math.abs(g));
             out[i] = g * (g < 0 ? e : 1f) / (1f + e) * up[i];
         }
