@@ -348,6 +348,11 @@ public final class CudaBackend implements DeviceBackend {
         host.add(acc, x, n);
     }
 
+    @Override
+    public void combine(Routing r, float[] rows, int n, float[] out) {
+        host.combine(r, rows, n, out);
+    }
+
     /** The server's {@link Accelerator}: pin mode, its switch and the PCIe metrics, where host experts are staged. */
     @Override
     public <T> Optional<T> capability(Class<T> type) {

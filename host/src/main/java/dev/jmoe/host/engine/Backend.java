@@ -46,6 +46,11 @@ public interface Backend {
     /** acc[i] += x[i] for i below n. */
     void add(float[] acc, float[] x, int n);
 
+    /** Each token's expert output rows (n each, one per pair of {@code r}) weighted and summed into out ({@link Routing#combine}). */
+    default void combine(Routing r, float[] rows, int n, float[] out) {
+        r.combine(rows, n, out, 0, r.tokens());
+    }
+
     /**
      * A forward pass over a micro-batch of {@code tokens} tokens starts (a GPU backend may begin uploading the first
      * layer's experts here, so the upload runs while the layers before it compute).

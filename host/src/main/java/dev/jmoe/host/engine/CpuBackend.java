@@ -15,7 +15,7 @@ import dev.jmoe.host.model.RouterSpec;
 /**
  * The backend ops on the host CPU: weight products through the vector kernels on a {@link WorkerPool},
  * attention ({@link CpuAttention}) on the same pool, and the elementwise ops (norms, rotations, routing,
- * SwiGLU, sums) split over the pool by token for a prompt batch, on the calling thread for a few tokens.
+ * SwiGLU, sums, the experts' weighted sum) split over the pool by token for a prompt batch, on the calling thread for a few tokens.
  * Every output element is computed by one thread in a fixed order, so results do not depend on the
  * number of workers. Not thread-safe: one forward pass at a time (the products keep scratch).
  */
@@ -215,6 +215,11 @@ public final class CpuBackend implements Backend {
         forFlat(n, (from, to) -> {
             for (int i = from; i < to; i++) acc[i] += x[i];
         });
+    }
+
+    @Override
+    public void combine(Routing r, float[] rows, int n, float[] out) {
+        forTokens(r.tokens(), (t0, t1) -> r.combine(rows, n, out, t0, t1));
     }
 
     /** Work on the indices [from, to) of a split op. */

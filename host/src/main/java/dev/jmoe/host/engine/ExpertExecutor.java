@@ -41,21 +41,6 @@ public final class ExpertExecutor {
         int embd = w.down().rows();
         float[] down = new float[pairs * embd];
         backend.experts(w.down(), gate, pairs, self, r.experts(), down);
-        weightedSum(r, down, embd, out);
-    }
-
-    /** Scales each expert's output by its weight and sums them in selection order, as the reference does. */
-    private static void weightedSum(Routing r, float[] down, int embd, float[] out) {
-        for (int t = 0; t < r.tokens(); t++) {
-            for (int i = 0; i < embd; i++) {
-                float acc = 0;
-                for (int j = 0; j < r.used(); j++) {
-                    int pair = t * r.used() + j;
-                    float term = r.weights()[pair] * down[pair * embd + i];
-                    acc = j == 0 ? term : acc + term;
-                }
-                out[t * embd + i] = acc;
-            }
-        }
+        backend.combine(r, down, embd, out);
     }
 }

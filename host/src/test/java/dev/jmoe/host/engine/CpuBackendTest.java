@@ -290,6 +290,8 @@ class CpuBackendTest {
             split.rope(rotated, tokens, heads, size, positions, rope);
             float[] logits = gaussian(tokens * experts);
             Routing routing = split.route(logits, tokens, experts, RouterSpec.softmaxTopK(4), null);
+            float[] expertRows = gaussian(tokens * 4 * dim), combined = new float[tokens * dim];
+            split.combine(routing, expertRows, dim, combined);
             float[] gate = gaussian(tokens * dim * 11 + 5), up = gaussian(gate.length), act = new float[gate.length];
             split.swiglu(gate, up, gate.length, act);
             float[] sum = act.clone();
@@ -307,6 +309,14 @@ class CpuBackendTest {
                 Routing alone = serial.route(java.util.Arrays.copyOfRange(logits, t * experts, (t + 1) * experts), 1, experts, RouterSpec.softmaxTopK(4), null);
                 assertArrayEquals(alone.experts(), java.util.Arrays.copyOfRange(routing.experts(), 4 * t, 4 * t + 4), "experts of token " + t);
                 assertArrayEquals(alone.weights(), java.util.Arrays.copyOfRange(routing.weights(), 4 * t, 4 * t + 4), "weights of token " + t);
+                float[] mixed = new float[dim];
+                serial.combine(alone, java.util.Arrays.copyOfRange(expertRows, 4 * t * dim, 4 * (t + 1) * dim), dim, mixed);
+                assertArrayEquals(mixed, java.util.Arrays.copyOfRange(combined, t * dim, (t + 1) * dim), "experts' sum of token " + t);
+                for (int i = 0; i < dim; i++) {
+                    double want = 0;
+                    for (int j = 0; j < 4; j++) want += (double) alone.weights()[j] * expertRows[(4 * t + j) * dim + i];
+                    assertEquals(want, combined[t * dim + i], 1e-5);
+                }
             }
             float[] wholeAct = new float[gate.length], wholeSum;
             serial.swiglu(gate, up, gate.length, wholeAct);
