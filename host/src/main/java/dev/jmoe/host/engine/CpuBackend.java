@@ -23,11 +23,12 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final MatMul matMul;
     /**
-     * Tokens from which an elementwise op is split over the workers. Run alone, the norm and the rotations
-     * of a prompt batch were a few percent of its time with every other core waiting (more, the more cores);
-     * below this a hand-off costs about what the work does.
+     * Values from which an elementwise op is split over the workers (16 tokens of 1024). Run alone, the norm
+     * and the rotations of a prompt batch were a few percent of its time with every other core waiting (more,
+     * the more cores); a decode step's ops (one token, or its 16 heads for the per-head norm) are far below
+     * it, where a hand-off would cost about what the work does.
      */
-    static final int PARALLEL_TOKENS = 8;
+    static final int PARALLEL_VALUES = 16 * 1024;
     /** Elements per token-sized unit of a flat elementwise op (SwiGLU, sums): whole vectors of any width. */
     private static final int FLAT_UNIT = 1024;
 
@@ -62,7 +63,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out) {
-        forTokens(rows, (r0, r1) -> rmsNorm(x, r0, r1, dim, weight, eps, out));
+        forTokens(rows, (long) rows * dim, (r0, r1) -> rmsNorm(x, r0, r1, dim, weight, eps, out));
     }
 
     private static void rmsNorm(float[] x, int r0, int r1, int dim, float[] weight, float eps, float[] out) {
@@ -77,7 +78,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rope(float[] x, int tokens, int heads, int headSize, int[] positions, RopeSpec rope) {
-        forTokens(tokens, (t0, t1) -> rope(x, t0, t1, heads, headSize, positions, rope));
+        forTokens(tokens, (long) tokens * heads * headSize, (t0, t1) -> rope(x, t0, t1, heads, headSize, positions, rope));
     }
 
     private static void rope(float[] x, int t0, int t1, int heads, int headSize, int[] positions, RopeSpec rope) {
@@ -129,7 +130,7 @@ public final class CpuBackend implements Backend {
         int used = spec.used();
         int[] chosen = new int[tokens * used];
         float[] weights = new float[tokens * used];
-        forTokens(tokens, (t0, t1) -> route(logits, t0, t1, experts, spec, bias, chosen, weights));
+        forTokens(tokens, (long) tokens * experts * 16, (t0, t1) -> route(logits, t0, t1, experts, spec, bias, chosen, weights));
         return new Routing(tokens, used, chosen, weights);
     }
 
@@ -219,7 +220,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void combine(Routing r, float[] rows, int n, float[] out) {
-        forTokens(r.tokens(), (t0, t1) -> r.combine(rows, n, out, t0, t1));
+        forTokens(r.tokens(), (long) r.tokens() * r.used() * n, (t0, t1) -> r.combine(rows, n, out, t0, t1));
     }
 
     /** Work on the indices [from, to) of a split op. */
@@ -228,10 +229,13 @@ public final class CpuBackend implements Backend {
         void run(int from, int to);
     }
 
-    /** {@code body} over tokens 0..tokens in one contiguous range per worker, or on the calling thread for a few. */
-    private void forTokens(int tokens, Range body) {
+    /**
+     * {@code body} over tokens 0..tokens in one contiguous range per worker, or on the calling thread where
+     * {@code values} (what the op reads, about) is below {@link #PARALLEL_VALUES}.
+     */
+    private void forTokens(int tokens, long values, Range body) {
         int workers = pool.workers();
-        if (tokens < PARALLEL_TOKENS || workers == 1) {
+        if (values < PARALLEL_VALUES || tokens < 2 || workers == 1) {
             body.run(0, tokens);
             return;
         }
@@ -244,6 +248,6 @@ public final class CpuBackend implements Backend {
     /** {@code body} over elements 0..n in ranges of whole {@link #FLAT_UNIT}s (the last one ends at n). */
     private void forFlat(int n, Range body) {
         int units = (n + FLAT_UNIT - 1) / FLAT_UNIT;
-        forTokens(units, (u0, u1) -> body.run(u0 * FLAT_UNIT, Math.min(n, u1 * FLAT_UNIT)));
+        forTokens(units, n, (u0, u1) -> body.run(u0 * FLAT_UNIT, Math.min(n, u1 * FLAT_UNIT)));
     }
 }

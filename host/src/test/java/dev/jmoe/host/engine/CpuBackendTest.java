@@ -278,7 +278,8 @@ class CpuBackendTest {
      */
     @Test
     void elementwiseOpsOfABatchGiveEachTokenTheBitsItGetsAlone() {
-        int tokens = 3 * CpuBackend.PARALLEL_TOKENS + 1, dim = 96, heads = 3, size = 32, experts = 16;
+        // 201 tokens of 96: every op of the batch above the values from which it is split
+        int tokens = CpuBackend.PARALLEL_VALUES / 96 + 31, dim = 96, heads = 3, size = 32, experts = 16;
         try (WorkerPool one = new WorkerPool(1, "one"); WorkerPool three = new WorkerPool(3, "three")) {
             CpuBackend serial = new CpuBackend(one, RowDots.preferred()), split = new CpuBackend(three, RowDots.preferred());
             float[] x = gaussian(tokens * dim), w = gaussian(dim), normed = new float[tokens * dim];
