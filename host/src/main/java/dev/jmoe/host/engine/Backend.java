@@ -46,7 +46,10 @@ public interface Backend {
     /** acc[i] += x[i] for i below n. */
     void add(float[] acc, float[] x, int n);
 
-    /** Each token's expert output rows (n each, one per pair of {@code r}) weighted and summed into out ({@link Routing#combine}). */
+    /**
+     * Each token's expert output rows (n each, one per pair of {@code r}) weighted and summed into out
+     * ({@link Routing#combine}); a backend may split the tokens over its threads.
+     */
     default void combine(Routing r, float[] rows, int n, float[] out) {
         r.combine(rows, n, out, 0, r.tokens());
     }

@@ -15,9 +15,9 @@ import dev.jmoe.host.model.RouterSpec;
 /**
  * The backend ops on the host CPU: weight products through the vector kernels on a {@link WorkerPool},
  * attention ({@link CpuAttention}) on the same pool, and the elementwise ops (norms, rotations, routing,
- * SwiGLU, sums, the experts' weighted sum) split over the pool by token for a prompt batch, on the calling thread for a few tokens.
- * Every output element is computed by one thread in a fixed order, so results do not depend on the
- * number of workers. Not thread-safe: one forward pass at a time (the products keep scratch).
+ * SwiGLU, sums, the experts' weighted sum) split over the pool by token for a prompt batch, on the calling
+ * thread for a decode step. Every output element is computed by one thread in a fixed order, so results do
+ * not depend on the number of workers. Not thread-safe: one forward pass at a time (the products keep scratch).
  */
 public final class CpuBackend implements Backend {
     private final WorkerPool pool;
