@@ -316,10 +316,10 @@ public final class MatMul {
     /** At least {@code tokens} scratch activations of {@code format} and {@code cols}, grown (never shrunk) as needed. */
     private Activation[] scratch(ActivationFormat format, int cols, int tokens) {
         ScratchKey key = new ScratchKey(format, cols);
-        Activation[] acts = scratch.getOrDefault(key, new Activation[0]);
-        if (acts.length >= tokens) return acts;
-        int had = acts.length;
-        acts = Arrays.copyOf(acts, tokens);
+        Activation[] acts = scratch.get(key);
+        if (acts != null && acts.length >= tokens) return acts;
+        int had = acts == null ? 0 : acts.length;
+        acts = acts == null ? new Activation[tokens] : Arrays.copyOf(acts, tokens);
         for (int t = had; t < tokens; t++) acts[t] = new Activation(format, cols);
         scratch.put(key, acts);
         return acts;
