@@ -62,6 +62,10 @@ class VectorMathTest {
         float[] sixteen = new float[19];
         for (int i = 0; i < 16; i++) sixteen[3 + i] = i + 1;
         assertEquals(136f, VectorMath.laneSum(sixteen, 3, 16), "from an offset");
+        // 16 lanes: halves first (lane i + lane i + 8), then as eight; 2^24 at lanes 0 and 8 cancels only so
+        float[] big = {16777216f, 1, 1, 1, 1, 1, 1, 1, -16777216f, 1, 1, 1, 1, 1, 1, 1};
+        assertEquals(14f, VectorMath.laneSum(big.clone(), 0, 16));
+        assertEquals(3f, VectorMath.laneSum(new float[] {1f, 2f}, 0, 2), "other powers of two by the loop");
         assertEquals(10f, VectorMath.laneSum(new float[] {1, 2, 3, 4}, 0, 4));
         // four values of 2^24 + 1 + 1 ...: folded, the two ones meet first and survive
         assertEquals(16777218f, VectorMath.laneSum(new float[] {16777216f, 1f, 0f, 1f}, 0, 4));
