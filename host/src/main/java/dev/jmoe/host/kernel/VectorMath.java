@@ -39,6 +39,15 @@ public final class VectorMath {
         return stored[from];
     }
 
+    /**
+     * {@link #laneSum} of eight lanes, the same order written out as a tree on values read once (the loop writes
+     * each level back and reads it again, a store-to-load round trip per level at the end of every dot). Kept
+     * apart and small so that C2 inlines it where the kernels are already large.
+     */
+    public static float laneSum8(float[] s, int f) {
+        return ((s[f] + s[f + 4]) + (s[f + 2] + s[f + 6])) + ((s[f + 1] + s[f + 5]) + (s[f + 3] + s[f + 7]));
+    }
+
     private static final float LOG2_E = 1.44269504f;
     /** ln 2 split so that n·LN2_HIGH is exact for the n that occur (|n| ≤ 127). */
     private static final float LN2_HIGH = 0.693359375f, LN2_LOW = -2.12194440e-4f;
