@@ -66,6 +66,12 @@ class VectorMathTest {
         float[] big = {16777216f, 1, 1, 1, 1, 1, 1, 1, -16777216f, 1, 1, 1, 1, 1, 1, 1};
         assertEquals(14f, VectorMath.laneSum(big.clone(), 0, 16));
         assertEquals(3f, VectorMath.laneSum(new float[] {1f, 2f}, 0, 2), "other powers of two by the loop");
+        // laneSum8, the dots' eight lanes written out, keeps the fold's order: 6, where one by one gives 3
+        float[] offset = new float[10];
+        System.arraycopy(lanes, 0, offset, 2, 8);
+        assertEquals(6f, VectorMath.laneSum8(offset, 2));
+        float[] mixed = {3e-8f, 1f, -2.5f, 7e7f, 1e-3f, -1f, 2.5f, -7e7f};
+        assertEquals(Float.floatToIntBits(VectorMath.laneSum(mixed.clone(), 0, 8)), Float.floatToIntBits(VectorMath.laneSum8(mixed, 0)));
         assertEquals(10f, VectorMath.laneSum(new float[] {1, 2, 3, 4}, 0, 4));
         // four values of 2^24 + 1 + 1 ...: folded, the two ones meet first and survive
         assertEquals(16777218f, VectorMath.laneSum(new float[] {16777216f, 1f, 0f, 1f}, 0, 4));
