@@ -177,7 +177,7 @@ final class VectorDot implements RowDot {
         (nibbles ? acc1.add(odd1) : acc1).intoArray(stored, FL);
         (nibbles ? acc2.add(odd2) : acc2).intoArray(stored, 2 * FL);
         (nibbles ? acc3.add(odd3) : acc3).intoArray(stored, 3 * FL);
-        for (int k = 0; k < 4; k++) out[k] = (FL == 8 ? VectorMath.laneSum8(stored, k * FL) : VectorMath.laneSum(stored, k * FL, FL));
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * FL, FL);
     }
 
     /**
@@ -212,7 +212,7 @@ final class VectorDot implements RowDot {
         acc1.intoArray(stored, FL);
         acc2.intoArray(stored, 2 * FL);
         acc3.intoArray(stored, 3 * FL);
-        for (int k = 0; k < 4; k++) out[k] = (FL == 8 ? VectorMath.laneSum8(stored, k * FL) : VectorMath.laneSum(stored, k * FL, FL));
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * FL, FL);
     }
 
     /**
@@ -257,7 +257,7 @@ final class VectorDot implements RowDot {
         acc1.intoArray(stored, FL);
         acc2.intoArray(stored, 2 * FL);
         acc3.intoArray(stored, 3 * FL);
-        for (int k = 0; k < 4; k++) out[k] = (FL == 8 ? VectorMath.laneSum8(stored, k * FL) : VectorMath.laneSum(stored, k * FL, FL));
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * FL, FL);
     }
 
     /**
@@ -321,7 +321,7 @@ final class VectorDot implements RowDot {
         mins1.intoArray(stored, 4 * LL + 8);
         mins2.intoArray(stored, 4 * LL + 16);
         mins3.intoArray(stored, 4 * LL + 24);
-        for (int k = 0; k < 4; k++) out[k] = (LL == 8 ? VectorMath.laneSum8(stored, k * LL) : VectorMath.laneSum(stored, k * LL, LL)) - VectorMath.laneSum8(stored, 4 * LL + 8 * k);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * LL, LL) - VectorMath.laneSum(stored, 4 * LL + 8 * k, 8);
     }
 
     /**
@@ -396,7 +396,7 @@ final class VectorDot implements RowDot {
         off1.intoArray(stored, 4 * LL + 8);
         off2.intoArray(stored, 4 * LL + 16);
         off3.intoArray(stored, 4 * LL + 24);
-        for (int k = 0; k < 4; k++) out[k] = (LL == 8 ? VectorMath.laneSum8(stored, k * LL) : VectorMath.laneSum(stored, k * LL, LL)) - VectorMath.laneSum8(stored, 4 * LL + 8 * k);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum(stored, k * LL, LL) - VectorMath.laneSum(stored, 4 * LL + 8 * k, 8);
     }
 
     private static float f32(MemorySegment w, long off, Activation a, float[] stored) {
@@ -407,7 +407,7 @@ final class VectorDot implements RowDot {
             acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), acc);
         }
         acc.intoArray(stored, 0);
-        float sum = (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        float sum = VectorMath.laneSum(stored, 0, FL);
         for (; i < a.n; i++) sum += Bytes.f32(w, off + 4L * i) * x[i];
         return sum;
     }
@@ -424,7 +424,7 @@ final class VectorDot implements RowDot {
             acc = v.fma(FloatVector.fromArray(F, x, i), acc);
         }
         acc.intoArray(stored, 0);
-        float sum = (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        float sum = VectorMath.laneSum(stored, 0, FL);
         for (; i < a.n; i++) sum += Bytes.bf16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -450,7 +450,7 @@ final class VectorDot implements RowDot {
             acc = ((FloatVector) merged.reinterpretShape(F, 0)).fma(FloatVector.fromArray(F, x, i), acc);
         }
         acc.intoArray(stored, 0);
-        float sum = (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        float sum = VectorMath.laneSum(stored, 0, FL);
         for (; i < a.n; i++) sum += Bytes.f16(w, off + 2L * i) * x[i];
         return sum;
     }
@@ -473,7 +473,7 @@ final class VectorDot implements RowDot {
             acc0 = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc0);
         }
         acc0.intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /**
@@ -504,7 +504,7 @@ final class VectorDot implements RowDot {
             else acc1 = sum.fma(scale, acc1);
         }
         acc0.add(acc1).intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /** As {@link #q8_0}, the int8 weights being the levels ({@link Iq4Levels}) the block's 4-bit codes index. */
@@ -517,7 +517,7 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
         }
         acc.intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /**
@@ -542,7 +542,7 @@ final class VectorDot implements RowDot {
             acc = s.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[sb]), acc);
         }
         acc.intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     /**
@@ -585,7 +585,7 @@ final class VectorDot implements RowDot {
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
         acc.intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL)) + mins;
+        return VectorMath.laneSum(stored, 0, FL) + mins;
     }
 
     /** Fifth bits: bit j of the block's u32 goes to element j; spread to int lanes by a per-lane shift. */
@@ -616,7 +616,7 @@ final class VectorDot implements RowDot {
             acc = sum.fma(FloatVector.broadcast(F, Bytes.f16(w, b) * xs[blk]), acc);
         }
         acc.intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL));
+        return VectorMath.laneSum(stored, 0, FL);
     }
 
     private static float q5_1(MemorySegment w, long off, Activation a, float[] stored) {
@@ -648,7 +648,7 @@ final class VectorDot implements RowDot {
             mins += Bytes.f16(w, b + 2) * xs[blk] * sums[blk];
         }
         acc.intoArray(stored, 0);
-        return (FL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, FL)) + mins;
+        return VectorMath.laneSum(stored, 0, FL) + mins;
     }
 
     /**
@@ -690,7 +690,7 @@ final class VectorDot implements RowDot {
             mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
         }
         acc.intoArray(stored, 0);
-        return (LL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, LL)) - mins;
+        return VectorMath.laneSum(stored, 0, LL) - mins;
     }
 
     /**
@@ -734,7 +734,7 @@ final class VectorDot implements RowDot {
             acc = s.fma(FloatVector.broadcast(LF, Bytes.f16(w, b + 108) * xs[sb]), acc);
         }
         acc.intoArray(stored, 0);
-        return (LL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, LL));
+        return VectorMath.laneSum(stored, 0, LL);
     }
 
     /**
@@ -781,7 +781,7 @@ final class VectorDot implements RowDot {
         }
         acc.intoArray(stored, 0);
         mins.intoArray(stored, LL);
-        return (LL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, LL)) - VectorMath.laneSum8(stored, LL);
+        return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
     }
 
     /** As Q4_K, with each nibble's fifth bit from the 32 qh bytes (bit g of byte l for element 32·g + l). */
@@ -827,7 +827,7 @@ final class VectorDot implements RowDot {
         }
         acc.intoArray(stored, 0);
         mins.intoArray(stored, LL);
-        return (LL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, LL)) - VectorMath.laneSum8(stored, LL);
+        return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
     }
 
     /**
@@ -875,7 +875,7 @@ final class VectorDot implements RowDot {
         }
         acc.intoArray(stored, 0);
         offsets.intoArray(stored, LL);
-        return (LL == 8 ? VectorMath.laneSum8(stored, 0) : VectorMath.laneSum(stored, 0, LL)) - VectorMath.laneSum8(stored, LL);
+        return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
     }
 
     /**

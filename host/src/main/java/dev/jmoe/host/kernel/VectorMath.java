@@ -33,6 +33,7 @@ public final class VectorMath {
      * its fallback, and tg64 rose 15–25% without it (old and new builds alternating, 2 threads).
      */
     public static float laneSum(float[] stored, int from, int lanes) {
+        if (lanes == 8) return laneSum8(stored, from);
         for (int half = lanes / 2; half >= 1; half /= 2) {
             for (int i = from; i < from + half; i++) stored[i] += stored[i + half];
         }
