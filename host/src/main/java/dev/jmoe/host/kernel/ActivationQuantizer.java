@@ -78,6 +78,7 @@ public final class ActivationQuantizer {
         float first = firstHalf.reduceLanes(VectorOperators.ADD), second = secondHalf.reduceLanes(VectorOperators.ADD);
         a.sums[b] = first + second;
         laneCopy(a, from);
+        if ((b & 1) == 1) lanes16Copy(a, from - 32);
         a.scaledSums16[2 * b] = d * first;
         a.scaledSums16[2 * b + 1] = d * second;
     }
@@ -111,6 +112,13 @@ public final class ActivationQuantizer {
             for (int i = 0; i < 8; i += FL) {
                 FloatVector.fromArray(F, a.values, from + 4 * i + k, STRIDE_FOUR, 0).mul(LANE_WEIGHT[k]).intoArray(a.lanes, from + 8 * k + i);
             }
+        }
+    }
+
+    /** The 64 values from {@code from} into {@link Activation#lanes16}: their two halves' lane slots side by side. */
+    private static void lanes16Copy(Activation a, int from) {
+        for (int k = 0; k < 4; k++) {
+            for (int h = 0; h < 2; h++) System.arraycopy(a.lanes, from + 32 * h + 8 * k, a.lanes16, from + 16 * k + 8 * h, 8);
         }
     }
 

@@ -14,7 +14,7 @@ public interface RowDot {
      * ({@link VectorMath#laneSum}). One per thread, reused from call to call; allocating it per call cost
      * 10–15% on rows of 128 elements (the per-head products of latent attention).
      */
-    int SCRATCH = 64;
+    int SCRATCH = 128;
 
     /**
      * Σ weight·activation over {@code a.length()} elements of the {@code type} row starting at byte

@@ -56,6 +56,39 @@ final class VectorDot implements RowDot {
     /** Lanes holding a Q6_K row's second 16 elements in the first load of its 32 bytes (none at 4 lanes). */
     private static final VectorMask<Float> SECOND_SIXTEEN = VectorMask.fromLong(LF, LL == 8 ? 0xF0 : 0);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * The 16-int-lane kernels' species ({@link #q4_k16}, {@link #q6_k16}: at 512 bits the K types read 64
+     * weight bytes per load against {@link Activation#lanes16}); used only where {@code FL == 16}.
+     */
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorMask<Float> UPPER_EIGHT = VectorMask.fromLong(F16, 0xFF00);
+    /** A 64-byte load's first or second 32 bytes in both halves of the vector. */
+    private static final VectorShuffle<Integer> FIRST_TWICE = VectorShuffle.fromValues(I16, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    private static final VectorShuffle<Integer> SECOND_TWICE = VectorShuffle.fromValues(I16, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+    /** Per-lane shifts: the second half of a Q4_K chunk is its high nibbles. */
+    private static final IntVector HIGH_NIBBLES_ABOVE = halves(0, 4);
+    /** Q6_K's high bits to bits 4–5: rows 0 and 1 of a half from qh bits 0–1 and 2–3 (left), rows 2 and 3 from 4–5 and 6–7 (right). */
+    private static final IntVector Q6_ROWS01_LEFT = halves(4, 2), Q6_ROWS23_RIGHT = halves(0, 2);
+    /** For the 64 elements q of a super-block (0–3): lane L takes the 16-element group 4q + L/4. */
+    private static final VectorShuffle<Float>[] Q6_GROUPS = q6Groups();
+
+    private static IntVector halves(int first, int second) {
+        int[] v = new int[16];
+        for (int i = 0; i < 16; i++) v[i] = i < 8 ? first : second;
+        return IntVector.fromArray(I16, v, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] q6Groups() {
+        VectorShuffle<Float>[] groups = new VectorShuffle[4];
+        for (int q = 0; q < 4; q++) {
+            int[] lanes = new int[16];
+            for (int l = 0; l < 16; l++) lanes[l] = 4 * q + l / 4;
+            groups[q] = VectorShuffle.fromArray(F16, lanes, 0);
+        }
+        return groups;
+    }
 
     private static VectorSpecies<Float> chosenSpecies() {
         try {
@@ -91,9 +124,9 @@ final class VectorDot implements RowDot {
             case Q5_1 -> q5_1(w, offset, a, scratch);
             case Q2_K -> q2_k(w, offset, a, scratch);
             case Q3_K -> q3_k(w, offset, a, scratch);
-            case Q4_K -> q4_k(w, offset, a, scratch);
+            case Q4_K -> FL == 16 ? q4_k16(w, offset, a, scratch) : q4_k(w, offset, a, scratch);
             case Q5_K -> q5_k(w, offset, a, scratch);
-            case Q6_K -> q6_k(w, offset, a, scratch);
+            case Q6_K -> FL == 16 ? q6_k16(w, offset, a, scratch) : q6_k(w, offset, a, scratch);
             case IQ4_NL -> iq4_nl(w, offset, a, scratch);
             case IQ4_XS -> iq4_xs(w, offset, a, scratch);
             default -> throw new IllegalArgumentException("no kernel for tensor type " + type);
@@ -115,8 +148,14 @@ final class VectorDot implements RowDot {
                 }
                 RowCheck.check(type, w, offset, a0.n);
                 switch (type) {
-                    case Q4_K -> q4_kx4(w, offset, a0, a1, a2, a3, out, scratch);
-                    case Q6_K -> q6_kx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    case Q4_K -> {
+                        if (FL == 16) q4_k16x4(w, offset, a0, a1, a2, a3, out, scratch);
+                        else q4_kx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    }
+                    case Q6_K -> {
+                        if (FL == 16) q6_k16x4(w, offset, a0, a1, a2, a3, out, scratch);
+                        else q6_kx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    }
                     case IQ4_NL -> iq4_nlx4(w, offset, a0, a1, a2, a3, out, scratch);
                     case IQ4_XS -> iq4_xsx4(w, offset, a0, a1, a2, a3, out, scratch);
                     default -> blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out, scratch);
@@ -876,6 +915,206 @@ final class VectorDot implements RowDot {
         acc.intoArray(stored, 0);
         offsets.intoArray(stored, LL);
         return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
+    }
+
+    /**
+     * {@link #q4_k} at 16 int lanes: each 32-byte chunk in both halves of a 512-bit vector, the second half
+     * shifted down a nibble, so one mask per byte gives the chunk's 32 low-nibble and 32 high-nibble
+     * elements at once against {@link Activation#lanes16} (lanes 0–7 take sub-block 2c's scale, 8–15 those
+     * of 2c + 1). On a 2-core Xeon with AVX-512 (2026-12-02), 4096 columns in L2: 0.088 → 0.069 ns/element.
+     */
+    private static float q4_k16(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F16);
+        FloatVector mins = FloatVector.zero(M);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 144L * sb;
+            int e0 = 256 * sb;
+            long packed = w.get(Bytes.LONG, b + 4);
+            int packedHigh = w.get(Bytes.INT, b + 12);
+            int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
+            FloatVector s = FloatVector.zero(F16);
+            for (int pair = 0; pair < 2; pair++) {
+                IntVector chunks = IntVector.fromMemorySegment(I16, w, b + 16 + 64 * pair, LE);
+                int scales = pair == 0 ? scales03 : scales47;
+                for (int half = 0; half < 2; half++) {
+                    IntVector q = chunks.rearrange(half == 0 ? FIRST_TWICE : SECOND_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLES_ABOVE);
+                    int e = e0 + 128 * pair + 64 * half;
+                    FloatVector t = FloatVector.zero(F16);
+                    for (int k = 0; k < 4; k++) {
+                        t = ((FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16 * k), t);
+                    }
+                    int j = 8 * sb + 4 * pair + 2 * half, shift = 16 * half;
+                    FloatVector sc = FloatVector.broadcast(F16, ((scales >>> shift) & 0xFF) * xs[j]).blend(((scales >>> (shift + 8)) & 0xFF) * xs[j + 1], UPPER_EIGHT);
+                    s = t.fma(sc, s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F16, Bytes.f16(w, b)), acc);
+            FloatVector m = mins(w, b);
+            mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
+        }
+        acc.intoArray(stored, 0);
+        mins.intoArray(stored, 16);
+        return VectorMath.laneSum16(stored, 0) - VectorMath.laneSum8(stored, 16);
+    }
+
+    /**
+     * {@link #q6_k} at 16 int lanes: a half's 64 ql bytes are one load whose halves are its rows 0 and 1 (low
+     * nibbles) or 2 and 3 (high nibbles), matching {@link Activation#lanes16}; its 32 qh bytes, in both halves
+     * of a vector, give each row its bits 4–5 by a per-lane shift. The 16 group scales are one vector per
+     * super-block, spread four lanes each over the 64 elements they cover.
+     */
+    private static float q6_k16(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F16);
+        FloatVector offsets = FloatVector.zero(F16);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 210L * sb;
+            int e0 = 256 * sb;
+            FloatVector groupScales = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b + 192, LE).convertShape(VectorOperators.B2F, F16, 0);
+            IntVector qhBoth = IntVector.fromMemorySegment(I16, w, b + 128, LE);
+            FloatVector s = FloatVector.zero(F16);
+            for (int h = 0; h < 2; h++) {
+                IntVector ql = IntVector.fromMemorySegment(I16, w, b + 64 * h, LE);
+                IntVector qh = qhBoth.rearrange(h == 0 ? FIRST_TWICE : SECOND_TWICE);
+                for (int rows = 0; rows < 2; rows++) {
+                    IntVector low = rows == 0 ? ql : ql.lanewise(VectorOperators.LSHR, 4);
+                    IntVector high = rows == 0 ? qh.lanewise(VectorOperators.LSHL, Q6_ROWS01_LEFT) : qh.lanewise(VectorOperators.LSHR, Q6_ROWS23_RIGHT);
+                    IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                    int e = e0 + 128 * h + 64 * rows;
+                    FloatVector t = FloatVector.zero(F16);
+                    for (int k = 0; k < 4; k++) {
+                        t = ((FloatVector) q.and(0x3F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16 * k), t);
+                    }
+                    int j = 8 * sb + 4 * h + 2 * rows;
+                    FloatVector sc = groupScales.rearrange(Q6_GROUPS[2 * h + rows]).mul(FloatVector.broadcast(F16, xs[j]).blend(xs[j + 1], UPPER_EIGHT));
+                    s = t.fma(sc, s);
+                }
+            }
+            float d = Bytes.f16(w, b + 208);
+            acc = s.fma(FloatVector.broadcast(F16, d), acc);
+            offsets = groupScales.mul(FloatVector.fromArray(F16, a.scaledSums16, 16 * sb)).fma(FloatVector.broadcast(F16, 32 * d), offsets);
+        }
+        acc.intoArray(stored, 0);
+        offsets.intoArray(stored, 16);
+        return VectorMath.laneSum16(stored, 0) - VectorMath.laneSum16(stored, 16);
+    }
+
+    /** {@link #q4_k16} against four tokens: each chunk masked and widened once for all four, in the same order. */
+    private static void q4_k16x4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                                 float[] out, float[] stored) {
+        float[] x0 = a0.lanes16, x1 = a1.lanes16, x2 = a2.lanes16, x3 = a3.lanes16;
+        FloatVector acc0 = FloatVector.zero(F16), acc1 = FloatVector.zero(F16), acc2 = FloatVector.zero(F16), acc3 = FloatVector.zero(F16);
+        FloatVector mins0 = FloatVector.zero(M), mins1 = FloatVector.zero(M), mins2 = FloatVector.zero(M), mins3 = FloatVector.zero(M);
+        for (int sb = 0; sb < a0.n / 256; sb++) {
+            long b = off + 144L * sb;
+            int e0 = 256 * sb;
+            long packed = w.get(Bytes.LONG, b + 4);
+            int packedHigh = w.get(Bytes.INT, b + 12);
+            int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
+            FloatVector s0 = FloatVector.zero(F16), s1 = FloatVector.zero(F16), s2 = FloatVector.zero(F16), s3 = FloatVector.zero(F16);
+            for (int pair = 0; pair < 2; pair++) {
+                IntVector chunks = IntVector.fromMemorySegment(I16, w, b + 16 + 64 * pair, LE);
+                int scales = pair == 0 ? scales03 : scales47;
+                for (int half = 0; half < 2; half++) {
+                    IntVector q = chunks.rearrange(half == 0 ? FIRST_TWICE : SECOND_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLES_ABOVE);
+                    int e = e0 + 128 * pair + 64 * half;
+                    FloatVector t0 = FloatVector.zero(F16), t1 = FloatVector.zero(F16), t2 = FloatVector.zero(F16), t3 = FloatVector.zero(F16);
+                    for (int k = 0; k < 4; k++) {
+                        FloatVector qf = (FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0);
+                        t0 = qf.fma(FloatVector.fromArray(F16, x0, e + 16 * k), t0);
+                        t1 = qf.fma(FloatVector.fromArray(F16, x1, e + 16 * k), t1);
+                        t2 = qf.fma(FloatVector.fromArray(F16, x2, e + 16 * k), t2);
+                        t3 = qf.fma(FloatVector.fromArray(F16, x3, e + 16 * k), t3);
+                    }
+                    int j = 8 * sb + 4 * pair + 2 * half, shift = 16 * half;
+                    int first = (scales >>> shift) & 0xFF, second = (scales >>> (shift + 8)) & 0xFF;
+                    s0 = t0.fma(FloatVector.broadcast(F16, first * a0.scales[j]).blend(second * a0.scales[j + 1], UPPER_EIGHT), s0);
+                    s1 = t1.fma(FloatVector.broadcast(F16, first * a1.scales[j]).blend(second * a1.scales[j + 1], UPPER_EIGHT), s1);
+                    s2 = t2.fma(FloatVector.broadcast(F16, first * a2.scales[j]).blend(second * a2.scales[j + 1], UPPER_EIGHT), s2);
+                    s3 = t3.fma(FloatVector.broadcast(F16, first * a3.scales[j]).blend(second * a3.scales[j + 1], UPPER_EIGHT), s3);
+                }
+            }
+            FloatVector d = FloatVector.broadcast(F16, Bytes.f16(w, b));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+            FloatVector dmin = FloatVector.broadcast(M, Bytes.f16(w, b + 2));
+            FloatVector m = mins(w, b);
+            mins0 = m.mul(FloatVector.fromArray(M, a0.sums, 8 * sb)).mul(FloatVector.fromArray(M, a0.scales, 8 * sb)).fma(dmin, mins0);
+            mins1 = m.mul(FloatVector.fromArray(M, a1.sums, 8 * sb)).mul(FloatVector.fromArray(M, a1.scales, 8 * sb)).fma(dmin, mins1);
+            mins2 = m.mul(FloatVector.fromArray(M, a2.sums, 8 * sb)).mul(FloatVector.fromArray(M, a2.scales, 8 * sb)).fma(dmin, mins2);
+            mins3 = m.mul(FloatVector.fromArray(M, a3.sums, 8 * sb)).mul(FloatVector.fromArray(M, a3.scales, 8 * sb)).fma(dmin, mins3);
+        }
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, 16);
+        acc2.intoArray(stored, 32);
+        acc3.intoArray(stored, 48);
+        mins0.intoArray(stored, 64);
+        mins1.intoArray(stored, 72);
+        mins2.intoArray(stored, 80);
+        mins3.intoArray(stored, 88);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum16(stored, 16 * k) - VectorMath.laneSum8(stored, 64 + 8 * k);
+    }
+
+    /** {@link #q6_k16} against four tokens: each row pair's fields masked and widened once for all four, in the same order. */
+    private static void q6_k16x4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                                 float[] out, float[] stored) {
+        float[] x0 = a0.lanes16, x1 = a1.lanes16, x2 = a2.lanes16, x3 = a3.lanes16;
+        FloatVector acc0 = FloatVector.zero(F16), acc1 = FloatVector.zero(F16), acc2 = FloatVector.zero(F16), acc3 = FloatVector.zero(F16);
+        FloatVector off0 = FloatVector.zero(F16), off1 = FloatVector.zero(F16), off2 = FloatVector.zero(F16), off3 = FloatVector.zero(F16);
+        for (int sb = 0; sb < a0.n / 256; sb++) {
+            long b = off + 210L * sb;
+            int e0 = 256 * sb;
+            FloatVector groupScales = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b + 192, LE).convertShape(VectorOperators.B2F, F16, 0);
+            IntVector qhBoth = IntVector.fromMemorySegment(I16, w, b + 128, LE);
+            FloatVector s0 = FloatVector.zero(F16), s1 = FloatVector.zero(F16), s2 = FloatVector.zero(F16), s3 = FloatVector.zero(F16);
+            for (int h = 0; h < 2; h++) {
+                IntVector ql = IntVector.fromMemorySegment(I16, w, b + 64 * h, LE);
+                IntVector qh = qhBoth.rearrange(h == 0 ? FIRST_TWICE : SECOND_TWICE);
+                for (int rows = 0; rows < 2; rows++) {
+                    IntVector low = rows == 0 ? ql : ql.lanewise(VectorOperators.LSHR, 4);
+                    IntVector high = rows == 0 ? qh.lanewise(VectorOperators.LSHL, Q6_ROWS01_LEFT) : qh.lanewise(VectorOperators.LSHR, Q6_ROWS23_RIGHT);
+                    IntVector q = low.and(0x0F0F0F0F).or(high.and(0x30303030));
+                    int e = e0 + 128 * h + 64 * rows;
+                    FloatVector t0 = FloatVector.zero(F16), t1 = FloatVector.zero(F16), t2 = FloatVector.zero(F16), t3 = FloatVector.zero(F16);
+                    for (int k = 0; k < 4; k++) {
+                        FloatVector qf = (FloatVector) q.and(0x3F << (8 * k)).convert(VectorOperators.I2F, 0);
+                        t0 = qf.fma(FloatVector.fromArray(F16, x0, e + 16 * k), t0);
+                        t1 = qf.fma(FloatVector.fromArray(F16, x1, e + 16 * k), t1);
+                        t2 = qf.fma(FloatVector.fromArray(F16, x2, e + 16 * k), t2);
+                        t3 = qf.fma(FloatVector.fromArray(F16, x3, e + 16 * k), t3);
+                    }
+                    int j = 8 * sb + 4 * h + 2 * rows;
+                    FloatVector sc = groupScales.rearrange(Q6_GROUPS[2 * h + rows]);
+                    s0 = t0.fma(sc.mul(FloatVector.broadcast(F16, a0.scales[j]).blend(a0.scales[j + 1], UPPER_EIGHT)), s0);
+                    s1 = t1.fma(sc.mul(FloatVector.broadcast(F16, a1.scales[j]).blend(a1.scales[j + 1], UPPER_EIGHT)), s1);
+                    s2 = t2.fma(sc.mul(FloatVector.broadcast(F16, a2.scales[j]).blend(a2.scales[j + 1], UPPER_EIGHT)), s2);
+                    s3 = t3.fma(sc.mul(FloatVector.broadcast(F16, a3.scales[j]).blend(a3.scales[j + 1], UPPER_EIGHT)), s3);
+                }
+            }
+            float dw = Bytes.f16(w, b + 208);
+            FloatVector d = FloatVector.broadcast(F16, dw), d32 = FloatVector.broadcast(F16, 32 * dw);
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+            int g = 16 * sb;
+            off0 = groupScales.mul(FloatVector.fromArray(F16, a0.scaledSums16, g)).fma(d32, off0);
+            off1 = groupScales.mul(FloatVector.fromArray(F16, a1.scaledSums16, g)).fma(d32, off1);
+            off2 = groupScales.mul(FloatVector.fromArray(F16, a2.scaledSums16, g)).fma(d32, off2);
+            off3 = groupScales.mul(FloatVector.fromArray(F16, a3.scaledSums16, g)).fma(d32, off3);
+        }
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, 16);
+        acc2.intoArray(stored, 32);
+        acc3.intoArray(stored, 48);
+        off0.intoArray(stored, 64);
+        off1.intoArray(stored, 80);
+        off2.intoArray(stored, 96);
+        off3.intoArray(stored, 112);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum16(stored, 16 * k) - VectorMath.laneSum16(stored, 64 + 16 * k);
     }
 
     /**

@@ -34,6 +34,7 @@ public final class VectorMath {
      */
     public static float laneSum(float[] stored, int from, int lanes) {
         if (lanes == 8) return laneSum8(stored, from);
+        if (lanes == 16) return laneSum16(stored, from);
         for (int half = lanes / 2; half >= 1; half /= 2) {
             for (int i = from; i < from + half; i++) stored[i] += stored[i + half];
         }
@@ -47,6 +48,12 @@ public final class VectorMath {
      */
     public static float laneSum8(float[] s, int f) {
         return ((s[f] + s[f + 4]) + (s[f + 2] + s[f + 6])) + ((s[f + 1] + s[f + 5]) + (s[f + 3] + s[f + 7]));
+    }
+
+    /** {@link #laneSum} of sixteen lanes, as {@link #laneSum8} is of eight: lane i + lane i + 8 first, then as eight. */
+    public static float laneSum16(float[] s, int f) {
+        return (((s[f] + s[f + 8]) + (s[f + 4] + s[f + 12])) + ((s[f + 2] + s[f + 10]) + (s[f + 6] + s[f + 14])))
+                + (((s[f + 1] + s[f + 9]) + (s[f + 5] + s[f + 13])) + ((s[f + 3] + s[f + 11]) + (s[f + 7] + s[f + 15])));
     }
 
     private static final float LOG2_E = 1.44269504f;

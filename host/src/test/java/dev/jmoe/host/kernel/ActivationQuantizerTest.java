@@ -119,6 +119,7 @@ class ActivationQuantizerTest {
                 assertArrayEquals(scalar.scales, vector.scales, what + " scales");
                 assertArrayEquals(scalar.sums, vector.sums, what + " sums");
                 assertArrayEquals(scalar.lanes, vector.lanes, what + " lanes");
+                assertArrayEquals(scalar.lanes16, vector.lanes16, what + " lanes16");
                 assertArrayEquals(scalar.scaledSums16, vector.scaledSums16, what + " scaledSums16");
                 ScalarActivationQuantizer.densify(scalar);
                 Activation both = new Activation(format, x.length), tilesOnly = new Activation(format, x.length);

@@ -27,6 +27,10 @@ final class ScalarActivationQuantizer {
         int firstHalf = 0, secondHalf = 0;
         for (int e = 0; e < 32; e++) {
             a.lanes[from + 8 * (e & 3) + (e >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
+            // the 16-lane order exists for whole 64-element groups: slot 16k + 8h + i of element 32h + 4i + k
+            if (from / 64 * 64 + 64 <= a.n) {
+                a.lanes16[from / 64 * 64 + 16 * (e & 3) + 8 * (b & 1) + (e >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
+            }
             if (e < 16) firstHalf += a.quant(from + e);
             else secondHalf += a.quant(from + e);
         }

@@ -72,6 +72,12 @@ class VectorMathTest {
         assertEquals(6f, VectorMath.laneSum8(offset, 2));
         float[] mixed = {3e-8f, 1f, -2.5f, 7e7f, 1e-3f, -1f, 2.5f, -7e7f};
         assertEquals(Float.floatToIntBits(VectorMath.laneSum(mixed.clone(), 0, 8)), Float.floatToIntBits(VectorMath.laneSum8(mixed, 0)));
+        assertEquals(14f, VectorMath.laneSum16(big, 0));
+        float[] mixed16 = new float[17];
+        for (int i = 0; i < 16; i++) mixed16[1 + i] = mixed[i % 8] * (i < 8 ? 1 : -0.75f) + i;
+        float[] folded = java.util.Arrays.copyOfRange(mixed16, 1, 17);
+        for (int half = 8; half >= 1; half /= 2) for (int i = 0; i < half; i++) folded[i] += folded[i + half];
+        assertEquals(Float.floatToIntBits(folded[0]), Float.floatToIntBits(VectorMath.laneSum16(mixed16, 1)), "the fold's bits");
         assertEquals(10f, VectorMath.laneSum(new float[] {1, 2, 3, 4}, 0, 4));
         // four values of 2^24 + 1 + 1 ...: folded, the two ones meet first and survive
         assertEquals(16777218f, VectorMath.laneSum(new float[] {16777216f, 1f, 0f, 1f}, 0, 4));
