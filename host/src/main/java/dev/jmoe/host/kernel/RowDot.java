@@ -29,6 +29,16 @@ public interface RowDot {
     }
 
     /**
+     * The dots of {@code count} rows, {@code rowBytes} apart from {@code offset}, with one activation into
+     * {@code out[at .. at + count)}: a matrix-vector product's inner loop, which a kernel can check and
+     * dispatch once for. By default, one {@link #dot} per row.
+     */
+    default void dotRows(GgmlType type, MemorySegment w, long offset, long rowBytes, int count, Activation a,
+                         float[] out, int at, float[] scratch) {
+        for (int r = 0; r < count; r++) out[at + r] = dot(type, w, offset + r * rowBytes, a, scratch);
+    }
+
+    /**
      * The dots of one weight row with four activation rows (all in the format the type needs) into
      * {@code out[0..3]}: a kernel can decode each weight block once for all four. By default, four dots.
      */

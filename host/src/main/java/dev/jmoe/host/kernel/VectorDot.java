@@ -15,6 +15,7 @@ import java.lang.constant.ConstantDescs;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * The Vector API dot kernels, one method per weight type with all its vector arithmetic inside it.
@@ -108,11 +109,34 @@ final class VectorDot implements RowDot {
     @Override
     public float dot(GgmlType type, MemorySegment w, long offset, Activation a, float[] scratch) {
         RowDot.checkScratch(scratch);
+        checkFormat(type, a);
+        RowCheck.check(type, w, offset, a.n);
+        return kernel(type, w, offset, a, scratch);
+    }
+
+    /** Checked once for all the rows (the checks' divisions cost 5–6% of a Q4_K dot done one by one). */
+    @Override
+    public void dotRows(GgmlType type, MemorySegment w, long offset, long rowBytes, int count, Activation a,
+                        float[] out, int at, float[] scratch) {
+        if (count <= 0) return;
+        RowDot.checkScratch(scratch);
+        checkFormat(type, a);
+        Objects.checkFromIndexSize(at, count, out.length);
+        if (rowBytes < type.bytesFor(a.n)) throw new IllegalArgumentException("rows " + rowBytes + " bytes apart overlap " + type + " rows of " + a.n + " elements");
+        RowCheck.check(type, w, offset, a.n);
+        RowCheck.check(type, w, offset + (count - 1) * rowBytes, a.n);
+        for (int r = 0; r < count; r++) out[at + r] = kernel(type, w, offset + r * rowBytes, a, scratch);
+    }
+
+    private static void checkFormat(GgmlType type, Activation a) {
         if (a.format != ActivationFormat.forWeight(type)) {
             throw new IllegalArgumentException(type + " weights need " + ActivationFormat.forWeight(type)
                     + " activations, got " + a.format);
         }
-        RowCheck.check(type, w, offset, a.n);
+    }
+
+    /** The kernel of {@code type} on a checked row. */
+    private static float kernel(GgmlType type, MemorySegment w, long offset, Activation a, float[] scratch) {
         return switch (type) {
             case F32 -> f32(w, offset, a, scratch);
             case F16 -> f16(w, offset, a, scratch);
@@ -142,10 +166,7 @@ final class VectorDot implements RowDot {
                 if (!sameShape(a0, a1) || !sameShape(a0, a2) || !sameShape(a0, a3)) {
                     throw new IllegalArgumentException("dot4 needs four activations of one format and length");
                 }
-                if (a0.format != ActivationFormat.forWeight(type)) {
-                    throw new IllegalArgumentException(type + " weights need " + ActivationFormat.forWeight(type)
-                            + " activations, got " + a0.format);
-                }
+                checkFormat(type, a0);
                 RowCheck.check(type, w, offset, a0.n);
                 switch (type) {
                     case Q4_K -> {

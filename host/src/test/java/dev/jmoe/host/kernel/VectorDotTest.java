@@ -97,6 +97,32 @@ class VectorDotTest {
         assertEquals(RowDots.preferredSpecies().vectorBitSize(), RowDots.preferred().vectorBits());
     }
 
+    @ParameterizedTest(name = "{0} bits {1}")
+    @MethodSource("cases")
+    void rowsAtOnceMatchTheExactReferencePerRow(int bits, GgmlType type) {
+        RowDot kernel = RowDots.withSpecies(VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(bits)));
+        Random r = new Random(bits * 7L + type.ordinal());
+        int n = lengths(type)[1], rows = 5;
+        long rowBytes = type.bytesFor(n) + 3, offset = 1;   // rows apart by more than their length, the last one at the end
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        Activation a = ActivationQuantizer.quantize(x, ActivationFormat.forWeight(type));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment all = arena.allocate(offset + (rows - 1) * rowBytes + type.bytesFor(n));
+            for (int row = 0; row < rows; row++) RandomWeights.fill(type, all.asSlice(offset + row * rowBytes, type.bytesFor(n)), r.nextLong());
+            float[] out = new float[rows + 2];
+            kernel.dotRows(type, all, offset, rowBytes, rows, a, out, 2, new float[RowDot.SCRATCH]);
+            for (int row = 0; row < rows; row++) {
+                long at = offset + row * rowBytes;
+                assertEquals(ScalarDot.integer(type, all, at, a), out[2 + row], DotMagnitude.tolerance(type, all, at, a), type + " row " + row);
+                assertEquals(kernel.dot(type, all, at, a), out[2 + row], 0f, type + " row " + row + " against its single dot");
+            }
+            float[] small = new float[rows + 1];
+            assertThrows(IndexOutOfBoundsException.class, () -> kernel.dotRows(type, all, offset, rowBytes, rows + 1, a, small, 0, new float[RowDot.SCRATCH]), "rows past the segment");
+            assertThrows(IndexOutOfBoundsException.class, () -> kernel.dotRows(type, all, offset, rowBytes, rows, a, small, 2, new float[RowDot.SCRATCH]), "past the output");
+        }
+    }
+
     @Test
     void wrongActivationFormatOrShortSegmentIsRejected() {
         RowDot k = RowDots.preferred();
