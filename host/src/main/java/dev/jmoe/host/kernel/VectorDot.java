@@ -69,6 +69,8 @@ final class VectorDot implements RowDot {
     private static final VectorShuffle<Integer> SECOND_TWICE = VectorShuffle.fromValues(I16, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
     /** Per-lane shifts: the second half of a Q4_K chunk is its high nibbles. */
     private static final IntVector HIGH_NIBBLES_ABOVE = halves(0, 4);
+    /** Per-lane shifts: a Q5_K chunk's high nibbles take the qh bit above their low nibbles' one. */
+    private static final IntVector HIGH_NIBBLES_NEXT_BIT = halves(0, 1);
     /** Q6_K's high bits to bits 4–5: rows 0 and 1 of a half from qh bits 0–1 and 2–3 (left), rows 2 and 3 from 4–5 and 6–7 (right). */
     private static final IntVector Q6_ROWS01_LEFT = halves(4, 2), Q6_ROWS23_RIGHT = halves(0, 2);
     /** For the 64 elements q of a super-block (0–3): lane L takes the 16-element group 4q + L/4. */
@@ -149,7 +151,7 @@ final class VectorDot implements RowDot {
             case Q2_K -> q2_k(w, offset, a, scratch);
             case Q3_K -> q3_k(w, offset, a, scratch);
             case Q4_K -> FL == 16 ? q4_k16(w, offset, a, scratch) : q4_k(w, offset, a, scratch);
-            case Q5_K -> q5_k(w, offset, a, scratch);
+            case Q5_K -> FL == 16 ? q5_k16(w, offset, a, scratch) : q5_k(w, offset, a, scratch);
             case Q6_K -> FL == 16 ? q6_k16(w, offset, a, scratch) : q6_k(w, offset, a, scratch);
             case IQ4_NL -> iq4_nl(w, offset, a, scratch);
             case IQ4_XS -> iq4_xs(w, offset, a, scratch);
@@ -966,6 +968,48 @@ final class VectorDot implements RowDot {
                         t = ((FloatVector) q.and(0x0F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16 * k), t);
                     }
                     int j = 8 * sb + 4 * pair + 2 * half, shift = 16 * half;
+                    FloatVector sc = FloatVector.broadcast(F16, ((scales >>> shift) & 0xFF) * xs[j]).blend(((scales >>> (shift + 8)) & 0xFF) * xs[j + 1], UPPER_EIGHT);
+                    s = t.fma(sc, s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F16, Bytes.f16(w, b)), acc);
+            FloatVector m = mins(w, b);
+            mins = m.mul(FloatVector.fromArray(M, sums, 8 * sb)).mul(FloatVector.fromArray(M, xs, 8 * sb)).fma(FloatVector.broadcast(M, Bytes.f16(w, b + 2)), mins);
+        }
+        acc.intoArray(stored, 0);
+        mins.intoArray(stored, 16);
+        return VectorMath.laneSum16(stored, 0) - VectorMath.laneSum8(stored, 16);
+    }
+
+    /**
+     * {@link #q5_k} at 16 int lanes, as {@link #q4_k16}: the 32 qh bytes in both halves of a vector, the
+     * second half shifted by one, so that chunk c's fifth bits are bit 2c of every byte in both.
+     */
+    private static float q5_k16(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F16);
+        FloatVector mins = FloatVector.zero(M);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 176L * sb;
+            int e0 = 256 * sb;
+            long packed = w.get(Bytes.LONG, b + 4);
+            int packedHigh = w.get(Bytes.INT, b + 12);
+            int scales03 = KScales.scales0to3(packed), scales47 = KScales.scales4to7(packed, packedHigh);
+            IntVector fifth = IntVector.fromMemorySegment(I16, w, b + 16, LE).rearrange(FIRST_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLES_NEXT_BIT);
+            FloatVector s = FloatVector.zero(F16);
+            for (int pair = 0; pair < 2; pair++) {
+                IntVector chunks = IntVector.fromMemorySegment(I16, w, b + 48 + 64 * pair, LE);
+                int scales = pair == 0 ? scales03 : scales47;
+                for (int half = 0; half < 2; half++) {
+                    int c = 2 * pair + half;
+                    IntVector q = chunks.rearrange(half == 0 ? FIRST_TWICE : SECOND_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLES_ABOVE)
+                            .and(0x0F0F0F0F).or(fifth.lanewise(VectorOperators.LSHR, 2 * c).and(0x01010101).lanewise(VectorOperators.LSHL, 4));
+                    int e = e0 + 64 * c;
+                    FloatVector t = FloatVector.zero(F16);
+                    for (int k = 0; k < 4; k++) {
+                        t = ((FloatVector) q.and(0x1F << (8 * k)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16 * k), t);
+                    }
+                    int j = 8 * sb + 2 * c, shift = 16 * half;
                     FloatVector sc = FloatVector.broadcast(F16, ((scales >>> shift) & 0xFF) * xs[j]).blend(((scales >>> (shift + 8)) & 0xFF) * xs[j + 1], UPPER_EIGHT);
                     s = t.fma(sc, s);
                 }
