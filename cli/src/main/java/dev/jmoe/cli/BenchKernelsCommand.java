@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 public final class BenchKernelsCommand implements Callable<Integer> {
 
     @Option(names = "--types", split = ",", paramLabel = "TYPE",
-            description = "Weight types, comma-separated (default: ${DEFAULT-VALUE}).", defaultValue = "Q4_0,Q8_0,Q4_K")
+            description = "Weight types, comma-separated (default: ${DEFAULT-VALUE}).", defaultValue = "Q8_0,Q4_0,Q4_K,Q6_K")
     List<String> types;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Worker threads (default: all cores).")
