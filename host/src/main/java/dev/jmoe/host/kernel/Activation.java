@@ -16,11 +16,11 @@ package dev.jmoe.host.kernel;
  * the block scale times the sum of the quants (exact in float), for weight types with an offset per
  * 16-element scale (Q6_K's −32).
  *
- * <p>Q8_2 rows also hold {@link #lanes16}, the order of the 16-int-lane kernels: per 64 elements, the two
+ * <p>Q8_2 and Q8_K rows also hold {@link #lanes16}, the order of the 16-int-lane kernels: per 64 elements, the two
  * 32-element halves' {@link #lanes} side by side for each byte k, so that slot {@code 16·k + 8·h + i} holds
  * element {@code 32·h + 4·i + k} times 2^(−8k). Lanes 0–7 of a 512-bit load then meet the first half and
  * lanes 8–15 the second, which is how a Q4_K chunk's low and high nibbles, or a Q6_K half's two 32-byte
- * stripes, fill one vector.
+ * stripes, or two of a Q2_K/Q3_K half's four 2-bit fields, fill one vector.
  */
 public final class Activation {
     final ActivationFormat format;
@@ -50,7 +50,7 @@ public final class Activation {
         this.scales = quantized ? new float[n / format.blockSize] : new float[0];
         this.sums = quantized ? new float[n / format.sumGroup()] : new float[0];
         this.lanes = quantized ? new float[n] : new float[0];
-        this.lanes16 = format == ActivationFormat.Q8_2 ? new float[n] : new float[0];
+        this.lanes16 = quantized ? new float[n] : new float[0];
         this.scaledSums16 = format == ActivationFormat.Q8_2 ? new float[n / 16] : new float[0];
     }
 

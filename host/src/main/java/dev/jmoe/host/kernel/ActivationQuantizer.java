@@ -103,7 +103,9 @@ public final class ActivationQuantizer {
             }
             if (dots) a.sums[b * 16 + g] = sum.reduceLanes(VectorOperators.ADD);
         }
-        if (dots) for (int i = from; i < from + 256; i += 32) laneCopy(a, i);
+        if (!dots) return;
+        for (int i = from; i < from + 256; i += 32) laneCopy(a, i);
+        for (int i = from; i < from + 256; i += 64) lanes16Copy(a, i);
     }
 
     /** The 32 values from {@code from} into {@link Activation#lanes}: element 4i + k to slot 8k + i, times 2^(−8k). */

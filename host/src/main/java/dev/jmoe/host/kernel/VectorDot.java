@@ -69,12 +69,24 @@ final class VectorDot implements RowDot {
     private static final VectorShuffle<Integer> SECOND_TWICE = VectorShuffle.fromValues(I16, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
     /** Per-lane shifts: the second half of a Q4_K chunk is its high nibbles. */
     private static final IntVector HIGH_NIBBLES_ABOVE = halves(0, 4);
-    /** Per-lane shifts: a Q5_K chunk's high nibbles take the qh bit above their low nibbles' one. */
+    /** Per-lane shifts: a Q5_K chunk's high nibbles (a Q3_K pair's second field) take the high bit above the first's. */
     private static final IntVector HIGH_NIBBLES_NEXT_BIT = halves(0, 1);
     /** Q6_K's high bits to bits 4–5: rows 0 and 1 of a half from qh bits 0–1 and 2–3 (left), rows 2 and 3 from 4–5 and 6–7 (right). */
     private static final IntVector Q6_ROWS01_LEFT = halves(4, 2), Q6_ROWS23_RIGHT = halves(0, 2);
+    /** Per-lane shifts: a Q2_K/Q3_K half's 2-bit fields 0 and 1, or 2 and 3, in one vector. */
+    private static final IntVector FIELDS01 = halves(0, 2), FIELDS23 = halves(4, 6);
+    /** Q3_K group i's scale bits: low nibble in byte i & 7 of the low long (upper word for (i & 7) ≥ 4), top bits in the high int. */
+    private static final VectorMask<Integer> Q3_UPPER_WORD = VectorMask.fromLong(I16, 0xF0F0);
+    private static final IntVector Q3_LOW_SHIFTS = q3Shifts(4, 3), Q3_HIGH_SHIFTS = q3Shifts(2, 2);
     /** For the 64 elements q of a super-block (0–3): lane L takes the 16-element group 4q + L/4. */
     private static final VectorShuffle<Float>[] Q6_GROUPS = q6Groups();
+
+    /** Lane i: 8·(i & 3) + step·(i >>> log2Run), the shift of Q3_K group i's bits within their int. */
+    private static IntVector q3Shifts(int step, int log2Run) {
+        int[] v = new int[16];
+        for (int i = 0; i < 16; i++) v[i] = 8 * (i & 3) + step * (i >>> log2Run);
+        return IntVector.fromArray(I16, v, 0);
+    }
 
     private static IntVector halves(int first, int second) {
         int[] v = new int[16];
@@ -148,8 +160,8 @@ final class VectorDot implements RowDot {
             case Q4_1 -> q4_1(w, offset, a, scratch);
             case Q5_0 -> q5_0(w, offset, a, scratch);
             case Q5_1 -> q5_1(w, offset, a, scratch);
-            case Q2_K -> q2_k(w, offset, a, scratch);
-            case Q3_K -> q3_k(w, offset, a, scratch);
+            case Q2_K -> FL == 16 ? q2_k16(w, offset, a, scratch) : q2_k(w, offset, a, scratch);
+            case Q3_K -> FL == 16 ? q3_k16(w, offset, a, scratch) : q3_k(w, offset, a, scratch);
             case Q4_K -> FL == 16 ? q4_k16(w, offset, a, scratch) : q4_k(w, offset, a, scratch);
             case Q5_K -> FL == 16 ? q5_k16(w, offset, a, scratch) : q5_k(w, offset, a, scratch);
             case Q6_K -> FL == 16 ? q6_k16(w, offset, a, scratch) : q6_k(w, offset, a, scratch);
@@ -938,6 +950,88 @@ final class VectorDot implements RowDot {
         acc.intoArray(stored, 0);
         offsets.intoArray(stored, LL);
         return VectorMath.laneSum(stored, 0, LL) - VectorMath.laneSum(stored, LL, 8);
+    }
+
+    /**
+     * {@link #q2_k} at 16 int lanes: a half's 32 qs bytes in both halves of a vector, shifted to 2-bit fields
+     * k and k + 1 (two consecutive 32-element groups) against {@link Activation#lanes16}; the 16 group scales
+     * are one vector per super-block, spread four lanes each as in {@link #q6_k16}.
+     */
+    private static float q2_k16(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F16);
+        float mins = 0;
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 84L * sb;
+            int e0 = 256 * sb;
+            FloatVector groupScales = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b, LE).and((byte) 0x0F).convertShape(VectorOperators.B2F, F16, 0);
+            IntVector qsBoth = IntVector.fromMemorySegment(I16, w, b + 16, LE);
+            FloatVector s = FloatVector.zero(F16);
+            for (int h = 0; h < 2; h++) {
+                IntVector qs = qsBoth.rearrange(h == 0 ? FIRST_TWICE : SECOND_TWICE);
+                for (int pair = 0; pair < 2; pair++) {
+                    IntVector v = qs.lanewise(VectorOperators.LSHR, pair == 0 ? FIELDS01 : FIELDS23);
+                    int e = e0 + 128 * h + 64 * pair;
+                    FloatVector t = FloatVector.zero(F16);
+                    for (int j = 0; j < 4; j++) {
+                        t = ((FloatVector) v.and(0x03 << (8 * j)).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16 * j), t);
+                    }
+                    s = t.fma(groupScales.rearrange(Q6_GROUPS[2 * h + pair]), s);
+                }
+            }
+            int minDot = 0;
+            for (int g = 0; g < 16; g++) minDot += (Bytes.u8(w, b + g) >>> 4) * (int) sums[16 * sb + g];
+            acc = s.fma(FloatVector.broadcast(F16, Bytes.f16(w, b + 80) * xs[sb]), acc);
+            mins += Bytes.f16(w, b + 82) * xs[sb] * minDot;
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum16(stored, 0) - mins;
+    }
+
+    /**
+     * {@link #q3_k} at 16 int lanes, as {@link #q2_k16}, the high bits from the 32 hmask bytes in both halves
+     * of a vector (the second shifted by one more); the 16 signed group scales are one vector per super-block.
+     */
+    private static float q3_k16(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F16);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 110L * sb;
+            int e0 = 256 * sb;
+            long low = w.get(Bytes.LONG, b + 96);
+            int high = w.get(Bytes.INT, b + 104);
+            FloatVector groupScales = q3Scales16(low, high);
+            IntVector hm = IntVector.fromMemorySegment(I16, w, b, LE).rearrange(FIRST_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLES_NEXT_BIT);
+            IntVector qsBoth = IntVector.fromMemorySegment(I16, w, b + 32, LE);
+            FloatVector s = FloatVector.zero(F16);
+            for (int h = 0; h < 2; h++) {
+                IntVector qs = qsBoth.rearrange(h == 0 ? FIRST_TWICE : SECOND_TWICE);
+                for (int pair = 0; pair < 2; pair++) {
+                    IntVector v = qs.lanewise(VectorOperators.LSHR, pair == 0 ? FIELDS01 : FIELDS23).and(0x03030303)
+                            .or(hm.lanewise(VectorOperators.LSHR, 4 * h + 2 * pair).and(0x01010101).lanewise(VectorOperators.LSHL, 2));
+                    int e = e0 + 128 * h + 64 * pair;
+                    FloatVector t = FloatVector.zero(F16);
+                    for (int j = 0; j < 4; j++) {
+                        t = ((FloatVector) v.and(0x07 << (8 * j)).sub(4 << (8 * j)).convert(VectorOperators.I2F, 0))
+                                .fma(FloatVector.fromArray(F16, x, e + 16 * j), t);
+                    }
+                    s = t.fma(groupScales.rearrange(Q6_GROUPS[2 * h + pair]), s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F16, Bytes.f16(w, b + 108) * xs[sb]), acc);
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum16(stored, 0);
+    }
+
+    /**
+     * {@link KScales#q3Scale} of all 16 groups as one vector: lane i shifts its low nibble out of byte i & 7
+     * of the low long (a half of it per int) and its top two bits out of the high int, each by a per-lane shift.
+     */
+    private static FloatVector q3Scales16(long low, int high) {
+        IntVector lowBits = IntVector.broadcast(I16, (int) low).blend((int) (low >>> 32), Q3_UPPER_WORD).lanewise(VectorOperators.LSHR, Q3_LOW_SHIFTS).and(0xF);
+        IntVector highBits = IntVector.broadcast(I16, high).lanewise(VectorOperators.LSHR, Q3_HIGH_SHIFTS).and(3);
+        return (FloatVector) lowBits.or(highBits.lanewise(VectorOperators.LSHL, 4)).sub(32).convert(VectorOperators.I2F, 0);
     }
 
     /**

@@ -50,6 +50,9 @@ final class ScalarActivationQuantizer {
             a.sums[b * 16 + g] = quantizeRun(x, offset + from + 16 * g, inverse, a, from + 16 * g, 16);
         }
         for (int e = 0; e < 256; e++) a.lanes[from + 32 * (e / 32) + 8 * (e & 3) + ((e & 31) >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
+        for (int e = 0; e < 256; e++) {
+            a.lanes16[from + 64 * (e / 64) + 16 * (e & 3) + 8 * ((e / 32) & 1) + ((e & 31) >>> 2)] = a.values[from + e] * LANE_WEIGHT[e & 3];
+        }
     }
 
     private static float maxMagnitude(float[] x, int from, int count) {
