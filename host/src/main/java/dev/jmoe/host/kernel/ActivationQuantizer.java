@@ -78,7 +78,6 @@ public final class ActivationQuantizer {
         float first = firstHalf.reduceLanes(VectorOperators.ADD), second = secondHalf.reduceLanes(VectorOperators.ADD);
         a.sums[b] = first + second;
         laneCopy(a, from);
-        if ((b & 1) == 1) lanes16Copy(a, from - 32);
         a.scaledSums16[2 * b] = d * first;
         a.scaledSums16[2 * b + 1] = d * second;
     }
@@ -105,22 +104,22 @@ public final class ActivationQuantizer {
         }
         if (!dots) return;
         for (int i = from; i < from + 256; i += 32) laneCopy(a, i);
-        for (int i = from; i < from + 256; i += 64) lanes16Copy(a, i);
     }
 
-    /** The 32 values from {@code from} into {@link Activation#lanes}: element 4i + k to slot 8k + i, times 2^(−8k). */
+    /**
+     * The 32 values from {@code from} into {@link Activation#lanes}: element 4i + k to slot 8k + i, times
+     * 2^(−8k); and the same vectors into their {@link Activation#lanes16} slots where the row holds this
+     * block's whole 64-element group.
+     */
     private static void laneCopy(Activation a, int from) {
+        int group = from & ~63, at16 = group + 8 * ((from >>> 5) & 1);
+        boolean whole = group + 64 <= a.n;
         for (int k = 0; k < 4; k++) {
             for (int i = 0; i < 8; i += FL) {
-                FloatVector.fromArray(F, a.values, from + 4 * i + k, STRIDE_FOUR, 0).mul(LANE_WEIGHT[k]).intoArray(a.lanes, from + 8 * k + i);
+                FloatVector v = FloatVector.fromArray(F, a.values, from + 4 * i + k, STRIDE_FOUR, 0).mul(LANE_WEIGHT[k]);
+                v.intoArray(a.lanes, from + 8 * k + i);
+                if (whole) v.intoArray(a.lanes16, at16 + 16 * k + i);
             }
-        }
-    }
-
-    /** The 64 values from {@code from} into {@link Activation#lanes16}: their two halves' lane slots side by side. */
-    private static void lanes16Copy(Activation a, int from) {
-        for (int k = 0; k < 4; k++) {
-            for (int h = 0; h < 2; h++) System.arraycopy(a.lanes, from + 32 * h + 8 * k, a.lanes16, from + 16 * k + 8 * h, 8);
         }
     }
 

@@ -102,6 +102,16 @@ class ActivationQuantizerTest {
     }
 
     @Test
+    void aRowOfOddBlocksHasLanes16OnlyForItsWholeGroups() {
+        float[] x = new float[96];
+        Random random = new Random(5);
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        Activation vector = ActivationQuantizer.quantize(x, ActivationFormat.Q8_2), scalar = ScalarActivationQuantizer.quantize(x, ActivationFormat.Q8_2);
+        assertArrayEquals(scalar.lanes16, vector.lanes16);
+        for (int i = 64; i < 96; i++) assertEquals(0f, vector.lanes16[i], "slot " + i + " of the unfinished group");
+    }
+
+    @Test
     void vectorQuantizerMatchesTheScalarOneBitForBit() {
         Random random = new Random(42);
         for (int trial = 0; trial < 50; trial++) {
