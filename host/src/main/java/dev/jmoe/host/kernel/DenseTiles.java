@@ -300,18 +300,26 @@ final class DenseTiles {
     /**
      * Panel {@code p} of the tokens' dense rows {@code x} ({@code n} floats each) transposed into
      * {@code into[base + p·n·PANEL ..]}: column k of slot j at {@code (p·n + k)·PANEL + j}, so one load gives
-     * a column of a panel's tokens. Slots past the last token are zero.
+     * a column of a panel's tokens. Slots past the last token are zero. In blocks of {@link #TRANSPOSE_COLUMNS}
+     * columns, whose part of the panel stays in L1 while every token writes its slot: a whole row at a time
+     * wrote each line of a panel too large for L1 once per token (29 tokens × 2048 columns: 92 → 23 µs).
      */
     static void transpose(float[][] x, int p, int n, float[] into, int base) {
         int at = base + p * n * PANEL, first = p * PANEL, slots = Math.min(PANEL, x.length - first);
-        for (int j = 0; j < slots; j++) {
-            float[] row = x[first + j];
-            for (int k = 0; k < n; k++) into[at + k * PANEL + j] = row[k];
-        }
-        for (int j = slots; j < PANEL; j++) {
-            for (int k = 0; k < n; k++) into[at + k * PANEL + j] = 0f;
+        for (int k0 = 0; k0 < n; k0 += TRANSPOSE_COLUMNS) {
+            int k1 = Math.min(n, k0 + TRANSPOSE_COLUMNS);
+            for (int j = 0; j < slots; j++) {
+                float[] row = x[first + j];
+                for (int k = k0; k < k1; k++) into[at + k * PANEL + j] = row[k];
+            }
+            for (int j = slots; j < PANEL; j++) {
+                for (int k = k0; k < k1; k++) into[at + k * PANEL + j] = 0f;
+            }
         }
     }
+
+    /** Columns per block of {@link #transpose}: 8 KiB of a 32-token panel. */
+    private static final int TRANSPOSE_COLUMNS = 64;
 
     /**
      * {@code out[outBase[t] + first + i] = row i of wb · token t} for rows i below {@code count} (each {@code n}
