@@ -33,7 +33,8 @@ import java.util.Objects;
  * (an instance field makes the same code about ten times slower), so it is a {@code static final} field.
  * This class as loaded normally uses the preferred species; {@link RowDots#withSpecies} defines a hidden
  * copy of this class whose class data is another species, which is how the 256- and 128-bit paths are
- * tested on a 512-bit machine. No lambdas or nested classes here: the hidden copy must be self-contained.
+ * tested on a 512-bit machine (and the 512-bit ones, in the Java fallback, on an AVX2 machine). No lambdas
+ * or nested classes here: the hidden copy must be self-contained.
  */
 final class VectorDot implements RowDot {
     static final VectorSpecies<Float> F = chosenSpecies();
@@ -48,8 +49,9 @@ final class VectorDot implements RowDot {
     /** Eight lanes for the eight sub-block mins of a Q4_K/Q5_K super-block, whatever the main width. */
     private static final VectorSpecies<Float> M = FloatVector.SPECIES_256;
     /**
-     * The int-lane kernels' width (Q4_K, Q6_K): four weight bytes per int lane, at most 8 lanes, the width of
-     * the {@link Activation#lanes} order (on a 512-bit machine they run at 256 bits).
+     * The int-lane kernels' width (the K types): four weight bytes per int lane, at most 8 lanes, the width of
+     * the {@link Activation#lanes} order (on a 512-bit machine the single-token and Q4_K/Q6_K four-token dots
+     * run at 16 lanes instead, {@link #F16}; the rest of the four-token dots and {@link DenseTiles} stay here).
      */
     static final VectorSpecies<Float> LF = FL >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
     static final VectorSpecies<Integer> LI = VectorSpecies.of(int.class, LF.vectorShape());
@@ -58,8 +60,8 @@ final class VectorDot implements RowDot {
     private static final VectorMask<Float> SECOND_SIXTEEN = VectorMask.fromLong(LF, LL == 8 ? 0xF0 : 0);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /**
-     * The 16-int-lane kernels' species ({@link #q4_k16}, {@link #q6_k16}: at 512 bits the K types read 64
-     * weight bytes per load against {@link Activation#lanes16}); used only where {@code FL == 16}.
+     * The 16-int-lane kernels' species (the K types' {@code *16} methods: at 512 bits they read 64 weight
+     * bytes per load against {@link Activation#lanes16}); used only where {@code FL == 16}.
      */
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
