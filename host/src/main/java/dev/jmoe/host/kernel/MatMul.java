@@ -261,11 +261,12 @@ public final class MatMul {
         WeightMatrix w = g.w;
         long rowBytes = w.rowBytes();
         int[] tok = g.token, base = g.outBase;
-        float[] four = new float[4], lanes = new float[RowDot.SCRATCH];
+        float[] lanes = new float[RowDot.SCRATCH];
         if (tok.length == 1) {
             dot.dotRows(w.type(), w.data(), r0 * rowBytes, rowBytes, r1 - r0, acts[tok[0]], out, base[0] + r0, lanes);
             return;
         }
+        float[] four = new float[4];
         for (int t0 = 0; t0 < tok.length; t0 += TOKEN_TILE) {
             int t1 = Math.min(tok.length, t0 + TOKEN_TILE);
             for (int r = r0; r < r1; r++) {
