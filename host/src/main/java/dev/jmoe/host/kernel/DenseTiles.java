@@ -15,8 +15,8 @@ import java.util.Arrays;
  * Products of a few weight rows with many tokens, for prompt batches: the rows are dequantized to floats
  * once, into a worker's scratch, and multiplied with the tokens' dequantized activations
  * ({@link Activation#dense}), transposed once per call into panels of {@link #PANEL} tokens.
- * A tile is six rows by a panel: twelve accumulators with lanes along the tokens, each weight broadcast
- * once for two FMAs, no horizontal sums. The one-token dots widen every weight block again for every
+ * A tile is {@link #TILE} rows (six, or twelve on AVX-512) by a panel: two accumulators per row with lanes
+ * along the tokens, each weight broadcast once for two FMAs, no horizontal sums. The one-token dots widen every weight block again for every
  * token (at most four at a time); here it is done once per row and chunk, which makes large batches
  * compute-bound on the FMAs. One AVX2 core, 24 rows by 64 tokens of 512 columns, in one run: the 6×16
  * tile 83.9 GFLOP/s, 82% of the FMAs' peak in registers ({@link FmaPeak}: 102.8), the earlier 2×4 tile
@@ -282,10 +282,20 @@ final class DenseTiles {
 
     /** Tokens per panel: two vectors of lanes, the width of the 6-row tile. */
     static final int PANEL = 2 * FL;
-    /** Rows per tile: 12 accumulators, 2 panel vectors and a broadcast weight fill AVX2's 16 registers. */
-    static final int TILE = 6;
-    /** Columns per pass: a panel's slice (16 KiB on AVX2) and a chunk's rows' slices stay in L1/L2 at any row length. */
-    private static final int K_BLOCK = 256;
+    /**
+     * Rows per tile: two accumulators per row, two panel vectors and a broadcast weight fill the registers:
+     * 12 rows (24 accumulators) of AVX-512's 32, 6 of AVX2's 16. On a 2-core Xeon with AVX-512 (2026-12-02),
+     * one core, 1024 columns by 32 tokens in L1/L2: 12 rows 84–125 GFLOP/s where 6 rows ran 68–104 (the
+     * machine's clock wandered between runs; within a run the ratio held at 1.17–1.24).
+     */
+    static final int TILE = FL >= 16 ? 12 : 6;
+    /**
+     * Columns per pass: a panel's slice (32 KiB at 512 bits) and a chunk's rows' slices stay in L1/L2 at any row
+     * length. Also the stride between a tile's rows in the dequantized weights ({@link #dequantizeRows}): a
+     * constant, so a tile addresses all its rows from one register (rows n apart took one each, and 12 such rows
+     * ran no faster than 6).
+     */
+    static final int K_BLOCK = 256;
 
     /** Panels that hold {@code tokens} tokens. */
     static int panels(int tokens) {
@@ -295,6 +305,27 @@ final class DenseTiles {
     /** Rows {@code rows} rounded up to whole tiles: what {@link #multiply} reads of the dequantized rows. */
     static int paddedRows(int rows) {
         return (rows + TILE - 1) / TILE * TILE;
+    }
+
+    /** Floats {@link #dequantizeRows} writes for {@code count} rows of {@code n} columns. */
+    static int rowFloats(int count, int n) {
+        return (n + K_BLOCK - 1) / K_BLOCK * paddedRows(count) * K_BLOCK;
+    }
+
+    /**
+     * {@code count} rows of {@code n} elements of {@code type}, {@code rowBytes} apart from {@code offset} in
+     * {@code w}, dequantized into {@code out} in the order the tiles read: column block b ({@link #K_BLOCK}
+     * columns from b·K_BLOCK) of row i at {@code out[(b·rows + i)·K_BLOCK ..]}, rows = {@link #paddedRows}, the
+     * padding rows zero.
+     */
+    static void dequantizeRows(GgmlType type, MemorySegment w, long offset, long rowBytes, int count, int n, float[] out) {
+        int rows = paddedRows(count);
+        for (int k0 = 0; k0 < n; k0 += K_BLOCK) {
+            int len = Math.min(K_BLOCK, n - k0), block = k0 / K_BLOCK * rows * K_BLOCK;
+            long at = offset + (long) k0 / type.blockSize * type.bytesPerBlock;
+            for (int i = 0; i < count; i++) dequantize(type, w, at + i * rowBytes, len, out, block + i * K_BLOCK);
+            Arrays.fill(out, block + count * K_BLOCK, block + rows * K_BLOCK, 0f);
+        }
     }
 
     /**
@@ -322,25 +353,30 @@ final class DenseTiles {
     private static final int TRANSPOSE_COLUMNS = 64;
 
     /**
-     * {@code out[outBase[t] + first + i] = row i of wb · token t} for rows i below {@code count} (each {@code n}
-     * floats at {@code wb[i·n ..]}, zero rows after them up to {@link #paddedRows}) and the {@code tokens}
-     * tokens transposed at {@code panels[panelBase ..]}. Six rows by a panel at a time, lanes along the
-     * tokens: each weight is broadcast once for two FMAs, there is no horizontal sum, and the sums of one
-     * row and token run in column order. {@code acc} holds the sums between column blocks.
+     * {@code out[outBase[t] + first + i] = row i of wb · token t} for rows i below {@code count} (as
+     * {@link #dequantizeRows} wrote them, {@code n} columns) and the {@code tokens} tokens transposed at
+     * {@code panels[panelBase ..]}. {@link #TILE} rows by a panel at a time, lanes along the tokens: each weight
+     * is broadcast once for two FMAs, there is no horizontal sum, and the sums of one row and token run in
+     * column order. {@code acc} holds the sums between column blocks.
      */
     static void multiply(float[] wb, int count, int n, float[] panels, int panelBase, int tokens,
                          int[] outBase, int first, float[] out, float[] acc) {
         int rows = paddedRows(count), np = panels(tokens);
         Arrays.fill(acc, 0, np * rows * PANEL, 0f);
         for (int k0 = 0; k0 < n; k0 += K_BLOCK) {
-            int k1 = Math.min(n, k0 + K_BLOCK);
+            int len = Math.min(K_BLOCK, n - k0), block = k0 / K_BLOCK * rows * K_BLOCK;
             for (int p = 0; p < np; p++) {
-                int x = panelBase + p * n * PANEL;
+                int x = panelBase + (p * n + k0) * PANEL;
                 boolean half = tokens - p * PANEL <= FL;
                 for (int i = 0; i < rows; i += TILE) {
-                    int c = (p * rows + i) * PANEL;
-                    if (half) tile6x1(wb, i * n + k0, n, panels, x + k0 * PANEL, k1 - k0, acc, c);
-                    else tile6x2(wb, i * n + k0, n, panels, x + k0 * PANEL, k1 - k0, acc, c);
+                    int w = block + i * K_BLOCK, c = (p * rows + i) * PANEL;
+                    if (TILE == 12) {
+                        if (half) tile12x1(wb, w, panels, x, len, acc, c);
+                        else tile12x2(wb, w, panels, x, len, acc, c);
+                    } else {
+                        if (half) tile6x1(wb, w, panels, x, len, acc, c);
+                        else tile6x2(wb, w, panels, x, len, acc, c);
+                    }
                 }
             }
         }
@@ -351,11 +387,11 @@ final class DenseTiles {
     }
 
     /**
-     * {@code len} columns of six rows (wb[w ..], rows n apart) by a full panel's columns (panels[x ..])
-     * added to the sums at acc[c ..]. The loop counts from 0 on offset bases: with a k0..k1 range instead,
+     * {@code len} columns of six rows (wb[w ..], rows {@link #K_BLOCK} apart) by a full panel's columns
+     * (panels[x ..]) added to the sums at acc[c ..]. The loop counts from 0 on offset bases: with a k0..k1 range instead,
      * C2 compiled it at half the speed.
      */
-    private static void tile6x2(float[] wb, int w, int n, float[] panels, int x, int len, float[] acc, int c) {
+    private static void tile6x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, c + FL);
         FloatVector b0 = FloatVector.fromArray(F, acc, c + PANEL), b1 = FloatVector.fromArray(F, acc, c + PANEL + FL);
         FloatVector c0 = FloatVector.fromArray(F, acc, c + 2 * PANEL), c1 = FloatVector.fromArray(F, acc, c + 2 * PANEL + FL);
@@ -367,19 +403,19 @@ final class DenseTiles {
             FloatVector v = FloatVector.broadcast(F, wb[w + k]);
             a0 = v.fma(x0, a0);
             a1 = v.fma(x1, a1);
-            v = FloatVector.broadcast(F, wb[w + n + k]);
+            v = FloatVector.broadcast(F, wb[w + K_BLOCK + k]);
             b0 = v.fma(x0, b0);
             b1 = v.fma(x1, b1);
-            v = FloatVector.broadcast(F, wb[w + 2 * n + k]);
+            v = FloatVector.broadcast(F, wb[w + 2 * K_BLOCK + k]);
             c0 = v.fma(x0, c0);
             c1 = v.fma(x1, c1);
-            v = FloatVector.broadcast(F, wb[w + 3 * n + k]);
+            v = FloatVector.broadcast(F, wb[w + 3 * K_BLOCK + k]);
             d0 = v.fma(x0, d0);
             d1 = v.fma(x1, d1);
-            v = FloatVector.broadcast(F, wb[w + 4 * n + k]);
+            v = FloatVector.broadcast(F, wb[w + 4 * K_BLOCK + k]);
             e0 = v.fma(x0, e0);
             e1 = v.fma(x1, e1);
-            v = FloatVector.broadcast(F, wb[w + 5 * n + k]);
+            v = FloatVector.broadcast(F, wb[w + 5 * K_BLOCK + k]);
             f0 = v.fma(x0, f0);
             f1 = v.fma(x1, f1);
         }
@@ -398,18 +434,18 @@ final class DenseTiles {
     }
 
     /** As {@link #tile6x2} for a last panel with at most one vector of tokens. */
-    private static void tile6x1(float[] wb, int w, int n, float[] panels, int x, int len, float[] acc, int c) {
+    private static void tile6x1(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a = FloatVector.fromArray(F, acc, c), b = FloatVector.fromArray(F, acc, c + PANEL);
         FloatVector cc = FloatVector.fromArray(F, acc, c + 2 * PANEL), d = FloatVector.fromArray(F, acc, c + 3 * PANEL);
         FloatVector e = FloatVector.fromArray(F, acc, c + 4 * PANEL), f = FloatVector.fromArray(F, acc, c + 5 * PANEL);
         for (int k = 0; k < len; k++) {
             FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL);
             a = FloatVector.broadcast(F, wb[w + k]).fma(x0, a);
-            b = FloatVector.broadcast(F, wb[w + n + k]).fma(x0, b);
-            cc = FloatVector.broadcast(F, wb[w + 2 * n + k]).fma(x0, cc);
-            d = FloatVector.broadcast(F, wb[w + 3 * n + k]).fma(x0, d);
-            e = FloatVector.broadcast(F, wb[w + 4 * n + k]).fma(x0, e);
-            f = FloatVector.broadcast(F, wb[w + 5 * n + k]).fma(x0, f);
+            b = FloatVector.broadcast(F, wb[w + K_BLOCK + k]).fma(x0, b);
+            cc = FloatVector.broadcast(F, wb[w + 2 * K_BLOCK + k]).fma(x0, cc);
+            d = FloatVector.broadcast(F, wb[w + 3 * K_BLOCK + k]).fma(x0, d);
+            e = FloatVector.broadcast(F, wb[w + 4 * K_BLOCK + k]).fma(x0, e);
+            f = FloatVector.broadcast(F, wb[w + 5 * K_BLOCK + k]).fma(x0, f);
         }
         a.intoArray(acc, c);
         b.intoArray(acc, c + PANEL);
@@ -417,5 +453,121 @@ final class DenseTiles {
         d.intoArray(acc, c + 3 * PANEL);
         e.intoArray(acc, c + 4 * PANEL);
         f.intoArray(acc, c + 5 * PANEL);
+    }
+
+    /** As {@link #tile6x2} for twelve rows, where there are registers for 24 accumulators. */
+    private static void tile12x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, c + FL);
+        FloatVector b0 = FloatVector.fromArray(F, acc, c + PANEL), b1 = FloatVector.fromArray(F, acc, c + PANEL + FL);
+        FloatVector c0 = FloatVector.fromArray(F, acc, c + 2 * PANEL), c1 = FloatVector.fromArray(F, acc, c + 2 * PANEL + FL);
+        FloatVector d0 = FloatVector.fromArray(F, acc, c + 3 * PANEL), d1 = FloatVector.fromArray(F, acc, c + 3 * PANEL + FL);
+        FloatVector e0 = FloatVector.fromArray(F, acc, c + 4 * PANEL), e1 = FloatVector.fromArray(F, acc, c + 4 * PANEL + FL);
+        FloatVector f0 = FloatVector.fromArray(F, acc, c + 5 * PANEL), f1 = FloatVector.fromArray(F, acc, c + 5 * PANEL + FL);
+        FloatVector g0 = FloatVector.fromArray(F, acc, c + 6 * PANEL), g1 = FloatVector.fromArray(F, acc, c + 6 * PANEL + FL);
+        FloatVector h0 = FloatVector.fromArray(F, acc, c + 7 * PANEL), h1 = FloatVector.fromArray(F, acc, c + 7 * PANEL + FL);
+        FloatVector i0 = FloatVector.fromArray(F, acc, c + 8 * PANEL), i1 = FloatVector.fromArray(F, acc, c + 8 * PANEL + FL);
+        FloatVector j0 = FloatVector.fromArray(F, acc, c + 9 * PANEL), j1 = FloatVector.fromArray(F, acc, c + 9 * PANEL + FL);
+        FloatVector k0 = FloatVector.fromArray(F, acc, c + 10 * PANEL), k1 = FloatVector.fromArray(F, acc, c + 10 * PANEL + FL);
+        FloatVector l0 = FloatVector.fromArray(F, acc, c + 11 * PANEL), l1 = FloatVector.fromArray(F, acc, c + 11 * PANEL + FL);
+        for (int k = 0; k < len; k++) {
+            FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL), x1 = FloatVector.fromArray(F, panels, x + k * PANEL + FL);
+            FloatVector v = FloatVector.broadcast(F, wb[w + k]);
+            a0 = v.fma(x0, a0);
+            a1 = v.fma(x1, a1);
+            v = FloatVector.broadcast(F, wb[w + K_BLOCK + k]);
+            b0 = v.fma(x0, b0);
+            b1 = v.fma(x1, b1);
+            v = FloatVector.broadcast(F, wb[w + 2 * K_BLOCK + k]);
+            c0 = v.fma(x0, c0);
+            c1 = v.fma(x1, c1);
+            v = FloatVector.broadcast(F, wb[w + 3 * K_BLOCK + k]);
+            d0 = v.fma(x0, d0);
+            d1 = v.fma(x1, d1);
+            v = FloatVector.broadcast(F, wb[w + 4 * K_BLOCK + k]);
+            e0 = v.fma(x0, e0);
+            e1 = v.fma(x1, e1);
+            v = FloatVector.broadcast(F, wb[w + 5 * K_BLOCK + k]);
+            f0 = v.fma(x0, f0);
+            f1 = v.fma(x1, f1);
+            v = FloatVector.broadcast(F, wb[w + 6 * K_BLOCK + k]);
+            g0 = v.fma(x0, g0);
+            g1 = v.fma(x1, g1);
+            v = FloatVector.broadcast(F, wb[w + 7 * K_BLOCK + k]);
+            h0 = v.fma(x0, h0);
+            h1 = v.fma(x1, h1);
+            v = FloatVector.broadcast(F, wb[w + 8 * K_BLOCK + k]);
+            i0 = v.fma(x0, i0);
+            i1 = v.fma(x1, i1);
+            v = FloatVector.broadcast(F, wb[w + 9 * K_BLOCK + k]);
+            j0 = v.fma(x0, j0);
+            j1 = v.fma(x1, j1);
+            v = FloatVector.broadcast(F, wb[w + 10 * K_BLOCK + k]);
+            k0 = v.fma(x0, k0);
+            k1 = v.fma(x1, k1);
+            v = FloatVector.broadcast(F, wb[w + 11 * K_BLOCK + k]);
+            l0 = v.fma(x0, l0);
+            l1 = v.fma(x1, l1);
+        }
+        a0.intoArray(acc, c);
+        a1.intoArray(acc, c + FL);
+        b0.intoArray(acc, c + PANEL);
+        b1.intoArray(acc, c + PANEL + FL);
+        c0.intoArray(acc, c + 2 * PANEL);
+        c1.intoArray(acc, c + 2 * PANEL + FL);
+        d0.intoArray(acc, c + 3 * PANEL);
+        d1.intoArray(acc, c + 3 * PANEL + FL);
+        e0.intoArray(acc, c + 4 * PANEL);
+        e1.intoArray(acc, c + 4 * PANEL + FL);
+        f0.intoArray(acc, c + 5 * PANEL);
+        f1.intoArray(acc, c + 5 * PANEL + FL);
+        g0.intoArray(acc, c + 6 * PANEL);
+        g1.intoArray(acc, c + 6 * PANEL + FL);
+        h0.intoArray(acc, c + 7 * PANEL);
+        h1.intoArray(acc, c + 7 * PANEL + FL);
+        i0.intoArray(acc, c + 8 * PANEL);
+        i1.intoArray(acc, c + 8 * PANEL + FL);
+        j0.intoArray(acc, c + 9 * PANEL);
+        j1.intoArray(acc, c + 9 * PANEL + FL);
+        k0.intoArray(acc, c + 10 * PANEL);
+        k1.intoArray(acc, c + 10 * PANEL + FL);
+        l0.intoArray(acc, c + 11 * PANEL);
+        l1.intoArray(acc, c + 11 * PANEL + FL);
+    }
+
+    /** As {@link #tile12x2} for a last panel with at most one vector of tokens. */
+    private static void tile12x1(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, c), b0 = FloatVector.fromArray(F, acc, c + PANEL);
+        FloatVector c0 = FloatVector.fromArray(F, acc, c + 2 * PANEL), d0 = FloatVector.fromArray(F, acc, c + 3 * PANEL);
+        FloatVector e0 = FloatVector.fromArray(F, acc, c + 4 * PANEL), f0 = FloatVector.fromArray(F, acc, c + 5 * PANEL);
+        FloatVector g0 = FloatVector.fromArray(F, acc, c + 6 * PANEL), h0 = FloatVector.fromArray(F, acc, c + 7 * PANEL);
+        FloatVector i0 = FloatVector.fromArray(F, acc, c + 8 * PANEL), j0 = FloatVector.fromArray(F, acc, c + 9 * PANEL);
+        FloatVector k0 = FloatVector.fromArray(F, acc, c + 10 * PANEL), l0 = FloatVector.fromArray(F, acc, c + 11 * PANEL);
+        for (int k = 0; k < len; k++) {
+            FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL);
+            a0 = FloatVector.broadcast(F, wb[w + k]).fma(x0, a0);
+            b0 = FloatVector.broadcast(F, wb[w + K_BLOCK + k]).fma(x0, b0);
+            c0 = FloatVector.broadcast(F, wb[w + 2 * K_BLOCK + k]).fma(x0, c0);
+            d0 = FloatVector.broadcast(F, wb[w + 3 * K_BLOCK + k]).fma(x0, d0);
+            e0 = FloatVector.broadcast(F, wb[w + 4 * K_BLOCK + k]).fma(x0, e0);
+            f0 = FloatVector.broadcast(F, wb[w + 5 * K_BLOCK + k]).fma(x0, f0);
+            g0 = FloatVector.broadcast(F, wb[w + 6 * K_BLOCK + k]).fma(x0, g0);
+            h0 = FloatVector.broadcast(F, wb[w + 7 * K_BLOCK + k]).fma(x0, h0);
+            i0 = FloatVector.broadcast(F, wb[w + 8 * K_BLOCK + k]).fma(x0, i0);
+            j0 = FloatVector.broadcast(F, wb[w + 9 * K_BLOCK + k]).fma(x0, j0);
+            k0 = FloatVector.broadcast(F, wb[w + 10 * K_BLOCK + k]).fma(x0, k0);
+            l0 = FloatVector.broadcast(F, wb[w + 11 * K_BLOCK + k]).fma(x0, l0);
+        }
+        a0.intoArray(acc, c);
+        b0.intoArray(acc, c + PANEL);
+        c0.intoArray(acc, c + 2 * PANEL);
+        d0.intoArray(acc, c + 3 * PANEL);
+        e0.intoArray(acc, c + 4 * PANEL);
+        f0.intoArray(acc, c + 5 * PANEL);
+        g0.intoArray(acc, c + 6 * PANEL);
+        h0.intoArray(acc, c + 7 * PANEL);
+        i0.intoArray(acc, c + 8 * PANEL);
+        j0.intoArray(acc, c + 9 * PANEL);
+        k0.intoArray(acc, c + 10 * PANEL);
+        l0.intoArray(acc, c + 11 * PANEL);
     }
 }

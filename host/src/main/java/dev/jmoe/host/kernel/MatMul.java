@@ -284,12 +284,11 @@ public final class MatMul {
     /** Rows r0..r1 of one group dequantized once into the worker's scratch, then against its token panels in tiles. */
     private void tiles(Group g, int r0, int r1, int panelBase, float[] out, int worker) {
         WeightMatrix w = g.w;
-        int cols = w.cols(), count = r1 - r0, padded = DenseTiles.paddedRows(count);
+        int cols = w.cols(), count = r1 - r0, floats = DenseTiles.rowFloats(count, cols);
         float[] rowsOut = tileRows[worker];
-        if (rowsOut == null || rowsOut.length < padded * cols) tileRows[worker] = rowsOut = new float[padded * cols];
-        for (int r = r0; r < r1; r++) DenseTiles.dequantize(w.type(), w.data(), r * w.rowBytes(), cols, rowsOut, (r - r0) * cols);
-        Arrays.fill(rowsOut, count * cols, padded * cols, 0f);
-        int sums = DenseTiles.panels(g.token.length) * padded * DenseTiles.PANEL;
+        if (rowsOut == null || rowsOut.length < floats) tileRows[worker] = rowsOut = new float[floats];
+        DenseTiles.dequantizeRows(w.type(), w.data(), r0 * w.rowBytes(), w.rowBytes(), count, cols, rowsOut);
+        int sums = DenseTiles.panels(g.token.length) * DenseTiles.paddedRows(count) * DenseTiles.PANEL;
         float[] acc = tileSums[worker];
         if (acc == null || acc.length < sums) tileSums[worker] = acc = new float[sums];
         DenseTiles.multiply(rowsOut, count, cols, panels, panelBase, g.token.length, g.outBase, r0, out, acc);
