@@ -83,6 +83,24 @@ final class VectorDot implements RowDot {
     /** For the 64 elements q of a super-block (0–3): lane L takes the 16-element group 4q + L/4. */
     private static final VectorShuffle<Float>[] Q6_GROUPS = q6Groups();
 
+    /**
+     * An IQ4_XS pair of sub-blocks from a 64-byte load of four (the first or second two): lane 8h + i takes
+     * the int of bytes 4·(i & 3).. of sub-block h, shifted down a nibble where i ≥ 4 (those lanes are its
+     * high nibbles, elements 16..31), so that byte k of lane 8h + i holds the code of element 32h + 4i + k:
+     * the {@link Activation#lanes16} order.
+     */
+    private static final VectorShuffle<Integer> IQ4_PAIR_FIRST = VectorShuffle.fromValues(I16, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7);
+    private static final VectorShuffle<Integer> IQ4_PAIR_SECOND = VectorShuffle.fromValues(I16, 8, 9, 10, 11, 8, 9, 10, 11, 12, 13, 14, 15, 12, 13, 14, 15);
+    private static final IntVector IQ4_HIGH_NIBBLES = IntVector.fromArray(I16, new int[] {0, 0, 0, 0, 4, 4, 4, 4, 0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /** The IQ4 levels as floats times 2^(8k), as int bits: a code's level against {@link Activation#lanes16}'s byte-k slots. */
+    private static final IntVector IQ4_LEVELS0 = iq4Levels(0), IQ4_LEVELS1 = iq4Levels(1), IQ4_LEVELS2 = iq4Levels(2), IQ4_LEVELS3 = iq4Levels(3);
+
+    private static IntVector iq4Levels(int k) {
+        int[] bits = new int[16];
+        for (int c = 0; c < 16; c++) bits[c] = Float.floatToRawIntBits(Iq4Levels.level(c) * (float) (1 << (8 * k)));
+        return IntVector.fromArray(I16, bits, 0);
+    }
+
     /** Lane i: 8·(i & 3) + step·(i >>> log2Run), the shift of Q3_K group i's bits within their int. */
     private static IntVector q3Shifts(int step, int log2Run) {
         int[] v = new int[16];
@@ -168,7 +186,7 @@ final class VectorDot implements RowDot {
             case Q5_K -> FL == 16 ? q5_k16(w, offset, a, scratch) : q5_k(w, offset, a, scratch);
             case Q6_K -> FL == 16 ? q6_k16(w, offset, a, scratch) : q6_k(w, offset, a, scratch);
             case IQ4_NL -> iq4_nl(w, offset, a, scratch);
-            case IQ4_XS -> iq4_xs(w, offset, a, scratch);
+            case IQ4_XS -> FL == 16 ? iq4_xs16(w, offset, a, scratch) : iq4_xs(w, offset, a, scratch);
             default -> throw new IllegalArgumentException("no kernel for tensor type " + type);
         };
     }
@@ -194,7 +212,10 @@ final class VectorDot implements RowDot {
                         else q6_kx4(w, offset, a0, a1, a2, a3, out, scratch);
                     }
                     case IQ4_NL -> iq4_nlx4(w, offset, a0, a1, a2, a3, out, scratch);
-                    case IQ4_XS -> iq4_xsx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    case IQ4_XS -> {
+                        if (FL == 16) iq4_xs16x4(w, offset, a0, a1, a2, a3, out, scratch);
+                        else iq4_xsx4(w, offset, a0, a1, a2, a3, out, scratch);
+                    }
                     default -> blocks32x4(type == GgmlType.Q4_0, w, offset, a0, a1, a2, a3, out, scratch);
                 }
             }
@@ -619,6 +640,97 @@ final class VectorDot implements RowDot {
         }
         acc.intoArray(stored, 0);
         return VectorMath.laneSum(stored, 0, FL);
+    }
+
+    /**
+     * {@link #iq4_xs} at 16 int lanes: a 64-byte load holds four sub-blocks' codes, two of them at a time in
+     * one vector ({@link #IQ4_PAIR_FIRST}), where each byte's code picks its level by an int lane shuffle
+     * ({@code selectFrom} a table of 16 floats, AVX-512F's vpermd, which wraps the index to its low four bits:
+     * the code, without a mask of ours) from a table scaled to the slot's power of two. Sub-block 2c's scale on lanes 0–7, 2c + 1's on 8–15. The super-block sum stays an exact integer
+     * (per lane at most 4 · 4 · 32 · 127² < 2^24). On a 2-core Xeon with AVX-512 (2026-12-02), 4096 columns in
+     * L2: 0.209–0.306 → 0.153–0.216 ns/element.
+     */
+    private static float iq4_xs16(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F16);
+        for (int sb = 0; sb < a.n / 256; sb++) {
+            long b = off + 136L * sb;
+            int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
+            FloatVector s = FloatVector.zero(F16);
+            for (int four = 0; four < 2; four++) {
+                IntVector codes = IntVector.fromMemorySegment(I16, w, b + 8 + 64 * four, LE);
+                for (int pair = 0; pair < 2; pair++) {
+                    IntVector q = codes.rearrange(pair == 0 ? IQ4_PAIR_FIRST : IQ4_PAIR_SECOND).lanewise(VectorOperators.LSHR, IQ4_HIGH_NIBBLES);
+                    int e = 256 * sb + 128 * four + 64 * pair, j = 4 * four + 2 * pair;
+                    FloatVector l0 = q.selectFrom(IQ4_LEVELS0).reinterpretAsFloats();
+                    FloatVector l1 = q.lanewise(VectorOperators.LSHR, 8).selectFrom(IQ4_LEVELS1).reinterpretAsFloats();
+                    FloatVector l2 = q.lanewise(VectorOperators.LSHR, 16).selectFrom(IQ4_LEVELS2).reinterpretAsFloats();
+                    FloatVector l3 = q.lanewise(VectorOperators.LSHR, 24).selectFrom(IQ4_LEVELS3).reinterpretAsFloats();
+                    FloatVector sc = FloatVector.broadcast(F16, Iq4Levels.xsScale(high, low, j)).blend(Iq4Levels.xsScale(high, low, j + 1), UPPER_EIGHT);
+                    FloatVector t = l0.mul(FloatVector.fromArray(F16, x, e));
+                    t = l1.fma(FloatVector.fromArray(F16, x, e + 16), t);
+                    t = l2.fma(FloatVector.fromArray(F16, x, e + 32), t);
+                    s = l3.fma(FloatVector.fromArray(F16, x, e + 48), t).fma(sc, s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F16, Bytes.f16(w, b) * xs[sb]), acc);
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum16(stored, 0);
+    }
+
+    /**
+     * {@link #iq4_xs16} for four tokens: each code's levels picked once, every token's sums in the single dot's
+     * order (written out: through a helper method taking the vectors, C2 boxed them and this ran 3.5× slower
+     * than four single dots).
+     */
+    private static void iq4_xs16x4(MemorySegment w, long off, Activation a0, Activation a1, Activation a2, Activation a3,
+                                   float[] out, float[] stored) {
+        float[] x0 = a0.lanes16, x1 = a1.lanes16, x2 = a2.lanes16, x3 = a3.lanes16;
+        FloatVector acc0 = FloatVector.zero(F16), acc1 = FloatVector.zero(F16), acc2 = FloatVector.zero(F16), acc3 = FloatVector.zero(F16);
+        for (int sb = 0; sb < a0.n / 256; sb++) {
+            long b = off + 136L * sb;
+            int high = w.get(Bytes.SHORT, b + 2), low = w.get(Bytes.INT, b + 4);
+            FloatVector s0 = FloatVector.zero(F16), s1 = FloatVector.zero(F16), s2 = FloatVector.zero(F16), s3 = FloatVector.zero(F16);
+            for (int four = 0; four < 2; four++) {
+                IntVector codes = IntVector.fromMemorySegment(I16, w, b + 8 + 64 * four, LE);
+                for (int pair = 0; pair < 2; pair++) {
+                    IntVector q = codes.rearrange(pair == 0 ? IQ4_PAIR_FIRST : IQ4_PAIR_SECOND).lanewise(VectorOperators.LSHR, IQ4_HIGH_NIBBLES);
+                    int e = 256 * sb + 128 * four + 64 * pair, j = 4 * four + 2 * pair;
+                    FloatVector l0 = q.selectFrom(IQ4_LEVELS0).reinterpretAsFloats();
+                    FloatVector l1 = q.lanewise(VectorOperators.LSHR, 8).selectFrom(IQ4_LEVELS1).reinterpretAsFloats();
+                    FloatVector l2 = q.lanewise(VectorOperators.LSHR, 16).selectFrom(IQ4_LEVELS2).reinterpretAsFloats();
+                    FloatVector l3 = q.lanewise(VectorOperators.LSHR, 24).selectFrom(IQ4_LEVELS3).reinterpretAsFloats();
+                    FloatVector sc = FloatVector.broadcast(F16, Iq4Levels.xsScale(high, low, j)).blend(Iq4Levels.xsScale(high, low, j + 1), UPPER_EIGHT);
+                    FloatVector t0 = l0.mul(FloatVector.fromArray(F16, x0, e));
+                    t0 = l1.fma(FloatVector.fromArray(F16, x0, e + 16), t0);
+                    t0 = l2.fma(FloatVector.fromArray(F16, x0, e + 32), t0);
+                    s0 = l3.fma(FloatVector.fromArray(F16, x0, e + 48), t0).fma(sc, s0);
+                    FloatVector t1 = l0.mul(FloatVector.fromArray(F16, x1, e));
+                    t1 = l1.fma(FloatVector.fromArray(F16, x1, e + 16), t1);
+                    t1 = l2.fma(FloatVector.fromArray(F16, x1, e + 32), t1);
+                    s1 = l3.fma(FloatVector.fromArray(F16, x1, e + 48), t1).fma(sc, s1);
+                    FloatVector t2 = l0.mul(FloatVector.fromArray(F16, x2, e));
+                    t2 = l1.fma(FloatVector.fromArray(F16, x2, e + 16), t2);
+                    t2 = l2.fma(FloatVector.fromArray(F16, x2, e + 32), t2);
+                    s2 = l3.fma(FloatVector.fromArray(F16, x2, e + 48), t2).fma(sc, s2);
+                    FloatVector t3 = l0.mul(FloatVector.fromArray(F16, x3, e));
+                    t3 = l1.fma(FloatVector.fromArray(F16, x3, e + 16), t3);
+                    t3 = l2.fma(FloatVector.fromArray(F16, x3, e + 32), t3);
+                    s3 = l3.fma(FloatVector.fromArray(F16, x3, e + 48), t3).fma(sc, s3);
+                }
+            }
+            float d = Bytes.f16(w, b);
+            acc0 = s0.fma(FloatVector.broadcast(F16, d * a0.scales[sb]), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F16, d * a1.scales[sb]), acc1);
+            acc2 = s2.fma(FloatVector.broadcast(F16, d * a2.scales[sb]), acc2);
+            acc3 = s3.fma(FloatVector.broadcast(F16, d * a3.scales[sb]), acc3);
+        }
+        acc0.intoArray(stored, 0);
+        acc1.intoArray(stored, 16);
+        acc2.intoArray(stored, 32);
+        acc3.intoArray(stored, 48);
+        for (int k = 0; k < 4; k++) out[k] = VectorMath.laneSum16(stored, 16 * k);
     }
 
     /**
