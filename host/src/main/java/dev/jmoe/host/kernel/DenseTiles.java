@@ -16,8 +16,8 @@ import java.util.Arrays;
  * once, into a worker's scratch, and multiplied with the tokens' dequantized activations
  * ({@link Activation#dense}), transposed once per call into panels of {@link #PANEL} tokens.
  * A tile is {@link #TILE} rows (six, or twelve on AVX-512) by a panel: two accumulators per row with lanes
- * along the tokens, each weight broadcast once for two FMAs, no horizontal sums. The one-token dots widen every weight block again for every
- * token (at most four at a time); here it is done once per row and chunk, which makes large batches
+ * along the tokens, each weight broadcast once for two FMAs, no horizontal sums. The one-token dots widen
+ * every weight block again for every token (at most four at a time); here it is done once per row and chunk, which makes large batches
  * compute-bound on the FMAs. One AVX2 core, 24 rows by 64 tokens of 512 columns, in one run: the 6×16
  * tile 83.9 GFLOP/s, 82% of the FMAs' peak in registers ({@link FmaPeak}: 102.8), the earlier 2×4 tile
  * with lanes along the row (eight horizontal sums per tile) 58.6; the Q4_K four-token dot runs at 18–23.
@@ -280,13 +280,13 @@ final class DenseTiles {
         }
     }
 
-    /** Tokens per panel: two vectors of lanes, the width of the 6-row tile. */
+    /** Tokens per panel: two vectors of lanes, the width of a tile. */
     static final int PANEL = 2 * FL;
     /**
      * Rows per tile: two accumulators per row, two panel vectors and a broadcast weight fill the registers:
      * 12 rows (24 accumulators) of AVX-512's 32, 6 of AVX2's 16. On a 2-core Xeon with AVX-512 (2026-12-02),
-     * one core, 1024 columns by 32 tokens in L1/L2: 12 rows 84–125 GFLOP/s where 6 rows ran 68–104 (the
-     * machine's clock wandered between runs; within a run the ratio held at 1.17–1.24).
+     * one core, {@link #multiply} over 1024 columns by 48 rows, old and new classes alternating in one JVM:
+     * 12 rows 1.07–1.14× the speed of 6 at 32–512 tokens.
      */
     static final int TILE = FL >= 16 ? 12 : 6;
     /**
@@ -388,8 +388,8 @@ final class DenseTiles {
 
     /**
      * {@code len} columns of six rows (wb[w ..], rows {@link #K_BLOCK} apart) by a full panel's columns
-     * (panels[x ..]) added to the sums at acc[c ..]. The loop counts from 0 on offset bases: with a k0..k1 range instead,
-     * C2 compiled it at half the speed.
+     * (panels[x ..]) added to the sums at acc[c ..]. The loop counts from 0 on offset bases: with a k0..k1
+     * range instead, C2 compiled it at half the speed.
      */
     private static void tile6x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, c + FL);

@@ -646,8 +646,9 @@ final class VectorDot implements RowDot {
      * {@link #iq4_xs} at 16 int lanes: a 64-byte load holds four sub-blocks' codes, two of them at a time in
      * one vector ({@link #IQ4_PAIR_FIRST}), where each byte's code picks its level by an int lane shuffle
      * ({@code selectFrom} a table of 16 floats, AVX-512F's vpermd, which wraps the index to its low four bits:
-     * the code, without a mask of ours) from a table scaled to the slot's power of two. Sub-block 2c's scale on lanes 0–7, 2c + 1's on 8–15. The super-block sum stays an exact integer
-     * (per lane at most 4 · 4 · 32 · 127² < 2^24). On a 2-core Xeon with AVX-512 (2026-12-02), 4096 columns in
+     * the code, without a mask of ours) from a table scaled to the slot's power of two. The pair's first
+     * sub-block's scale on lanes 0–7, its second's on 8–15. The super-block sum stays an exact integer (per
+     * lane at most 4 · 4 · 32 · 127² < 2^24). On a 2-core Xeon with AVX-512 (2026-12-02), 4096 columns in
      * L2: 0.209–0.306 → 0.153–0.216 ns/element.
      */
     private static float iq4_xs16(MemorySegment w, long off, Activation a, float[] stored) {
