@@ -11,15 +11,18 @@ public record Routing(int tokens, int used, int[] experts, float[] weights) {
      * the reference does.
      */
     public void combine(float[] rows, int n, float[] out, int t0, int t1) {
+        // a pass over the row per expert, each a plain loop C2 vectorizes (the sum over the experts inside the
+        // element loop ran scalar: 1.8% of a prompt's time); the same products, added in the same order
         for (int t = t0; t < t1; t++) {
-            for (int i = 0; i < n; i++) {
-                float acc = 0;
-                for (int j = 0; j < used; j++) {
-                    int pair = t * used + j;
-                    float term = weights[pair] * rows[pair * n + i];
-                    acc = j == 0 ? term : acc + term;
+            int o = t * n;
+            for (int j = 0; j < used; j++) {
+                int pair = t * used + j, r = pair * n;
+                float weight = weights[pair];
+                if (j == 0) {
+                    for (int i = 0; i < n; i++) out[o + i] = weight * rows[r + i];
+                } else {
+                    for (int i = 0; i < n; i++) out[o + i] += weight * rows[r + i];
                 }
-                out[t * n + i] = acc;
             }
         }
     }

@@ -317,6 +317,10 @@ class CpuBackendTest {
                     double want = 0;
                     for (int j = 0; j < 4; j++) want += (double) alone.weights()[j] * expertRows[(4 * t + j) * dim + i];
                     assertEquals(want, combined[t * dim + i], 1e-5);
+                    // and exactly as the reference rounds it: each weighted row in float, added in selection order
+                    float inOrder = alone.weights()[0] * expertRows[4 * t * dim + i];
+                    for (int j = 1; j < 4; j++) inOrder += alone.weights()[j] * expertRows[(4 * t + j) * dim + i];
+                    assertEquals(inOrder, combined[t * dim + i], "experts' sum of token " + t + " at " + i + " in selection order");
                 }
             }
             float[] wholeAct = new float[gate.length], wholeSum;
