@@ -333,13 +333,18 @@ final class DenseTiles {
      * {@code into[base + p·n·PANEL ..]}: column k of slot j at {@code (p·n + k)·PANEL + j}, so one load gives
      * a column of a panel's tokens. Slots past the last token are zero. In blocks of {@link #TRANSPOSE_COLUMNS}
      * columns, whose part of the panel stays in L1 while every token writes its slot: a whole row at a time
-     * wrote each line of a panel too large for L1 once per token (29 tokens × 2048 columns: 92 → 23 µs).
+     * wrote each line of a panel too large for L1 once per token (29 tokens × 2048 columns: 92 → 23 µs). At 16
+     * lanes, each 16 tokens by 16 columns in registers ({@link #transpose16}); the rest element by element.
      */
     static void transpose(float[][] x, int p, int n, float[] into, int base) {
         int at = base + p * n * PANEL, first = p * PANEL, slots = Math.min(PANEL, x.length - first);
+        int inRegisters = FL == 16 ? slots / 16 * 16 : 0;
         for (int k0 = 0; k0 < n; k0 += TRANSPOSE_COLUMNS) {
             int k1 = Math.min(n, k0 + TRANSPOSE_COLUMNS);
-            for (int j = 0; j < slots; j++) {
+            for (int j0 = 0; j0 < inRegisters; j0 += 16) {
+                for (int k = k0; k < k1; k += 16) transpose16(x, first + j0, k, into, at + k * PANEL + j0);
+            }
+            for (int j = inRegisters; j < slots; j++) {
                 float[] row = x[first + j];
                 for (int k = k0; k < k1; k++) into[at + k * PANEL + j] = row[k];
             }
@@ -347,6 +352,98 @@ final class DenseTiles {
                 for (int k = k0; k < k1; k++) into[at + k * PANEL + j] = 0f;
             }
         }
+    }
+
+    /**
+     * Columns k..k+15 of rows x[row..row+15] into {@code into[o + c·PANEL + j]} (column c of row j), for 16 lanes:
+     * four rounds that swap the off-diagonal halves, quarters, eighths and sixteenths of each pair of vectors
+     * (one two-table lane selection each), 64 selections for 256 elements where element by element took 256
+     * loads and 256 stores. Written out: vectors in an array, or passed to a helper, are boxed.
+     */
+    private static void transpose16(float[][] x, int row, int k, float[] into, int o) {
+        FloatVector r0 = FloatVector.fromArray(F, x[row], k);
+        FloatVector r1 = FloatVector.fromArray(F, x[row + 1], k);
+        FloatVector r2 = FloatVector.fromArray(F, x[row + 2], k);
+        FloatVector r3 = FloatVector.fromArray(F, x[row + 3], k);
+        FloatVector r4 = FloatVector.fromArray(F, x[row + 4], k);
+        FloatVector r5 = FloatVector.fromArray(F, x[row + 5], k);
+        FloatVector r6 = FloatVector.fromArray(F, x[row + 6], k);
+        FloatVector r7 = FloatVector.fromArray(F, x[row + 7], k);
+        FloatVector r8 = FloatVector.fromArray(F, x[row + 8], k);
+        FloatVector r9 = FloatVector.fromArray(F, x[row + 9], k);
+        FloatVector r10 = FloatVector.fromArray(F, x[row + 10], k);
+        FloatVector r11 = FloatVector.fromArray(F, x[row + 11], k);
+        FloatVector r12 = FloatVector.fromArray(F, x[row + 12], k);
+        FloatVector r13 = FloatVector.fromArray(F, x[row + 13], k);
+        FloatVector r14 = FloatVector.fromArray(F, x[row + 14], k);
+        FloatVector r15 = FloatVector.fromArray(F, x[row + 15], k);
+        FloatVector a0 = LOW8.selectFrom(r0, r8), a8 = HIGH8.selectFrom(r0, r8);
+        FloatVector a1 = LOW8.selectFrom(r1, r9), a9 = HIGH8.selectFrom(r1, r9);
+        FloatVector a2 = LOW8.selectFrom(r2, r10), a10 = HIGH8.selectFrom(r2, r10);
+        FloatVector a3 = LOW8.selectFrom(r3, r11), a11 = HIGH8.selectFrom(r3, r11);
+        FloatVector a4 = LOW8.selectFrom(r4, r12), a12 = HIGH8.selectFrom(r4, r12);
+        FloatVector a5 = LOW8.selectFrom(r5, r13), a13 = HIGH8.selectFrom(r5, r13);
+        FloatVector a6 = LOW8.selectFrom(r6, r14), a14 = HIGH8.selectFrom(r6, r14);
+        FloatVector a7 = LOW8.selectFrom(r7, r15), a15 = HIGH8.selectFrom(r7, r15);
+        FloatVector b0 = LOW4.selectFrom(a0, a4), b4 = HIGH4.selectFrom(a0, a4);
+        FloatVector b1 = LOW4.selectFrom(a1, a5), b5 = HIGH4.selectFrom(a1, a5);
+        FloatVector b2 = LOW4.selectFrom(a2, a6), b6 = HIGH4.selectFrom(a2, a6);
+        FloatVector b3 = LOW4.selectFrom(a3, a7), b7 = HIGH4.selectFrom(a3, a7);
+        FloatVector b8 = LOW4.selectFrom(a8, a12), b12 = HIGH4.selectFrom(a8, a12);
+        FloatVector b9 = LOW4.selectFrom(a9, a13), b13 = HIGH4.selectFrom(a9, a13);
+        FloatVector b10 = LOW4.selectFrom(a10, a14), b14 = HIGH4.selectFrom(a10, a14);
+        FloatVector b11 = LOW4.selectFrom(a11, a15), b15 = HIGH4.selectFrom(a11, a15);
+        FloatVector c0 = LOW2.selectFrom(b0, b2), c2 = HIGH2.selectFrom(b0, b2);
+        FloatVector c1 = LOW2.selectFrom(b1, b3), c3 = HIGH2.selectFrom(b1, b3);
+        FloatVector c4 = LOW2.selectFrom(b4, b6), c6 = HIGH2.selectFrom(b4, b6);
+        FloatVector c5 = LOW2.selectFrom(b5, b7), c7 = HIGH2.selectFrom(b5, b7);
+        FloatVector c8 = LOW2.selectFrom(b8, b10), c10 = HIGH2.selectFrom(b8, b10);
+        FloatVector c9 = LOW2.selectFrom(b9, b11), c11 = HIGH2.selectFrom(b9, b11);
+        FloatVector c12 = LOW2.selectFrom(b12, b14), c14 = HIGH2.selectFrom(b12, b14);
+        FloatVector c13 = LOW2.selectFrom(b13, b15), c15 = HIGH2.selectFrom(b13, b15);
+        FloatVector d0 = LOW1.selectFrom(c0, c1), d1 = HIGH1.selectFrom(c0, c1);
+        FloatVector d2 = LOW1.selectFrom(c2, c3), d3 = HIGH1.selectFrom(c2, c3);
+        FloatVector d4 = LOW1.selectFrom(c4, c5), d5 = HIGH1.selectFrom(c4, c5);
+        FloatVector d6 = LOW1.selectFrom(c6, c7), d7 = HIGH1.selectFrom(c6, c7);
+        FloatVector d8 = LOW1.selectFrom(c8, c9), d9 = HIGH1.selectFrom(c8, c9);
+        FloatVector d10 = LOW1.selectFrom(c10, c11), d11 = HIGH1.selectFrom(c10, c11);
+        FloatVector d12 = LOW1.selectFrom(c12, c13), d13 = HIGH1.selectFrom(c12, c13);
+        FloatVector d14 = LOW1.selectFrom(c14, c15), d15 = HIGH1.selectFrom(c14, c15);
+        d0.intoArray(into, o);
+        d1.intoArray(into, o + 1 * PANEL);
+        d2.intoArray(into, o + 2 * PANEL);
+        d3.intoArray(into, o + 3 * PANEL);
+        d4.intoArray(into, o + 4 * PANEL);
+        d5.intoArray(into, o + 5 * PANEL);
+        d6.intoArray(into, o + 6 * PANEL);
+        d7.intoArray(into, o + 7 * PANEL);
+        d8.intoArray(into, o + 8 * PANEL);
+        d9.intoArray(into, o + 9 * PANEL);
+        d10.intoArray(into, o + 10 * PANEL);
+        d11.intoArray(into, o + 11 * PANEL);
+        d12.intoArray(into, o + 12 * PANEL);
+        d13.intoArray(into, o + 13 * PANEL);
+        d14.intoArray(into, o + 14 * PANEL);
+        d15.intoArray(into, o + 15 * PANEL);
+    }
+
+
+    /** The two-table selections of {@link #transpose16}'s round of distance b: the first vector's new lanes, and the second's. */
+    private static final FloatVector LOW8 = swap(8, false), HIGH8 = swap(8, true), LOW4 = swap(4, false), HIGH4 = swap(4, true);
+    private static final FloatVector LOW2 = swap(2, false), HIGH2 = swap(2, true), LOW1 = swap(1, false), HIGH1 = swap(1, true);
+
+    /**
+     * Lane L of the pair (u, v) after the round of distance b, as an index into u's lanes then v's: the first
+     * keeps u's lanes whose bit b is clear and takes v's b lower for the others; the second takes u's b higher
+     * where the bit is clear and keeps v's where it is set.
+     */
+    private static FloatVector swap(int b, boolean second) {
+        float[] index = new float[FL];
+        for (int lane = 0; lane < FL; lane++) {
+            boolean clear = (lane & b) == 0;
+            index[lane] = second ? (clear ? lane + b : FL + lane) : (clear ? lane : FL + lane - b);
+        }
+        return FloatVector.fromArray(F, index, 0);
     }
 
     /** Columns per block of {@link #transpose}: 8 KiB of a 32-token panel. */
