@@ -242,6 +242,43 @@ public final class CudaBackend implements DeviceBackend {
         }
     }
 
+    /** Several products of the same activations: on the host together where every matrix stays there. */
+    @Override
+    public void matmul(WeightMatrix[] ws, float[] x, int tokens, float[][] outs) {
+        for (WeightMatrix w : ws) {
+            if (onDevice(w)) {
+                for (int i = 0; i < ws.length; i++) matmul(ws[i], x, tokens, outs[i]);
+                return;
+            }
+        }
+        host.matmul(ws, x, tokens, outs);
+    }
+
+    /** Several expert stacks over the same pairs: on the host together where no stack is resident or offloaded. */
+    @Override
+    public void experts(ExpertWeights[] ws, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[][] outs) {
+        for (ExpertWeights w : ws) {
+            if (onDevice(w, pairExpert.length)) {
+                for (int i = 0; i < ws.length; i++) experts(ws[i], x, tokens, pairToken, pairExpert, outs[i]);
+                return;
+            }
+        }
+        host.experts(ws, x, tokens, pairToken, pairExpert, outs);
+    }
+
+    /** Whether {@link #matmul(WeightMatrix, float[], int, float[])} runs w's product on a GPU. */
+    private boolean onDevice(WeightMatrix w) {
+        GpuWeights.Matrix m = failure == null ? matrices.apply(w.data().address()) : null;
+        return m != null && m.type() == w.type();
+    }
+
+    /** Whether {@link #experts(ExpertWeights, float[], int, int[], int[], float[])} runs w's products on a GPU. */
+    private boolean onDevice(ExpertWeights w, int pairs) {
+        if (failure != null) return false;
+        GpuWeights.Matrix resident = matrices.apply(w.data().address());
+        return resident != null && resident.type() == w.type() || experts != null && experts.offloads(w, pairs);
+    }
+
     /**
      * A device op failed: from now on every op runs on the host (which kept its copy of the weights and the KV
      * cache), said once in the log; the exception fails the pass in progress, and so its request, with the reason.

@@ -19,6 +19,19 @@ public interface Backend {
     /** The MoE product: out[i] = expert pairExpert[i] of w · x[pairToken[i]] (each chosen expert read once). */
     void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out);
 
+    /**
+     * outs[i] = ws[i] · x as {@link #matmul} gives it, for several matrices of the same activations (attention's
+     * q, k and v; a SwiGLU's gate and up): a backend may prepare x once for all of them.
+     */
+    default void matmul(WeightMatrix[] ws, float[] x, int tokens, float[][] outs) {
+        for (int i = 0; i < ws.length; i++) matmul(ws[i], x, tokens, outs[i]);
+    }
+
+    /** outs[i] as {@link #experts} gives it for ws[i], for several expert stacks over the same pairs (gate and up). */
+    default void experts(ExpertWeights[] ws, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[][] outs) {
+        for (int i = 0; i < ws.length; i++) experts(ws[i], x, tokens, pairToken, pairExpert, outs[i]);
+    }
+
     /** Row t of {@code table} (as floats) for each token id, into out[t][cols]. */
     void embed(WeightMatrix table, int[] tokens, int from, int count, float[] out);
 

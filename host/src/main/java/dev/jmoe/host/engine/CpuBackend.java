@@ -53,6 +53,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmul(WeightMatrix[] ws, float[] x, int tokens, float[][] outs) {
+        matMul.matmul(ws, x, tokens, outs);
+    }
+
+    @Override
+    public void experts(ExpertWeights[] ws, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[][] outs) {
+        matMul.experts(ws, x, tokens, pairToken, pairExpert, outs);
+    }
+
+    @Override
     public void embed(WeightMatrix table, int[] tokens, int from, int count, float[] out) {
         for (int t = 0; t < count; t++) {
             int id = tokens[from + t];

@@ -1,5 +1,6 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.kernel.ExpertWeights;
 import dev.jmoe.host.model.MoeWeights;
 import dev.jmoe.host.model.RouterSpec;
 
@@ -35,8 +36,7 @@ public final class ExpertExecutor {
         int ff = w.gate().rows();
         float[] gate = new float[pairs * ff];
         float[] up = new float[pairs * ff];
-        backend.experts(w.gate(), h, tokens, pairToken, r.experts(), gate);
-        backend.experts(w.up(), h, tokens, pairToken, r.experts(), up);
+        backend.experts(new ExpertWeights[] {w.gate(), w.up()}, h, tokens, pairToken, r.experts(), new float[][] {gate, up});
         backend.swiglu(gate, up, pairs * ff, gate);
         int embd = w.down().rows();
         float[] down = new float[pairs * embd];

@@ -1,5 +1,6 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.model.DenseFfnWeights;
 import dev.jmoe.host.model.LayerWeights;
 
@@ -35,8 +36,7 @@ final class FeedForward {
         int ff = w.gate().rows();
         float[] gate = new float[n * ff];
         float[] up = new float[n * ff];
-        backend.matmul(w.gate(), h, n, gate);
-        backend.matmul(w.up(), h, n, up);
+        backend.matmul(new WeightMatrix[] {w.gate(), w.up()}, h, n, new float[][] {gate, up});
         backend.swiglu(gate, up, gate.length, gate);
         backend.matmul(w.down(), gate, n, out);
     }

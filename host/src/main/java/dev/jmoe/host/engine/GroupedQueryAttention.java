@@ -1,5 +1,6 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.model.AttentionWeights;
 import dev.jmoe.host.model.ModelConfig;
 
@@ -28,9 +29,7 @@ final class GroupedQueryAttention {
         float[] q = new float[n * c.qDim()];
         float[] k = new float[n * c.kDim()];
         float[] v = new float[n * c.vDim()];
-        backend.matmul(w.q(), h, n, q);
-        backend.matmul(w.k(), h, n, k);
-        backend.matmul(w.v(), h, n, v);
+        backend.matmul(new WeightMatrix[] {w.q(), w.k(), w.v()}, h, n, new float[][] {q, k, v});
         if (w.qNorm() != null) {
             backend.rmsNorm(q, n * c.heads(), c.keyLength(), w.qNorm(), c.rmsEps(), q);
             backend.rmsNorm(k, n * c.kvHeads(), c.keyLength(), w.kNorm(), c.rmsEps(), k);

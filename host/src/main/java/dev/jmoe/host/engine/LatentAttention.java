@@ -1,5 +1,6 @@
 package dev.jmoe.host.engine;
 
+import dev.jmoe.host.kernel.WeightMatrix;
 import dev.jmoe.host.model.AttentionWeights;
 import dev.jmoe.host.model.LatentAttentionShape;
 import dev.jmoe.host.model.ModelConfig;
@@ -43,16 +44,15 @@ final class LatentAttention {
     void run(AttentionWeights.Latent w, float[] h, int n, int[] positions, SequenceSpan[] spans, int layer, float[] out) {
         int heads = c.heads(), key = s.keyLength(), lora = s.kvLoraRank(), width = s.cacheWidth();
         float[] q = new float[n * heads * key];
+        float[] row = new float[n * width];
         if (w.qA() != null) {
             float[] low = new float[n * s.qLoraRank()];
-            backend.matmul(w.qA(), h, n, low);
+            backend.matmul(new WeightMatrix[] {w.qA(), w.kvA()}, h, n, new float[][] {low, row});
             backend.rmsNorm(low, n, s.qLoraRank(), w.qANorm(), c.rmsEps(), low);
             backend.matmul(w.q(), low, n, q);
         } else {
-            backend.matmul(w.q(), h, n, q);
+            backend.matmul(new WeightMatrix[] {w.q(), w.kvA()}, h, n, new float[][] {q, row});
         }
-        float[] row = new float[n * width];
-        backend.matmul(w.kvA(), h, n, row);
         normalizeLatent(row, n, w.kvANorm());
         backend.rope(q, n, heads, key, positions, queryRope);
         backend.rope(row, n, 1, width, positions, keyRope);

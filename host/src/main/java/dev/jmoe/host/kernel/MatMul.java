@@ -86,17 +86,31 @@ public final class MatMul {
 
     /** out[t·rows + r] = row r of w · x[t·cols ..], for t below {@code batch}. */
     public void matmul(WeightMatrix w, float[] x, int batch, float[] out) {
-        requireLength("activations", x, (long) batch * w.cols());
-        requireLength("output", out, (long) batch * w.rows());
-        int[] token = new int[batch];
-        int[] outBase = new int[batch];
-        for (int t = 0; t < batch; t++) {
-            token[t] = t;
-            outBase[t] = t * w.rows();
+        matmul(new WeightMatrix[] {w}, x, batch, new float[][] {out});
+    }
+
+    /**
+     * The products of several matrices with the same activations, outs[i] as {@link #matmul(WeightMatrix, float[],
+     * int, float[])} gives for ws[i]: where they take the same activation format (attention's q, k and v; a
+     * SwiGLU's gate and up) the tokens are prepared and transposed once and every matrix's chunks run in one job.
+     */
+    public void matmul(WeightMatrix[] ws, float[] x, int batch, float[][] outs) {
+        requireCount(ws.length, outs.length);
+        if (!sharesActivations(ws)) {
+            for (int i = 0; i < ws.length; i++) matmul(ws[i], x, batch, outs[i]);
+            return;
         }
-        Group[][] byReplica = new Group[w.replicaCount()][];
-        for (int r = 0; r < byReplica.length; r++) byReplica[r] = new Group[] {new Group(w.replica(r), token, outBase, TILE_MIN_TOKENS)};
-        runGroups(byReplica, prepare(w, x, batch, byReplica[0]), out);
+        requireLength("activations", x, (long) batch * ws[0].cols());
+        for (int i = 0; i < ws.length; i++) requireLength("output", outs[i], (long) batch * ws[i].rows());
+        int[] token = new int[batch];
+        for (int t = 0; t < batch; t++) token[t] = t;
+        Group[][] byReplica = new Group[ws[0].replicaCount()][ws.length];
+        for (int i = 0; i < ws.length; i++) {
+            int[] outBase = new int[batch];
+            for (int t = 0; t < batch; t++) outBase[t] = t * ws[i].rows();
+            for (int r = 0; r < byReplica.length; r++) byReplica[r][i] = new Group(ws[i].replica(r), token, outBase, outs[i], TILE_MIN_TOKENS);
+        }
+        runGroups(byReplica, prepare(ws[0], x, batch, byReplica[0]));
     }
 
     /**
@@ -105,25 +119,57 @@ public final class MatMul {
      * expert's bytes are read once per call, and experts no pair chose are not read at all.
      */
     public void experts(ExpertWeights w, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[] out) {
+        experts(new ExpertWeights[] {w}, x, tokens, pairToken, pairExpert, new float[][] {out});
+    }
+
+    /**
+     * The MoE form for several expert stacks over the same pairs (the experts' gate and up), outs[i] as {@link
+     * #experts(ExpertWeights, float[], int, int[], int[], float[])} gives for ws[i]; where the stacks take the same
+     * activation format the tokens are prepared once, each expert's tokens transposed once for all stacks, and
+     * every stack's chunks run in one job.
+     */
+    public void experts(ExpertWeights[] ws, float[] x, int tokens, int[] pairToken, int[] pairExpert, float[][] outs) {
+        requireCount(ws.length, outs.length);
+        WeightMatrix[] first = new WeightMatrix[ws.length];
+        for (int i = 0; i < ws.length; i++) first[i] = ws[i].expert(0);
+        if (!sharesActivations(first) || !sameExperts(ws)) {
+            for (int i = 0; i < ws.length; i++) experts(new ExpertWeights[] {ws[i]}, x, tokens, pairToken, pairExpert, new float[][] {outs[i]});
+            return;
+        }
         int pairs = pairToken.length;
         if (pairExpert.length != pairs) {
             throw new IllegalArgumentException(pairs + " pair tokens but " + pairExpert.length + " pair experts");
         }
-        requireLength("output", out, (long) pairs * w.rows());
-        requireLength("activations", x, (long) tokens * w.cols());
+        for (int i = 0; i < ws.length; i++) requireLength("output", outs[i], (long) pairs * ws[i].rows());
+        requireLength("activations", x, (long) tokens * ws[0].cols());
         for (int i = 0; i < pairs; i++) {
             if (pairToken[i] < 0 || pairToken[i] >= tokens) throw new IndexOutOfBoundsException("pair " + i + ": token " + pairToken[i] + " of " + tokens);
-            if (pairExpert[i] < 0 || pairExpert[i] >= w.experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + w.experts());
+            if (pairExpert[i] < 0 || pairExpert[i] >= ws[0].experts()) throw new IndexOutOfBoundsException("pair " + i + ": expert " + pairExpert[i] + " of " + ws[0].experts());
         }
-        Group[][] byReplica = group(w, pairToken, PairsByExpert.of(pairExpert, w.experts()), tokens >= TILE_MIN_TOKENS ? TILE_MIN_EXPERT_TOKENS : TILE_MIN_TOKENS);
-        runGroups(byReplica, prepare(w.expert(0), x, tokens, byReplica[0]), out);
+        Group[][] byReplica = group(ws, pairToken, PairsByExpert.of(pairExpert, ws[0].experts()), outs, tokens >= TILE_MIN_TOKENS ? TILE_MIN_EXPERT_TOKENS : TILE_MIN_TOKENS);
+        runGroups(byReplica, prepare(first[0], x, tokens, byReplica[0]));
+    }
+
+    /** Whether one preparation of the activations serves all of ws: the same columns, format and replicas. */
+    private static boolean sharesActivations(WeightMatrix[] ws) {
+        for (WeightMatrix w : ws) {
+            if (w.cols() != ws[0].cols() || w.replicaCount() != ws[0].replicaCount()
+                    || ActivationFormat.forWeight(w.type()) != ActivationFormat.forWeight(ws[0].type())) return false;
+        }
+        return true;
+    }
+
+    private static boolean sameExperts(ExpertWeights[] ws) {
+        for (ExpertWeights w : ws) if (w.experts() != ws[0].experts() || w.replicaCount() != ws[0].replicaCount()) return false;
+        return true;
     }
 
     /**
      * One matrix and the tokens it multiplies: slot i is token token[i], written to out[outBase[i] + r];
-     * {@code minTokens} is how many it needs to take the tiles.
+     * {@code minTokens} is how many it needs to take the tiles. Consecutive groups holding the same token array
+     * (several matrices over the same tokens) share their panels.
      */
-    private record Group(WeightMatrix w, int[] token, int[] outBase, int minTokens) {
+    private record Group(WeightMatrix w, int[] token, int[] outBase, float[] out, int minTokens) {
         boolean tiled() {
             return token.length >= minTokens && DenseTiles.supports(w.type(), w.cols());
         }
@@ -134,22 +180,24 @@ public final class MatMul {
         return false;
     }
 
-    /** The groups of each replica of w ([replica][group]): the same tokens, each replica's matrices. */
-    private static Group[][] group(ExpertWeights w, int[] pairToken, PairsByExpert byExpert, int minTokens) {
+    /**
+     * The groups of each replica of the stacks ([replica][group]): per chosen expert, one group of each stack
+     * in ws order over the same tokens, each replica's matrices.
+     */
+    private static Group[][] group(ExpertWeights[] ws, int[] pairToken, PairsByExpert byExpert, float[][] outs, int minTokens) {
         int used = 0;
-        for (int e = 0; e < w.experts(); e++) if (byExpert.count(e) > 0) used++;
-        Group[][] byReplica = new Group[w.replicaCount()][used];
-        for (int e = 0, g = 0; e < w.experts(); e++) {
+        for (int e = 0; e < ws[0].experts(); e++) if (byExpert.count(e) > 0) used++;
+        Group[][] byReplica = new Group[ws[0].replicaCount()][used * ws.length];
+        for (int e = 0, g = 0; e < ws[0].experts(); e++) {
             int n = byExpert.count(e);
             if (n == 0) continue;
-            int[] token = new int[n], outBase = new int[n];
-            for (int j = 0; j < n; j++) {
-                int pair = byExpert.pair(e, j);
-                token[j] = pairToken[pair];
-                outBase[j] = pair * w.rows();
+            int[] token = new int[n];
+            for (int j = 0; j < n; j++) token[j] = pairToken[byExpert.pair(e, j)];
+            for (int i = 0; i < ws.length; i++, g++) {
+                int[] outBase = new int[n];
+                for (int j = 0; j < n; j++) outBase[j] = byExpert.pair(e, j) * ws[i].rows();
+                for (int r = 0; r < byReplica.length; r++) byReplica[r][g] = new Group(ws[i].expert(e, r), token, outBase, outs[i], minTokens);
             }
-            for (int r = 0; r < byReplica.length; r++) byReplica[r][g] = new Group(w.expert(e, r), token, outBase, minTokens);
-            g++;
         }
         return byReplica;
     }
@@ -158,22 +206,32 @@ public final class MatMul {
      * Runs the groups of byReplica[0] (byReplica[r]: the same on replica r), in slices of consecutive groups
      * whose panels fit the budget (a group alone may exceed it).
      */
-    private void runGroups(Group[][] byReplica, Activation[] acts, float[] out) {
+    private void runGroups(Group[][] byReplica, Activation[] acts) {
         Group[] groups = byReplica[0];
         int cols = groups.length == 0 ? 0 : groups[0].w.cols();
         for (int g0 = 0, g1; g0 < groups.length; g0 = g1) {
-            long floats = panelFloats(groups[g0], cols);
-            for (g1 = g0 + 1; g1 < groups.length && floats + panelFloats(groups[g1], cols) <= panelBudget; g1++) {
-                floats += panelFloats(groups[g1], cols);
+            long floats = panelFloats(groups[g0], cols);   // a slice's first group transposes its own
+            for (g1 = g0 + 1; g1 < groups.length && floats + panelFloats(groups, g1, cols) <= panelBudget; g1++) {
+                floats += panelFloats(groups, g1, cols);
             }
             if (g0 == 0 && g1 == groups.length) {
-                runSlice(byReplica, acts, out);
+                runSlice(byReplica, acts);
             } else {
                 Group[][] slice = new Group[byReplica.length][];
                 for (int r = 0; r < slice.length; r++) slice[r] = Arrays.copyOfRange(byReplica[r], g0, g1);
-                runSlice(slice, acts, out);
+                runSlice(slice, acts);
             }
         }
+    }
+
+    /** Whether groups[g] reads the panels of the group before it (the same tokens). */
+    private static boolean sharesPanels(Group[] groups, int g) {
+        return g > 0 && groups[g].token == groups[g - 1].token && groups[g - 1].tiled();
+    }
+
+    /** Floats of panels groups[g]'s tokens add (none where it shares its predecessor's). */
+    private static long panelFloats(Group[] groups, int g, int cols) {
+        return sharesPanels(groups, g) ? 0 : panelFloats(groups[g], cols);
     }
 
     /** Floats of panels a group's tokens take (none where it takes the dots). */
@@ -182,29 +240,33 @@ public final class MatMul {
     }
 
     /** Runs the groups of byReplica[0] (byReplica[r]: the same on replica r); each worker reads its replica's. */
-    private void runSlice(Group[][] byReplica, Activation[] acts, float[] out) {
+    private void runSlice(Group[][] byReplica, Activation[] acts) {
         Group[] groups = byReplica[0];
-        int rows = groups[0].w.rows();
+        long allRows = 0;
+        for (Group g : groups) allRows += g.w.rows();
         int[] panelBase = transposeTiled(groups, acts);
-        int chunk = panelBase != null ? tileChunkRows(rows, groups.length) : chunkRows(rows, groups.length);
-        int chunksPerGroup = (rows + chunk - 1) / chunk;
-        int units = chunksPerGroup * groups.length;
+        int chunk = panelBase != null ? tileChunkRows(allRows) : chunkRows(allRows);
+        int[] firstUnit = new int[groups.length + 1];
+        for (int g = 0; g < groups.length; g++) firstUnit[g + 1] = firstUnit[g] + (groups[g].w.rows() + chunk - 1) / chunk;
+        int units = firstUnit[groups.length];
         AtomicInteger next = new AtomicInteger();
         pool.run((worker, workers) -> {
             Group[] mine = byReplica[replicaOf(worker, byReplica.length)];   // once per worker and job
+            int gi = 0;
             for (int u; (u = next.getAndIncrement()) < units; ) {
-                int gi = u / chunksPerGroup;
+                while (firstUnit[gi + 1] <= u) gi++;   // units are taken in increasing order
                 Group g = mine[gi];
-                int r0 = (u % chunksPerGroup) * chunk;
-                if (g.tiled()) tiles(g, r0, Math.min(rows, r0 + chunk), panelBase[gi], out, worker);
-                else rows(g, r0, Math.min(rows, r0 + chunk), acts, out);
+                int r0 = (u - firstUnit[gi]) * chunk, r1 = Math.min(g.w.rows(), r0 + chunk);
+                if (g.tiled()) tiles(g, r0, r1, panelBase[gi], worker);
+                else rows(g, r0, r1, acts);
             }
         });
     }
 
     /**
      * The tokens of every tiled group transposed into panels, in parallel, once per call (every chunk of the
-     * group reads them); returns where each group's panels start, or null when no group is tiled.
+     * group reads them, and so does a following group of the same tokens); returns where each group's panels
+     * start, or null when no group is tiled.
      */
     private int[] transposeTiled(Group[] groups, Activation[] acts) {
         if (!anyTiled(groups)) return null;
@@ -213,16 +275,20 @@ public final class MatMul {
         int units = 0;
         long floats = 0;
         for (int g = 0; g < groups.length; g++) {
+            if (sharesPanels(groups, g)) {
+                base[g] = base[g - 1];
+                continue;
+            }
             base[g] = (int) floats;
             units += groups[g].tiled() ? DenseTiles.panels(groups[g].token.length) : 0;
-            floats += panelFloats(groups[g], cols);
+            floats += panelFloats(groups, g, cols);
         }
         if (floats > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("a batch of " + floats + " floats of panels is too large for one call");
         if (panels.length < floats) panels = new float[(int) floats];
         int[] unitGroup = new int[units], unitPanel = new int[units];
         float[][][] dense = new float[groups.length][][];
         for (int g = 0, u = 0; g < groups.length; g++) {
-            if (!groups[g].tiled()) continue;
+            if (!groups[g].tiled() || sharesPanels(groups, g)) continue;
             dense[g] = new float[groups[g].token.length][];
             for (int i = 0; i < dense[g].length; i++) dense[g][i] = acts[groups[g].token[i]].dense;
             for (int p = 0; p < DenseTiles.panels(dense[g].length); p++, u++) {
@@ -249,20 +315,21 @@ public final class MatMul {
     }
 
     /** As {@link #chunkRows}, in whole tiles and at most {@link #TILE_ROWS}. */
-    private int tileChunkRows(int rows, int groups) {
-        int tiles = Math.min(TILE_ROWS, chunkRows(rows, groups)) / DenseTiles.TILE;
+    private int tileChunkRows(long allRows) {
+        int tiles = Math.min(TILE_ROWS, chunkRows(allRows)) / DenseTiles.TILE;
         return Math.max(1, tiles) * DenseTiles.TILE;
     }
 
-    /** About eight chunks per worker for balance, but at least 4 and at most 64 rows each. */
-    private int chunkRows(int rows, int groups) {
-        int perWorker = (int) Math.max(1, (long) rows * groups / (8L * pool.workers()));
+    /** About eight chunks per worker over all the groups' rows for balance, but at least 4 and at most 64 rows each. */
+    private int chunkRows(long allRows) {
+        int perWorker = (int) Math.max(1, Math.min(Integer.MAX_VALUE, allRows / (8L * pool.workers())));
         return Math.clamp(perWorker, 4, 64);
     }
 
     /** Rows r0..r1 of one group against all its tokens, four at a time where the kernel can share the weights. */
-    private void rows(Group g, int r0, int r1, Activation[] acts, float[] out) {
+    private void rows(Group g, int r0, int r1, Activation[] acts) {
         WeightMatrix w = g.w;
+        float[] out = g.out;
         long rowBytes = w.rowBytes();
         int[] tok = g.token, base = g.outBase;
         float[] lanes = new float[RowDot.SCRATCH];
@@ -286,7 +353,7 @@ public final class MatMul {
     }
 
     /** Rows r0..r1 of one group dequantized once into the worker's scratch, then against its token panels in tiles. */
-    private void tiles(Group g, int r0, int r1, int panelBase, float[] out, int worker) {
+    private void tiles(Group g, int r0, int r1, int panelBase, int worker) {
         WeightMatrix w = g.w;
         int cols = w.cols(), count = r1 - r0, floats = DenseTiles.rowFloats(count, cols);
         float[] rowsOut = tileRows[worker];
@@ -295,7 +362,7 @@ public final class MatMul {
         int sums = DenseTiles.panels(g.token.length) * DenseTiles.paddedRows(count) * DenseTiles.PANEL;
         float[] acc = tileSums[worker];
         if (acc == null || acc.length < sums) tileSums[worker] = acc = new float[sums];
-        DenseTiles.multiply(rowsOut, count, cols, panels, panelBase, g.token.length, g.outBase, r0, out, acc);
+        DenseTiles.multiply(rowsOut, count, cols, panels, panelBase, g.token.length, g.outBase, r0, g.out, acc);
     }
 
     /**
@@ -331,6 +398,10 @@ public final class MatMul {
         for (int t = had; t < tokens; t++) acts[t] = new Activation(format, cols);
         scratch.put(key, acts);
         return acts;
+    }
+
+    private static void requireCount(int matrices, int outputs) {
+        if (matrices != outputs) throw new IllegalArgumentException(matrices + " matrices but " + outputs + " outputs");
     }
 
     private static void requireLength(String what, float[] a, long need) {

@@ -4,6 +4,7 @@ import dev.jmoe.host.gguf.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -150,6 +151,72 @@ class MatMulTest {
             assertArrayEquals(whole, sliced);
             for (int i = 0; i < pairToken.length; i++) {
                 assertMatchesReference(w.expert(pairExpert[i]), x, pairToken[i], sliced, i * rows, true);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, MatMul.TILE_MIN_TOKENS + 3, 67})   // dots; one part panel; several panels at any width
+    void severalMatricesOfTheSameActivationsEachMatchTheReference(int batch) {
+        // q-, k- and v-like rows of two types of one activation format, and a Q8_0 one of another format
+        int cols = 512;
+        GgmlType[] types = {GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q4_K, GgmlType.Q8_0};
+        int[] rows = {37, 9, 11, 13};
+        Random r = new Random(batch);
+        try (Arena arena = Arena.ofShared(); WorkerPool one = new WorkerPool(1, "one"); WorkerPool two = new WorkerPool(2, "two")) {
+            WeightMatrix[] ws = new WeightMatrix[types.length];
+            for (int i = 0; i < ws.length; i++) {
+                MemorySegment data = arena.allocate(types[i].bytesFor(cols) * rows[i]);
+                RandomWeights.fill(types[i], data, 40 + i);
+                ws[i] = new WeightMatrix(data, types[i], cols, rows[i]);
+            }
+            float[] x = gaussian(r, batch * cols);
+            float[][] outs1 = new float[ws.length][], outs2 = new float[ws.length][];
+            for (int i = 0; i < ws.length; i++) {
+                outs1[i] = new float[batch * rows[i]];
+                outs2[i] = new float[batch * rows[i]];
+            }
+            new MatMul(one, RowDots.preferred()).matmul(ws, x, batch, outs1);
+            new MatMul(two, RowDots.preferred()).matmul(ws, x, batch, outs2);
+            for (int i = 0; i < ws.length; i++) {
+                assertArrayEquals(outs1[i], outs2[i], "matrix " + i);
+                for (int t = 0; t < batch; t++) assertMatchesReference(ws[i], x, t, outs2[i], t * rows[i], batch >= MatMul.TILE_MIN_TOKENS);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 16L << 20})
+    void twoExpertStacksOverTheSamePairsEachMatchTheReference(long panelBudget) {
+        // the gate and up of a MoE layer: expert 0 gets every token (tiles), 1 a few (tiles), 2 two tokens (dots),
+        // expert 3 none; a budget of one float makes every group a slice of its own
+        GgmlType type = GgmlType.Q4_K;
+        int cols = 256, rows = 21, experts = 4, tokens = MatMul.TILE_MIN_TOKENS + 5, few = MatMul.TILE_MIN_EXPERT_TOKENS;
+        int pairs = tokens + few + 2;
+        int[] pairToken = new int[pairs], pairExpert = new int[pairs];
+        for (int t = 0; t < tokens; t++) pairToken[t] = t;
+        for (int i = 0; i < few; i++) {
+            pairToken[tokens + i] = 2 * i + 1;
+            pairExpert[tokens + i] = 1;
+        }
+        pairToken[pairs - 2] = 3;
+        pairToken[pairs - 1] = 4;
+        pairExpert[pairs - 2] = pairExpert[pairs - 1] = 2;
+        Random r = new Random(12);
+        try (Arena arena = Arena.ofShared(); WorkerPool two = new WorkerPool(2, "two")) {
+            ExpertWeights[] ws = new ExpertWeights[2];
+            for (int i = 0; i < ws.length; i++) {
+                MemorySegment data = arena.allocate(type.bytesFor(cols) * rows * experts);
+                RandomWeights.fill(type, data, 50 + i);
+                ws[i] = new ExpertWeights(data, type, cols, rows, experts);
+            }
+            float[] x = gaussian(r, tokens * cols);
+            float[][] outs = {new float[pairs * rows], new float[pairs * rows]};
+            new MatMul(two, RowDots.preferred(), WorkerReplicas.FIRST, panelBudget).experts(ws, x, tokens, pairToken, pairExpert, outs);
+            for (int s = 0; s < ws.length; s++) {
+                for (int i = 0; i < pairs; i++) {
+                    assertMatchesReference(ws[s].expert(pairExpert[i]), x, pairToken[i], outs[s], i * rows, pairExpert[i] != 2);
+                }
             }
         }
     }
