@@ -99,8 +99,7 @@ public final class OffloadCalibration {
         long best = Long.MAX_VALUE;
         for (int run = 0; run < RUNS; run++) {
             long start = System.nanoTime();
-            host.experts(layer.gate(), h, TOKENS, pairToken, pairExpert, gate);
-            host.experts(layer.up(), h, TOKENS, pairToken, pairExpert, up);
+            host.experts(new ExpertWeights[] {layer.gate(), layer.up()}, h, TOKENS, pairToken, pairExpert, new float[][] {gate, up});
             host.experts(layer.down(), gate, pairs, self, pairExpert, down);
             best = Math.min(best, System.nanoTime() - start);
         }
