@@ -150,8 +150,9 @@ public final class MatMul {
         runGroups(byReplica, prepare(first[0], x, tokens, byReplica[0]));
     }
 
-    /** Whether one preparation of the activations serves all of ws: the same columns, format and replicas. */
+    /** Whether one preparation of the activations serves all of ws (one or more): the same columns, format and replicas. */
     private static boolean sharesActivations(WeightMatrix[] ws) {
+        if (ws.length == 0) return false;
         for (WeightMatrix w : ws) {
             if (w.cols() != ws[0].cols() || w.replicaCount() != ws[0].replicaCount()
                     || ActivationFormat.forWeight(w.type()) != ActivationFormat.forWeight(ws[0].type())) return false;

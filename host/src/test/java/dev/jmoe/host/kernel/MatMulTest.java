@@ -313,6 +313,11 @@ class MatMulTest {
             ExpertWeights ew = new ExpertWeights(MemorySegment.ofArray(new byte[18 * 2 * 3 * 2]), GgmlType.Q4_0, 64, 3, 2);
             assertThrows(IndexOutOfBoundsException.class,
                     () -> mm.experts(ew, new float[64], 1, new int[] {0}, new int[] {2}, new float[3]));
+            e = assertThrows(IllegalArgumentException.class, () -> mm.matmul(new WeightMatrix[] {w, w}, new float[64], 1, new float[][] {new float[3]}));
+            assertEquals("2 matrices but 1 outputs", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> mm.matmul(new WeightMatrix[] {w, w}, new float[64], 1, new float[][] {new float[3], new float[2]}));
+            assertEquals("output array has 2 floats, needs 3", e.getMessage());
+            mm.matmul(new WeightMatrix[0], new float[64], 1, new float[0][]);   // no matrices: nothing to do
         }
     }
 }
