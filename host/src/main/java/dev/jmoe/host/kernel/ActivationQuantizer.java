@@ -37,7 +37,8 @@ public final class ActivationQuantizer {
      * Quantizes {@code x[offset ..]} into {@code a}: with {@code dots} everything the dots read (values,
      * scales, sums, lanes), with {@code tiles} the scales and {@link Activation#dense} (quant × scale in
      * element order, what the prompt tiles read). A row only the tiles read skips the dots' fields, which
-     * keep whatever they held: the permuted lane copy alone cost as much as the rest of the work.
+     * keep whatever they held: the permuted lane copy alone cost as much as the rest of the work. With neither,
+     * nothing is written.
      */
     static void prepare(float[] x, int offset, Activation a, boolean dots, boolean tiles) {
         if (tiles && a.dense == null) a.dense = new float[a.n];
@@ -46,9 +47,54 @@ public final class ActivationQuantizer {
                 if (dots) System.arraycopy(x, offset, a.values, 0, a.n);
                 if (tiles) System.arraycopy(x, offset, a.dense, 0, a.n);
             }
-            case Q8_2 -> { for (int b = 0; b < a.n / 32; b++) q8_2Block(x, offset, a, b, dots, tiles); }
-            case Q8_K -> { for (int b = 0; b < a.n / 256; b++) q8_kBlock(x, offset, a, b, dots, tiles); }
+            case Q8_2 -> {
+                if (dots) for (int b = 0; b < a.n / 32; b++) q8_2Block(x, offset, a, b, tiles);
+                else if (tiles) denseOnly(x, offset, a, 32);
+            }
+            case Q8_K -> {
+                if (dots) for (int b = 0; b < a.n / 256; b++) q8_kBlock(x, offset, a, b, tiles);
+                else if (tiles) denseOnly(x, offset, a, 256);
+            }
         }
+    }
+
+    /** Widest vectors (16 lanes on AVX-512): the tiles-only rows have no 8-lane layout to follow. */
+    private static final VectorSpecies<Float> W = VectorDot.F;
+
+    /**
+     * The scales and {@link Activation#dense} of a row only the tiles read, blocks of {@code block}, at the widest
+     * vectors: the same elementwise steps as the blocks' own loops, so the same bits (a lane maximum does not
+     * depend on the lanes' grouping).
+     */
+    private static void denseOnly(float[] x, int offset, Activation a, int block) {
+        for (int b = 0, from = 0; from < a.n; b++, from += block) {
+            FloatVector m = FloatVector.zero(W);
+            for (int i = 0; i < block; i += W.length()) m = m.max(FloatVector.fromArray(W, x, offset + from + i).abs());
+            float amax = m.reduceLanes(VectorOperators.MAX);
+            float d = block == 32 ? q8_2Scale(amax) : q8_kScale(amax);
+            float inverse = block == 32 ? q8_2Inverse(d) : q8_kInverse(amax);
+            a.scales[b] = d;
+            for (int i = 0; i < block; i += W.length()) {
+                FloatVector.fromArray(W, x, offset + from + i).mul(inverse).add(ROUNDER).sub(ROUNDER).max(-128f).min(127f)
+                        .mul(d).intoArray(a.dense, from + i);
+            }
+        }
+    }
+
+    private static float q8_2Scale(float amax) {
+        return bf16(amax / 127f);
+    }
+
+    private static float q8_2Inverse(float d) {
+        return d > 0 ? 1 / d : 0;
+    }
+
+    private static float q8_kScale(float amax) {
+        return amax / 127f;
+    }
+
+    private static float q8_kInverse(float amax) {
+        return amax != 0 ? 127f / amax : 0;
     }
 
     private static final VectorSpecies<Float> F = VectorDot.LF;
@@ -58,22 +104,21 @@ public final class ActivationQuantizer {
     /** The slots of one int lane's four bytes in {@link Activation#lanes}: element 4i + k goes to slot 8k + i. */
     private static final int[] STRIDE_FOUR = IntStream.range(0, FL).map(i -> 4 * i).toArray();
 
-    private static void q8_2Block(float[] x, int offset, Activation a, int b, boolean dots, boolean tiles) {
+    /** One block of 32 for the dots (and the tiles' dense values with {@code tiles}). */
+    private static void q8_2Block(float[] x, int offset, Activation a, int b, boolean tiles) {
         int from = b * 32;
         float amax = maxMagnitude(x, offset + from, 32);
-        float d = bf16(amax / 127f);
-        float inverse = d > 0 ? 1 / d : 0;
+        float d = q8_2Scale(amax);
+        float inverse = q8_2Inverse(d);
         a.scales[b] = d;
         FloatVector firstHalf = FloatVector.zero(F), secondHalf = FloatVector.zero(F);
         for (int i = 0; i < 32; i += FL) {
             FloatVector q = quantizeVector(x, offset + from + i, inverse);
             if (tiles) q.mul(d).intoArray(a.dense, from + i);
-            if (!dots) continue;
             q.intoArray(a.values, from + i);
             if (i < 16) firstHalf = firstHalf.add(q);
             else secondHalf = secondHalf.add(q);
         }
-        if (!dots) return;
         // sums of at most 32 quants: exact in float in any order
         float first = firstHalf.reduceLanes(VectorOperators.ADD), second = secondHalf.reduceLanes(VectorOperators.ADD);
         a.sums[b] = first + second;
@@ -85,24 +130,23 @@ public final class ActivationQuantizer {
     /** The factor of byte k's slot in {@link Activation#lanes}: 2^(−8k), undoing the in-place byte k of an int. */
     private static final float[] LANE_WEIGHT = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
 
-    private static void q8_kBlock(float[] x, int offset, Activation a, int b, boolean dots, boolean tiles) {
+    /** One block of 256 for the dots (and the tiles' dense values with {@code tiles}). */
+    private static void q8_kBlock(float[] x, int offset, Activation a, int b, boolean tiles) {
         int from = b * 256;
         float amax = maxMagnitude(x, offset + from, 256);
-        float d = amax / 127f;
+        float d = q8_kScale(amax);
         a.scales[b] = d;
-        float inverse = amax != 0 ? 127f / amax : 0;
+        float inverse = q8_kInverse(amax);
         for (int g = 0; g < 16; g++) {
             FloatVector sum = FloatVector.zero(F);
             for (int i = 16 * g; i < 16 * g + 16; i += FL) {
                 FloatVector q = quantizeVector(x, offset + from + i, inverse);
                 if (tiles) q.mul(d).intoArray(a.dense, from + i);
-                if (!dots) continue;
                 q.intoArray(a.values, from + i);
                 sum = sum.add(q);
             }
-            if (dots) a.sums[b * 16 + g] = sum.reduceLanes(VectorOperators.ADD);
+            a.sums[b * 16 + g] = sum.reduceLanes(VectorOperators.ADD);
         }
-        if (!dots) return;
         for (int i = from; i < from + 256; i += 32) laneCopy(a, i);
     }
 

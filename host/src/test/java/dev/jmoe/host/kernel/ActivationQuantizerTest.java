@@ -137,6 +137,7 @@ class ActivationQuantizerTest {
                 ActivationQuantizer.prepare(x, 0, tilesOnly, false, true);
                 assertArrayEquals(scalar.dense, both.dense, what + " dense");
                 assertArrayEquals(scalar.dense, tilesOnly.dense, what + " dense alone");
+                assertArrayEquals(scalar.scales, tilesOnly.scales, what + " scales beside dense alone");
                 assertArrayEquals(scalar.lanes, both.lanes, what + " lanes beside dense");
                 assertArrayEquals(scalar.sums, both.sums, what + " sums beside dense");
             }
