@@ -87,7 +87,7 @@ final class DenseTiles {
             for (int j = 0; j < 16; j += 8) {
                 ByteVector q = ByteVector.fromMemorySegment(B8, w, b + 2 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
                 for (int p = 0; p < 8; p += LL) {
                     int e = o + 32 * blk + j + p;
                     ((FloatVector) lo.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).intoArray(out, e);
@@ -122,7 +122,7 @@ final class DenseTiles {
     private static void levels32(MemorySegment w, long b, float scale, float[] out, int e) {
         ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, b, LE);
         ByteVector lo = q.and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
-        ByteVector hi = q.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
+        ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(Iq4Levels.VECTOR);
         FloatVector s = FloatVector.broadcast(LF, scale);
         for (int p = 0; p < 16; p += LL) {
             ((FloatVector) lo.convertShape(VectorOperators.B2F, LF, p / LL)).mul(s).intoArray(out, e + p);
