@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * cache (GB/s of weight bytes streamed, GFLOP/s), next to the machine's read bandwidth measured with the
  * same threads over the same size ({@link StreamRead}); matmul at a few batch sizes on a smaller matrix, next
  * to the same threads' FP32 FMA peak ({@link FmaPeak}); and
- * the dot kernel alone on one thread over rows that stay in L2 (ns per element: what the kernel costs when
- * memory is not the limit). Each figure is the best of {@code reps} timed runs after warm-up runs (at least
+ * the one-token dots alone on one thread over rows that stay in L2 (ns per element: what the kernel costs when
+ * memory is not the limit). The kernels of every type are first warmed up together, as the engine does for a
+ * model; then each figure is the best of {@code reps} timed runs after warm-up runs (at least
  * {@code warmUpMillis}, so C2 has compiled the kernels); the median is kept too.
  */
 public final class KernelBenchmark {
@@ -59,7 +60,11 @@ public final class KernelBenchmark {
 
     public static Report run(Settings s, Consumer<String> progress) {
         String loadBefore = loadAverage();
-        try (WorkerPool pool = new WorkerPool(s.threads(), "bench")) {
+        try (WorkerPool pool = new WorkerPool(s.threads(), "bench"); Arena warmUp = Arena.ofShared()) {
+            if (s.warmUpMillis() > 0) {
+                progress.accept("warming up the kernels of " + s.types());
+                warmUp(warmUp, s);
+            }
             progress.accept("read bandwidth over " + mib(s.matvecBytes()) + " MiB with " + s.threads() + " threads");
             ReadResult read = readBandwidth(pool, s);
             progress.accept("FP32 FMA peak with " + s.threads() + " threads");
@@ -72,6 +77,23 @@ public final class KernelBenchmark {
             return new Report(s.threads(), RowDots.preferred().vectorBits(), Runtime.getRuntime().availableProcessors(),
                     loadBefore, loadAverage(), read, fma, types);
         }
+    }
+
+    /** Rows of each type's warm-up matrix, and the most the warm-up may take. */
+    private static final int WARM_UP_ROWS = 256;
+    private static final long WARM_UP_BUDGET_NANOS = 20_000_000_000L;
+
+    /**
+     * The engine's warm-up ({@link KernelWarmUp}) over every type at once, before anything is timed: measured one
+     * type after another with only per-measurement warm-up, a type's kernels ran in whatever state the types
+     * before it had left C2 in (AVX-512 Xeon VM: Q8_0's dot 0.24-9.5 ns/element after Q4_K and Q6_K, 0.09 alone
+     * or first; the first type's batch-32 product at a quarter of its later speed), which is not how a model
+     * runs them. Skipped with the other warm-ups at {@code --warm-up-ms 0}.
+     */
+    private static void warmUp(Arena arena, Settings s) {
+        List<WeightMatrix> matrices = new ArrayList<>();
+        for (GgmlType t : s.types()) matrices.add(matrix(arena, t, s.cols(), WARM_UP_ROWS));
+        KernelWarmUp.run(matrices, List.of(), RowDots.preferred(), WARM_UP_BUDGET_NANOS);
     }
 
     private static ReadResult readBandwidth(WorkerPool pool, Settings s) {
@@ -129,17 +151,15 @@ public final class KernelBenchmark {
         return new TypeResult(type, rows, cols, bytes, mv, gbs, gflops, gbs / read.gbPerSecond(), inCache, mms);
     }
 
-    /** The dot kernel alone on the calling thread, over the first rows of {@code w} again and again. */
+    /** The one-token dots alone on the calling thread, as decode calls them ({@link RowDot#dotRows}), over the first rows of {@code w} again and again. */
     private static double inCacheNanosPerElement(WeightMatrix w, Random r, Settings s) {
         RowDot dot = RowDots.preferred();
         Activation a = ActivationQuantizer.quantize(gaussian(r, w.cols()), ActivationFormat.forWeight(w.type()));
         int rows = Math.min(IN_CACHE_ROWS, w.rows());
         int repeats = Math.max(1, (1 << 22) / (rows * w.cols()));
-        float[] sink = new float[1], lanes = new float[RowDot.SCRATCH];
+        float[] out = new float[rows], lanes = new float[RowDot.SCRATCH];
         Timing t = time(() -> {
-            for (int i = 0; i < repeats; i++) {
-                for (int row = 0; row < rows; row++) sink[0] += dot.dot(w.type(), w.data(), row * w.rowBytes(), a, lanes);
-            }
+            for (int i = 0; i < repeats; i++) dot.dotRows(w.type(), w.data(), 0, w.rowBytes(), rows, a, out, 0, lanes);
         }, s);
         return t.bestSeconds() * 1e9 / ((double) repeats * rows * w.cols());
     }
