@@ -92,6 +92,33 @@ final class VectorDot implements RowDot {
     private static final VectorShuffle<Integer> IQ4_PAIR_FIRST = VectorShuffle.fromValues(I16, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7);
     private static final VectorShuffle<Integer> IQ4_PAIR_SECOND = VectorShuffle.fromValues(I16, 8, 9, 10, 11, 8, 9, 10, 11, 12, 13, 14, 15, 12, 13, 14, 15);
     private static final IntVector IQ4_HIGH_NIBBLES = IntVector.fromArray(I16, new int[] {0, 0, 0, 0, 4, 4, 4, 4, 0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /**
+     * A Q5_0/Q5_1 pair of blocks from two loads of their 16 nibble bytes (lanes 0–3 of each): as
+     * {@link #IQ4_PAIR_FIRST} places a pair, the first block's in lanes 0–7, the second's (the second vector, indexes
+     * 16..) in 8–15; {@link #IQ4_HIGH_NIBBLES} then shifts the lanes of high nibbles down.
+     */
+    private static final IntVector Q5_PAIR = IntVector.fromArray(I16, new int[] {0, 1, 2, 3, 0, 1, 2, 3, 16, 17, 18, 19, 16, 17, 18, 19}, 0);
+    private static final VectorMask<Integer> FIRST_FOUR = VectorMask.fromLong(I16, 0x000F);
+    private static final VectorMask<Integer> UPPER_EIGHT_INTS = VectorMask.fromLong(I16, 0xFF00);
+    /** Per lane 8h + i: the shift that brings bits 4i..4i+3 of a block's 32 fifth bits (those of its elements 4i + k) down. */
+    private static final IntVector Q5_HIGH_SHIFTS = q5HighShifts();
+    /** Four bits b0..b3 spread to bits 4, 12, 20, 28: each byte's fifth bit, picked by an int lane shuffle. */
+    private static final IntVector Q5_SPREAD = q5Spread();
+
+    private static IntVector q5HighShifts() {
+        int[] v = new int[16];
+        for (int i = 0; i < 16; i++) v[i] = 4 * (i & 7);
+        return IntVector.fromArray(I16, v, 0);
+    }
+
+    private static IntVector q5Spread() {
+        int[] v = new int[16];
+        for (int b = 0; b < 16; b++) {
+            for (int k = 0; k < 4; k++) v[b] |= ((b >>> k) & 1) << (8 * k + 4);
+        }
+        return IntVector.fromArray(I16, v, 0);
+    }
+
     /** The IQ4 levels as floats times 2^(8k), as int bits: a code's level against {@link Activation#lanes16}'s byte-k slots. */
     private static final IntVector IQ4_LEVELS0 = iq4Levels(0), IQ4_LEVELS1 = iq4Levels(1), IQ4_LEVELS2 = iq4Levels(2), IQ4_LEVELS3 = iq4Levels(3);
 
@@ -178,8 +205,8 @@ final class VectorDot implements RowDot {
             case Q8_0 -> q8_0(w, offset, a, scratch);
             case Q4_0 -> q4_0(w, offset, a, scratch);
             case Q4_1 -> q4_1(w, offset, a, scratch);
-            case Q5_0 -> q5_0(w, offset, a, scratch);
-            case Q5_1 -> q5_1(w, offset, a, scratch);
+            case Q5_0 -> FL == 16 && a.n % 64 == 0 ? q5_016(w, offset, a, scratch) : q5_0(w, offset, a, scratch);
+            case Q5_1 -> FL == 16 && a.n % 64 == 0 ? q5_116(w, offset, a, scratch) : q5_1(w, offset, a, scratch);
             case Q2_K -> FL == 16 ? q2_k16(w, offset, a, scratch) : q2_k(w, offset, a, scratch);
             case Q3_K -> FL == 16 ? q3_k16(w, offset, a, scratch) : q3_k(w, offset, a, scratch);
             case Q4_K -> FL == 16 ? q4_k16(w, offset, a, scratch) : q4_k(w, offset, a, scratch);
@@ -840,6 +867,72 @@ final class VectorDot implements RowDot {
         }
         acc.intoArray(stored, 0);
         return VectorMath.laneSum(stored, 0, FL) + mins;
+    }
+
+    /**
+     * Q5_0 or Q5_1 ({@code withMin}) at 16 int lanes, two blocks at a time against {@link Activation#lanes16}: each
+     * block's 16 nibble bytes as four bytes per int lane (low nibbles in lanes 0–3, high ones in 4–7, as
+     * {@link #iq4_xs16} places a pair), the fifth bits put in above every nibble at once (lane i's four bits of the
+     * block's 32, spread to its bytes by {@link #Q5_SPREAD}), then each byte masked in place. Lanes 0–7 take the
+     * first block's d·da, 8–15 the second's. The offsets go through the activation's per-32 sums: Q5_0's −16·d,
+     * Q5_1's m. The block sums stay exact integers (per lane 4 · 31 · 127).
+     */
+    private static float q5_016(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(F16);
+        float offsets = 0;
+        for (int blk = 0; blk < a.n / 32; blk += 2) {
+            long b0 = off + 22L * blk, b1 = b0 + 22;
+            IntVector first = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b0 + 6, LE).reinterpretShape(I16, 0);
+            IntVector second = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b1 + 6, LE).reinterpretShape(I16, 0);
+            IntVector nibbles = Q5_PAIR.selectFrom(first, second).lanewise(VectorOperators.LSHR, IQ4_HIGH_NIBBLES).and(0x0F0F0F0F);
+            IntVector high = IntVector.broadcast(I16, Bytes.u32(w, b0 + 2)).blend(Bytes.u32(w, b1 + 2), UPPER_EIGHT_INTS);
+            IntVector q = nibbles.or(high.lanewise(VectorOperators.LSHR, Q5_HIGH_SHIFTS).selectFrom(Q5_SPREAD));
+            int e = 32 * blk;
+            FloatVector t = ((FloatVector) q.and(0x1F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F16, x, e));
+            t = ((FloatVector) q.and(0x1F << 8).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16), t);
+            t = ((FloatVector) q.and(0x1F << 16).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 32), t);
+            t = ((FloatVector) q.and(0x1F << 24).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 48), t);
+            float s0 = Bytes.f16(w, b0) * xs[blk], s1 = Bytes.f16(w, b1) * xs[blk + 1];
+            acc = t.fma(FloatVector.broadcast(F16, s0).blend(s1, UPPER_EIGHT), acc);
+            offsets += s0 * sums[blk] + s1 * sums[blk + 1];
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum16(stored, 0) - 16 * offsets;
+    }
+
+    /**
+     * {@link #q5_016} for Q5_1: the blocks' mins m instead of −16·d, summed in a loop of their own
+     * ({@link #q5_1Mins}): read in the vector loop, their two f16 conversions were past C2's node cutoff for
+     * inlining and became calls that spill the vectors (0.21 ns/element against 0.105 without them).
+     */
+    private static float q5_116(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes16, xs = a.scales;
+        FloatVector acc = FloatVector.zero(F16);
+        for (int blk = 0; blk < a.n / 32; blk += 2) {
+            long b0 = off + 24L * blk, b1 = b0 + 24;
+            IntVector first = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b0 + 8, LE).reinterpretShape(I16, 0);
+            IntVector second = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b1 + 8, LE).reinterpretShape(I16, 0);
+            IntVector nibbles = Q5_PAIR.selectFrom(first, second).lanewise(VectorOperators.LSHR, IQ4_HIGH_NIBBLES).and(0x0F0F0F0F);
+            IntVector high = IntVector.broadcast(I16, Bytes.u32(w, b0 + 4)).blend(Bytes.u32(w, b1 + 4), UPPER_EIGHT_INTS);
+            IntVector q = nibbles.or(high.lanewise(VectorOperators.LSHR, Q5_HIGH_SHIFTS).selectFrom(Q5_SPREAD));
+            int e = 32 * blk;
+            FloatVector t = ((FloatVector) q.and(0x1F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F16, x, e));
+            t = ((FloatVector) q.and(0x1F << 8).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 16), t);
+            t = ((FloatVector) q.and(0x1F << 16).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 32), t);
+            t = ((FloatVector) q.and(0x1F << 24).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, x, e + 48), t);
+            float s0 = Bytes.f16(w, b0) * xs[blk], s1 = Bytes.f16(w, b1) * xs[blk + 1];
+            acc = t.fma(FloatVector.broadcast(F16, s0).blend(s1, UPPER_EIGHT), acc);
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum16(stored, 0) + q5_1Mins(w, off, a);
+    }
+
+    /** Σ m·da·Σqa over a Q5_1 row's blocks: the min term. */
+    private static float q5_1Mins(MemorySegment w, long off, Activation a) {
+        float mins = 0;
+        for (int blk = 0; blk < a.n / 32; blk++) mins += Bytes.f16(w, off + 24L * blk + 2) * a.scales[blk] * a.sums[blk];
+        return mins;
     }
 
     /**

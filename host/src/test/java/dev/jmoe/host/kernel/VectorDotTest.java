@@ -31,11 +31,14 @@ class VectorDotTest {
         return out;
     }
 
-    /** Row lengths: one block, a few odd block counts; for float types also lengths that leave a tail. */
+    /**
+     * Row lengths: one block, a few odd block counts; for float types also lengths that leave a tail; for the
+     * 32-element types also even block counts (the 16-lane Q5_0/Q5_1 dots take two blocks at a time).
+     */
     static int[] lengths(GgmlType t) {
         return switch (t.blockSize) {
             case 1 -> new int[] {1, 7, 33, 100, 1027};
-            case 32 -> new int[] {32, 96, 160, 4000};
+            case 32 -> new int[] {32, 96, 160, 4000, 64, 4096};
             default -> new int[] {256, 768, 2304};
         };
     }
