@@ -4,7 +4,10 @@ import dev.jmoe.host.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -41,8 +44,8 @@ final class DenseTiles {
 
     /**
      * Whether rows of {@code type} and length {@code n} are dequantized here (the others take the dots): every
-     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, the K types and the IQ4 types have vector
-     * dequantizers; the rest (the _1 and Q5_0 types, F16, BF16) go through {@link ScalarDequant},
+     * type the scalar dequantizer reads, for rows of whole vectors. Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 (at 256 bits and up),
+     * BF16, the K types and the IQ4 types have vector dequantizers; the rest (F16) go through {@link ScalarDequant},
      * which costs a few ns per element once per chunk against their four-token dots' 5–9 GFLOP/s.
      */
     static boolean supports(GgmlType type, int n) {
@@ -56,6 +59,12 @@ final class DenseTiles {
             case F32 -> MemorySegment.copy(w, Bytes.FLOAT, offset, out, o, n);
             case Q8_0 -> q8_0(w, offset, n, out, o);
             case Q4_0 -> q4_0(w, offset, n, out, o);
+            case Q4_1 -> q4_1(w, offset, n, out, o);
+            case BF16 -> bf16(w, offset, n, out, o);
+            case Q5_0, Q5_1 -> {
+                if (LL == 8) q5(w, offset, n, out, o, type == GgmlType.Q5_1);
+                else ScalarDequant.row(type, w, offset, n, out, o);
+            }
             case Q4_K -> q4_k(w, offset, n, out, o);
             case Q2_K -> q2_k(w, offset, n, out, o);
             case Q3_K -> q3_k(w, offset, n, out, o);
@@ -93,6 +102,65 @@ final class DenseTiles {
                     ((FloatVector) lo.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).intoArray(out, e);
                     ((FloatVector) hi.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).intoArray(out, e + 16);
                 }
+            }
+        }
+    }
+
+    private static final VectorSpecies<Short> LS = VectorSpecies.of(short.class, VectorShape.forBitSize(16 * LL));
+
+    /** A bfloat16 is the upper half of its float: each short widened and shifted up (n is a multiple of the width). */
+    private static void bf16(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int i = 0; i < n; i += LL) {
+            ShortVector h = ShortVector.fromMemorySegment(LS, w, off + 2L * i, LE);
+            ((IntVector) h.convertShape(VectorOperators.S2I, LI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, o + i);
+        }
+    }
+
+    /** x = d·q + m, the nibbles as Q4_0's (mul, then add: the reference's rounding). */
+    private static void q4_1(MemorySegment w, long off, int n, float[] out, int o) {
+        for (int blk = 0; blk < n / 32; blk++) {
+            long b = off + 20L * blk;
+            FloatVector d = FloatVector.broadcast(LF, Bytes.f16(w, b)), m = FloatVector.broadcast(LF, Bytes.f16(w, b + 2));
+            for (int j = 0; j < 16; j += 8) {
+                ByteVector q = ByteVector.fromMemorySegment(B8, w, b + 4 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                for (int p = 0; p < 8; p += LL) {
+                    int e = o + 32 * blk + j + p;
+                    ((FloatVector) lo.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).add(m).intoArray(out, e);
+                    ((FloatVector) hi.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).add(m).intoArray(out, e + 16);
+                }
+            }
+        }
+    }
+
+    /** A block's four ints of nibbles twice; the second copy's lanes shifted down a nibble (its high nibbles). */
+    private static final VectorShuffle<Integer> NIBBLE_INTS_TWICE = VectorShuffle.fromValues(IntVector.SPECIES_256, 0, 1, 2, 3, 0, 1, 2, 3);
+    private static final IntVector HIGH_NIBBLE_LANES = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /** Lane i: the shift that brings the fifth bits of elements 4i..4i+3 down to bits 0..3. */
+    private static final IntVector FIFTH_BIT_SHIFTS = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+
+    /**
+     * Q5_0's x = d·(q − 16) and Q5_1's x = d·q + m ({@code withMin}), q a nibble with its fifth bit above, rounded
+     * as the reference rounds them: per block the 16 nibble bytes four to an int lane, low nibbles in lanes 0–3 and
+     * high ones in 4–7, so that byte k of lane i is element 4i + k and the vector's bytes are the block in order; lane
+     * i's four fifth bits go to bit 4 of its bytes by one multiply (t·0x204081 copies bit j of t to bit 8j, with no
+     * overlaps to carry). 256-bit vectors: on narrower machines these rows take the scalar dequantizer.
+     */
+    private static void q5(MemorySegment w, long off, int n, float[] out, int o, boolean withMin) {
+        int blockBytes = withMin ? 24 : 22, head = withMin ? 4 : 2;
+        for (int blk = 0; blk < n / 32; blk++) {
+            long b = off + (long) blockBytes * blk;
+            IntVector four = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b + head + 4, LE).reinterpretShape(IntVector.SPECIES_256, 0);
+            IntVector nibbles = four.rearrange(NIBBLE_INTS_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLE_LANES).and(0x0F0F0F0F);
+            IntVector fifth = IntVector.broadcast(IntVector.SPECIES_256, Bytes.u32(w, b + head))
+                    .lanewise(VectorOperators.LSHR, FIFTH_BIT_SHIFTS).and(15).mul(0x204081).and(0x01010101).lanewise(VectorOperators.LSHL, 4);
+            ByteVector q = nibbles.or(fifth).reinterpretAsBytes();
+            if (!withMin) q = q.sub((byte) 16);
+            FloatVector d = FloatVector.broadcast(LF, Bytes.f16(w, b));
+            FloatVector m = FloatVector.broadcast(LF, withMin ? Bytes.f16(w, b + 2) : 0f);
+            for (int p = 0; p < 32; p += LL) {
+                ((FloatVector) q.convertShape(VectorOperators.B2F, LF, p / LL)).mul(d).add(m).intoArray(out, o + 32 * blk + p);
             }
         }
     }
