@@ -205,8 +205,8 @@ final class VectorDot implements RowDot {
             case Q8_0 -> q8_0(w, offset, a, scratch);
             case Q4_0 -> q4_0(w, offset, a, scratch);
             case Q4_1 -> q4_1(w, offset, a, scratch);
-            case Q5_0 -> FL == 16 && a.n % 64 == 0 ? q5_016(w, offset, a, scratch) : q5_0(w, offset, a, scratch);
-            case Q5_1 -> FL == 16 && a.n % 64 == 0 ? q5_116(w, offset, a, scratch) : q5_1(w, offset, a, scratch);
+            case Q5_0 -> FL == 16 && a.n % 64 == 0 ? q5_016(w, offset, a, scratch) : FL == 8 ? q5_08(w, offset, a, scratch) : q5_0(w, offset, a, scratch);
+            case Q5_1 -> FL == 16 && a.n % 64 == 0 ? q5_116(w, offset, a, scratch) : FL == 8 ? q5_18(w, offset, a, scratch) : q5_1(w, offset, a, scratch);
             case Q2_K -> FL == 16 ? q2_k16(w, offset, a, scratch) : q2_k(w, offset, a, scratch);
             case Q3_K -> FL == 16 ? q3_k16(w, offset, a, scratch) : q3_k(w, offset, a, scratch);
             case Q4_K -> FL == 16 ? q4_k16(w, offset, a, scratch) : q4_k(w, offset, a, scratch);
@@ -927,6 +927,62 @@ final class VectorDot implements RowDot {
         }
         acc.intoArray(stored, 0);
         return VectorMath.laneSum16(stored, 0) + q5_1Mins(w, off, a);
+    }
+
+    /** A block's four ints of nibbles twice, in eight lanes; the second copy's lanes take the high nibbles. */
+    private static final VectorShuffle<Integer> NIBBLE_INTS_TWICE = VectorShuffle.fromValues(IntVector.SPECIES_256, 0, 1, 2, 3, 0, 1, 2, 3);
+    private static final IntVector HIGH_NIBBLE_LANES = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    private static final IntVector FIFTH_BIT_SHIFTS = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+
+    /**
+     * {@link #q5_016} at 8 int lanes (256-bit machines), one block per step against {@link Activation#lanes}: lane
+     * i's four fifth bits go to bit 4 of its bytes by one multiply (t·0x204081 copies bit j of t to bit 8j, with no
+     * overlaps to carry) where eight lanes have no 16-entry table to pick from.
+     */
+    private static float q5_08(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes, xs = a.scales, sums = a.sums;
+        FloatVector acc = FloatVector.zero(LF);
+        float offsets = 0;
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 22L * blk;
+            IntVector four = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b + 6, LE).reinterpretShape(LI, 0);
+            IntVector nibbles = four.rearrange(NIBBLE_INTS_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLE_LANES).and(0x0F0F0F0F);
+            IntVector fifth = IntVector.broadcast(LI, Bytes.u32(w, b + 2)).lanewise(VectorOperators.LSHR, FIFTH_BIT_SHIFTS)
+                    .and(15).mul(0x204081).and(0x01010101).lanewise(VectorOperators.LSHL, 4);
+            IntVector q = nibbles.or(fifth);
+            int e = 32 * blk;
+            FloatVector t = ((FloatVector) q.and(0x1F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(LF, x, e));
+            t = ((FloatVector) q.and(0x1F << 8).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8), t);
+            t = ((FloatVector) q.and(0x1F << 16).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 16), t);
+            t = ((FloatVector) q.and(0x1F << 24).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 24), t);
+            float scale = Bytes.f16(w, b) * xs[blk];
+            acc = t.fma(FloatVector.broadcast(LF, scale), acc);
+            offsets += scale * sums[blk];
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, LL) - 16 * offsets;
+    }
+
+    /** {@link #q5_08} for Q5_1, the mins summed apart as {@link #q5_116} sums them. */
+    private static float q5_18(MemorySegment w, long off, Activation a, float[] stored) {
+        float[] x = a.lanes, xs = a.scales;
+        FloatVector acc = FloatVector.zero(LF);
+        for (int blk = 0; blk < a.n / 32; blk++) {
+            long b = off + 24L * blk;
+            IntVector four = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b + 8, LE).reinterpretShape(LI, 0);
+            IntVector nibbles = four.rearrange(NIBBLE_INTS_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLE_LANES).and(0x0F0F0F0F);
+            IntVector fifth = IntVector.broadcast(LI, Bytes.u32(w, b + 4)).lanewise(VectorOperators.LSHR, FIFTH_BIT_SHIFTS)
+                    .and(15).mul(0x204081).and(0x01010101).lanewise(VectorOperators.LSHL, 4);
+            IntVector q = nibbles.or(fifth);
+            int e = 32 * blk;
+            FloatVector t = ((FloatVector) q.and(0x1F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(LF, x, e));
+            t = ((FloatVector) q.and(0x1F << 8).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 8), t);
+            t = ((FloatVector) q.and(0x1F << 16).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 16), t);
+            t = ((FloatVector) q.and(0x1F << 24).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(LF, x, e + 24), t);
+            acc = t.fma(FloatVector.broadcast(LF, Bytes.f16(w, b) * xs[blk]), acc);
+        }
+        acc.intoArray(stored, 0);
+        return VectorMath.laneSum(stored, 0, LL) + q5_1Mins(w, off, a);
     }
 
     /** Σ m·da·Σqa over a Q5_1 row's blocks: the min term. */
