@@ -6,7 +6,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -134,12 +133,6 @@ final class DenseTiles {
         }
     }
 
-    /** A block's four ints of nibbles twice; the second copy's lanes shifted down a nibble (its high nibbles). */
-    private static final VectorShuffle<Integer> NIBBLE_INTS_TWICE = VectorShuffle.fromValues(IntVector.SPECIES_256, 0, 1, 2, 3, 0, 1, 2, 3);
-    private static final IntVector HIGH_NIBBLE_LANES = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
-    /** Lane i: the shift that brings the fifth bits of elements 4i..4i+3 down to bits 0..3. */
-    private static final IntVector FIFTH_BIT_SHIFTS = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
-
     /**
      * Q5_0's x = d·(q − 16) and Q5_1's x = d·q + m ({@code withMin}), q a nibble with its fifth bit above, rounded
      * as the reference rounds them: per block the 16 nibble bytes four to an int lane, low nibbles in lanes 0–3 and
@@ -152,9 +145,9 @@ final class DenseTiles {
         for (int blk = 0; blk < n / 32; blk++) {
             long b = off + (long) blockBytes * blk;
             IntVector four = (IntVector) IntVector.fromMemorySegment(IntVector.SPECIES_128, w, b + head + 4, LE).reinterpretShape(IntVector.SPECIES_256, 0);
-            IntVector nibbles = four.rearrange(NIBBLE_INTS_TWICE).lanewise(VectorOperators.LSHR, HIGH_NIBBLE_LANES).and(0x0F0F0F0F);
+            IntVector nibbles = four.rearrange(VectorDot.NIBBLE_INTS_TWICE).lanewise(VectorOperators.LSHR, VectorDot.HIGH_NIBBLE_LANES).and(0x0F0F0F0F);
             IntVector fifth = IntVector.broadcast(IntVector.SPECIES_256, Bytes.u32(w, b + head))
-                    .lanewise(VectorOperators.LSHR, FIFTH_BIT_SHIFTS).and(15).mul(0x204081).and(0x01010101).lanewise(VectorOperators.LSHL, 4);
+                    .lanewise(VectorOperators.LSHR, VectorDot.FIFTH_BIT_SHIFTS).and(15).mul(0x204081).and(0x01010101).lanewise(VectorOperators.LSHL, 4);
             ByteVector q = nibbles.or(fifth).reinterpretAsBytes();
             if (!withMin) q = q.sub((byte) 16);
             FloatVector d = FloatVector.broadcast(LF, Bytes.f16(w, b));

@@ -929,10 +929,14 @@ final class VectorDot implements RowDot {
         return VectorMath.laneSum16(stored, 0) + q5_1Mins(w, off, a);
     }
 
-    /** A block's four ints of nibbles twice, in eight lanes; the second copy's lanes take the high nibbles. */
-    private static final VectorShuffle<Integer> NIBBLE_INTS_TWICE = VectorShuffle.fromValues(IntVector.SPECIES_256, 0, 1, 2, 3, 0, 1, 2, 3);
-    private static final IntVector HIGH_NIBBLE_LANES = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
-    private static final IntVector FIFTH_BIT_SHIFTS = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+    /**
+     * A Q5_0/Q5_1 block's four ints of nibbles twice, in eight lanes, the second copy's lanes to be shifted down to
+     * its high nibbles ({@link #HIGH_NIBBLE_LANES}), so that byte k of lane i holds element 4i + k; lane i's fifth
+     * bits are bits 4i..4i+3 of the block's u32 ({@link #FIFTH_BIT_SHIFTS}). Shared with {@link DenseTiles}.
+     */
+    static final VectorShuffle<Integer> NIBBLE_INTS_TWICE = VectorShuffle.fromValues(IntVector.SPECIES_256, 0, 1, 2, 3, 0, 1, 2, 3);
+    static final IntVector HIGH_NIBBLE_LANES = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    static final IntVector FIFTH_BIT_SHIFTS = IntVector.fromArray(IntVector.SPECIES_256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
 
     /**
      * {@link #q5_016} at 8 int lanes (256-bit machines), one block per step against {@link Activation#lanes}: lane
