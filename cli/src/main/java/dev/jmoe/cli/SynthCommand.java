@@ -76,7 +76,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--kv-lora-rank", paramLabel = "N", description = "deepseek2: compressed key/value width (default: from --like).")
     Integer kvLoraRank;
 
-    @Option(names = "--type", defaultValue = "q4_k_m", paramLabel = "TYPE", description = "q4_k_m, q8_0, q4_0, iq4_xs, iq4_nl or f32 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", defaultValue = "q4_k_m", paramLabel = "TYPE", description = "q4_k_m, q8_0, q5_0, q4_0, iq4_xs, iq4_nl or f32 (default: ${DEFAULT-VALUE}).")
     String type;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")

@@ -14,6 +14,7 @@ public enum SynthType {
     F32(0),
     Q4_0(2),
     Q8_0(7),
+    Q5_0(8),
     Q4_K_M(15),
     IQ4_NL(25),
     IQ4_XS(30);
@@ -26,7 +27,7 @@ public enum SynthType {
 
     public static SynthType parse(String text) {
         for (SynthType t : values()) if (t.name().equalsIgnoreCase(text)) return t;
-        throw new IllegalArgumentException("unknown type '" + text + "' (expected f32, q4_0, q8_0, q4_k_m, iq4_nl or iq4_xs)");
+        throw new IllegalArgumentException("unknown type '" + text + "' (expected f32, q4_0, q5_0, q8_0, q4_k_m, iq4_nl or iq4_xs)");
     }
 
     /** The type of a 2-D weight named {@code role} (e.g. "attn_v", "ffn_down_exps", "output") in {@code layer} of {@code layers}. */
@@ -34,6 +35,7 @@ public enum SynthType {
         GgmlType wanted = switch (this) {
             case F32 -> GgmlType.F32;
             case Q4_0 -> GgmlType.Q4_0;
+            case Q5_0 -> GgmlType.Q5_0;
             case Q8_0 -> GgmlType.Q8_0;
             case Q4_K_M -> moreBits(role, layer, layers) ? GgmlType.Q6_K : GgmlType.Q4_K;
             case IQ4_NL, IQ4_XS -> role.equals("output") ? GgmlType.Q6_K

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 final class Le {
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Le() {}
 
@@ -22,6 +23,10 @@ final class Le {
 
     static void u8(MemorySegment s, long at, int v) {
         s.set(ValueLayout.JAVA_BYTE, at, (byte) v);
+    }
+
+    static void u32(MemorySegment s, long at, int v) {
+        s.set(INT, at, v);
     }
 
     static int clamp(int v, int lo, int hi) {

@@ -23,7 +23,7 @@ public final class WeightQuantizer {
             return bytes;
         }
         BlockQuantizer q = quantizer(type);
-        if (q == null) throw new IllegalArgumentException("no quantizer for " + type + " (supported: F32, Q8_0, Q4_0, Q4_K, Q6_K, IQ4_NL, IQ4_XS)");
+        if (q == null) throw new IllegalArgumentException("no quantizer for " + type + " (supported: F32, Q8_0, Q4_0, Q5_0, Q4_K, Q6_K, IQ4_NL, IQ4_XS)");
         for (int b = 0; b < n / q.blockSize(); b++) q.block(x, from + b * q.blockSize(), out, at + (long) b * type.bytesPerBlock);
         return bytes;
     }
@@ -32,6 +32,7 @@ public final class WeightQuantizer {
         return switch (type) {
             case Q8_0 -> new Q8_0Quantizer();
             case Q4_0 -> new Q4_0Quantizer();
+            case Q5_0 -> new Q5_0Quantizer();
             case Q4_K -> new Q4_KQuantizer();
             case Q6_K -> new Q6_KQuantizer();
             case IQ4_NL -> new IQ4_NLQuantizer();

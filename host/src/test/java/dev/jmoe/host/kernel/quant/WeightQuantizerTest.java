@@ -18,7 +18,7 @@ class WeightQuantizerTest {
     private static final int N = 4 * 256;
 
     @ParameterizedTest
-    @EnumSource(names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "IQ4_NL", "IQ4_XS", "F32"})
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K", "IQ4_NL", "IQ4_XS", "F32"})
     void dequantizedValuesAreWithinTheBlocksStep(GgmlType type) {
         for (float[] x : inputs()) {
             float[] back = roundTrip(type, x);
@@ -32,7 +32,7 @@ class WeightQuantizerTest {
 
     @Test
     void allZeroBlocksComeBackAsZero() {
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS}) {
             float[] back = roundTrip(type, new float[N]);
             for (float v : back) assertEquals(0.0, v, 0.0, type.toString());
         }
@@ -100,8 +100,8 @@ class WeightQuantizerTest {
     }
 
     /**
-     * One quantization step of the block holding element i, from the format's definition: Q8_0 and Q4_0
-     * span ±max|x| in 255 resp. 15 steps; Q4_K a sub-block of 32 in 15 steps of a 6-bit scale and a
+     * One quantization step of the block holding element i, from the format's definition: Q8_0, Q4_0 and Q5_0
+     * span ±max|x| in 255, 15 resp. 31 steps; Q4_K a sub-block of 32 in 15 steps of a 6-bit scale and a
      * 6-bit min (each a 63rd of the super-block's largest); Q6_K a sub-block of 16 in 63 steps of an
      * 8-bit scale. IQ4_NL maps the block's largest magnitude to the grid's end −127·d, so a value is at most
      * 14·d from a level (the grid's other end is 113, its widest gap 24); IQ4_XS adds its sub-block scale's
@@ -113,6 +113,7 @@ class WeightQuantizerTest {
             case F32 -> 0;
             case Q8_0 -> amax(x, i / 32 * 32, 32) / 127 * 1.01;
             case Q4_0 -> amax(x, i / 32 * 32, 32) / 8 * 1.01;
+            case Q5_0 -> amax(x, i / 32 * 32, 32) / 16 * 1.01;
             case Q6_K -> (amax(x, i / 16 * 16, 16) / 31 + amax(x, i / 256 * 256, 256) / 31 / 127) * 1.01;
             case Q4_K -> {
                 int sb = i / 256 * 256;
