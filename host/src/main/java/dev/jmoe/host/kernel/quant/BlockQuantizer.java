@@ -9,4 +9,11 @@ interface BlockQuantizer {
 
     /** Writes the block made of {@code x[from .. from + blockSize)} at {@code out[at]}. */
     void block(float[] x, int from, MemorySegment out, long at);
+
+    /** The extreme of x[from .. from + 32): the value of largest magnitude, with its sign (the first of equals). */
+    static float extreme(float[] x, int from) {
+        float e = 0;
+        for (int i = from; i < from + 32; i++) if (Math.abs(x[i]) > Math.abs(e)) e = x[i];
+        return e;
+    }
 }

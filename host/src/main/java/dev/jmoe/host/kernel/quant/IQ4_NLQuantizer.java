@@ -15,7 +15,7 @@ final class IQ4_NLQuantizer implements BlockQuantizer {
 
     @Override
     public void block(float[] x, int from, MemorySegment out, long at) {
-        float d = Le.roundedF16(Iq4Codes.extreme(x, from) / -127f);
+        float d = Le.roundedF16(BlockQuantizer.extreme(x, from) / -127f);
         Le.f16(out, at, d);
         Iq4Codes.write(x, from, d, out, at + 2);
     }

@@ -21,7 +21,7 @@ final class IQ4_XSQuantizer implements BlockQuantizer {
         float[] wanted = new float[8];
         float largest = 0;
         for (int g = 0; g < 8; g++) {
-            wanted[g] = Iq4Codes.extreme(x, from + 32 * g) / -127f;
+            wanted[g] = BlockQuantizer.extreme(x, from + 32 * g) / -127f;
             if (Math.abs(wanted[g]) > Math.abs(largest)) largest = wanted[g];
         }
         float d = Le.roundedF16(largest / -32f);

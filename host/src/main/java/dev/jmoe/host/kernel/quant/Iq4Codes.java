@@ -16,13 +16,6 @@ final class Iq4Codes {
         return best;
     }
 
-    /** The extreme of x[from .. from + 32): the value of largest magnitude, with its sign. */
-    static float extreme(float[] x, int from) {
-        float e = 0;
-        for (int i = from; i < from + 32; i++) if (Math.abs(x[i]) > Math.abs(e)) e = x[i];
-        return e;
-    }
-
     /** The codes of x[from .. from + 32) for the scale {@code d} (element i low nibble of byte i, i + 16 its high) at out[at..]. */
     static void write(float[] x, int from, float d, java.lang.foreign.MemorySegment out, long at) {
         float inv = d == 0 ? 0 : 1 / d;

@@ -15,9 +15,7 @@ final class Q4_0Quantizer implements BlockQuantizer {
 
     @Override
     public void block(float[] x, int from, MemorySegment out, long at) {
-        float extreme = 0;
-        for (int i = 0; i < 32; i++) if (Math.abs(x[from + i]) > Math.abs(extreme)) extreme = x[from + i];
-        float d = Le.roundedF16(extreme / -8f);
+        float d = Le.roundedF16(BlockQuantizer.extreme(x, from) / -8f);
         float inv = d == 0 ? 0 : 1 / d;
         Le.f16(out, at, d);
         for (int i = 0; i < 16; i++) {
