@@ -60,10 +60,10 @@ public final class KernelBenchmark {
 
     public static Report run(Settings s, Consumer<String> progress) {
         String loadBefore = loadAverage();
-        try (WorkerPool pool = new WorkerPool(s.threads(), "bench"); Arena warmUp = Arena.ofShared()) {
+        try (WorkerPool pool = new WorkerPool(s.threads(), "bench")) {
             if (s.warmUpMillis() > 0) {
                 progress.accept("warming up the kernels of " + s.types());
-                warmUp(warmUp, s);
+                warmUp(s);
             }
             progress.accept("read bandwidth over " + mib(s.matvecBytes()) + " MiB with " + s.threads() + " threads");
             ReadResult read = readBandwidth(pool, s);
@@ -90,10 +90,12 @@ public final class KernelBenchmark {
      * or first; the first type's batch-32 product at a quarter of its later speed), which is not how a model
      * runs them. Skipped with the other warm-ups at {@code --warm-up-ms 0}.
      */
-    private static void warmUp(Arena arena, Settings s) {
-        List<WeightMatrix> matrices = new ArrayList<>();
-        for (GgmlType t : s.types()) matrices.add(matrix(arena, t, s.cols(), WARM_UP_ROWS));
-        KernelWarmUp.run(matrices, List.of(), RowDots.preferred(), WARM_UP_BUDGET_NANOS);
+    private static void warmUp(Settings s) {
+        try (Arena arena = Arena.ofShared()) {
+            List<WeightMatrix> matrices = new ArrayList<>();
+            for (GgmlType t : s.types()) matrices.add(matrix(arena, t, s.cols(), WARM_UP_ROWS));
+            KernelWarmUp.run(matrices, List.of(), RowDots.preferred(), WARM_UP_BUDGET_NANOS);
+        }
     }
 
     private static ReadResult readBandwidth(WorkerPool pool, Settings s) {

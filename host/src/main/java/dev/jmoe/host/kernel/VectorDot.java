@@ -98,7 +98,6 @@ final class VectorDot implements RowDot {
      * 16..) in 8–15; {@link #IQ4_HIGH_NIBBLES} then shifts the lanes of high nibbles down.
      */
     private static final IntVector Q5_PAIR = IntVector.fromArray(I16, new int[] {0, 1, 2, 3, 0, 1, 2, 3, 16, 17, 18, 19, 16, 17, 18, 19}, 0);
-    private static final VectorMask<Integer> FIRST_FOUR = VectorMask.fromLong(I16, 0x000F);
     private static final VectorMask<Integer> UPPER_EIGHT_INTS = VectorMask.fromLong(I16, 0xFF00);
     /** Per lane 8h + i: the shift that brings bits 4i..4i+3 of a block's 32 fifth bits (those of its elements 4i + k) down. */
     private static final IntVector Q5_HIGH_SHIFTS = q5HighShifts();
