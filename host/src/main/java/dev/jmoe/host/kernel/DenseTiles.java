@@ -17,7 +17,7 @@ import java.util.Arrays;
  * Products of a few weight rows with many tokens, for prompt batches: the rows are dequantized to floats
  * once, into a worker's scratch, and multiplied with the tokens' dequantized activations
  * ({@link Activation#dense}), transposed once per call into panels of {@link #PANEL} tokens.
- * A tile is {@link #TILE} rows (six, or twelve on AVX-512) by a panel: two accumulators per row with lanes
+ * A tile is {@link #TILE} rows (four, or ten on AVX-512) by a panel: two accumulators per row with lanes
  * along the tokens, each weight broadcast once for two FMAs, no horizontal sums. The one-token dots widen
  * every weight block again for every token (at most four at a time); here it is done once per row and chunk, which makes large batches
  * compute-bound on the FMAs. One AVX2 core, 24 rows by 64 tokens of 512 columns, in one run: the 6×16
@@ -344,12 +344,16 @@ final class DenseTiles {
     /** Tokens per panel: two vectors of lanes, the width of a tile. */
     static final int PANEL = 2 * FL;
     /**
-     * Rows per tile: two accumulators per row, two panel vectors and a broadcast weight fill the registers:
-     * 12 rows (24 accumulators) of AVX-512's 32, 6 of AVX2's 16. On a 2-core Xeon with AVX-512 (2026-12-02),
-     * one core, {@link #multiply} over 1024 columns by 48 rows, old and new classes alternating in one JVM:
-     * 12 rows 1.07–1.14× the speed of 6 at 32–512 tokens.
+     * Rows per tile: the most whose loop keeps every value in a register. C2 loads all of a tile's broadcast
+     * weights before its FMAs, so a loop of R rows holds R broadcasts, two panel vectors and 2R accumulators:
+     * 3R + 2 ≤ 32 gives 10 rows with AVX-512 (a 512-bit species), 3R + 2 ≤ 16 gives 4 with AVX2's 16
+     * registers (narrower species are taken as 16-register machines). One more row and C2 keeps accumulators
+     * on the stack, loaded and stored on every column (seen in the compiled loop: 12 rows, 12 spills/fills).
+     * On a 2-core Zen 4 (2026-12-04), one core, {@code bench kernels} b512: 12 rows 64–68 → 10 rows 95–101 GFLOP/s,
+     * and with -XX:UseAVX=2, 6 rows 35–42 → 4 rows 76–88; pp512 of the Q4_K_M speed model 305 → 444 t/s
+     * (AVX2: 241 → 410).
      */
-    static final int TILE = FL >= 16 ? 12 : 6;
+    static final int TILE = FL >= 16 ? 10 : 4;
     /**
      * Columns per pass: a panel's slice (32 KiB at 512 bits) and a chunk's rows' slices stay in L1/L2 at any row
      * length. Also the stride between a tile's rows in the dequantized weights ({@link #dequantizeRows}): a
@@ -528,12 +532,12 @@ final class DenseTiles {
                 boolean half = tokens - p * PANEL <= FL;
                 for (int i = 0; i < rows; i += TILE) {
                     int w = block + i * K_BLOCK, c = (p * rows + i) * PANEL;
-                    if (TILE == 12) {
-                        if (half) tile12x1(wb, w, panels, x, len, acc, c);
-                        else tile12x2(wb, w, panels, x, len, acc, c);
+                    if (TILE == 10) {
+                        if (half) tile10x1(wb, w, panels, x, len, acc, c);
+                        else tile10x2(wb, w, panels, x, len, acc, c);
                     } else {
-                        if (half) tile6x1(wb, w, panels, x, len, acc, c);
-                        else tile6x2(wb, w, panels, x, len, acc, c);
+                        if (half) tile4x1(wb, w, panels, x, len, acc, c);
+                        else tile4x2(wb, w, panels, x, len, acc, c);
                     }
                 }
             }
@@ -545,17 +549,15 @@ final class DenseTiles {
     }
 
     /**
-     * {@code len} columns of six rows (wb[w ..], rows {@link #K_BLOCK} apart) by a full panel's columns
+     * {@code len} columns of four rows (wb[w ..], rows {@link #K_BLOCK} apart) by a full panel's columns
      * (panels[x ..]) added to the sums at acc[c ..]. The loop counts from 0 on offset bases: with a k0..k1
      * range instead, C2 compiled it at half the speed.
      */
-    private static void tile6x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
+    private static void tile4x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, c + FL);
         FloatVector b0 = FloatVector.fromArray(F, acc, c + PANEL), b1 = FloatVector.fromArray(F, acc, c + PANEL + FL);
         FloatVector c0 = FloatVector.fromArray(F, acc, c + 2 * PANEL), c1 = FloatVector.fromArray(F, acc, c + 2 * PANEL + FL);
         FloatVector d0 = FloatVector.fromArray(F, acc, c + 3 * PANEL), d1 = FloatVector.fromArray(F, acc, c + 3 * PANEL + FL);
-        FloatVector e0 = FloatVector.fromArray(F, acc, c + 4 * PANEL), e1 = FloatVector.fromArray(F, acc, c + 4 * PANEL + FL);
-        FloatVector f0 = FloatVector.fromArray(F, acc, c + 5 * PANEL), f1 = FloatVector.fromArray(F, acc, c + 5 * PANEL + FL);
         for (int k = 0; k < len; k++) {
             FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL), x1 = FloatVector.fromArray(F, panels, x + k * PANEL + FL);
             FloatVector v = FloatVector.broadcast(F, wb[w + k]);
@@ -570,12 +572,6 @@ final class DenseTiles {
             v = FloatVector.broadcast(F, wb[w + 3 * K_BLOCK + k]);
             d0 = v.fma(x0, d0);
             d1 = v.fma(x1, d1);
-            v = FloatVector.broadcast(F, wb[w + 4 * K_BLOCK + k]);
-            e0 = v.fma(x0, e0);
-            e1 = v.fma(x1, e1);
-            v = FloatVector.broadcast(F, wb[w + 5 * K_BLOCK + k]);
-            f0 = v.fma(x0, f0);
-            f1 = v.fma(x1, f1);
         }
         a0.intoArray(acc, c);
         a1.intoArray(acc, c + FL);
@@ -585,36 +581,27 @@ final class DenseTiles {
         c1.intoArray(acc, c + 2 * PANEL + FL);
         d0.intoArray(acc, c + 3 * PANEL);
         d1.intoArray(acc, c + 3 * PANEL + FL);
-        e0.intoArray(acc, c + 4 * PANEL);
-        e1.intoArray(acc, c + 4 * PANEL + FL);
-        f0.intoArray(acc, c + 5 * PANEL);
-        f1.intoArray(acc, c + 5 * PANEL + FL);
     }
 
-    /** As {@link #tile6x2} for a last panel with at most one vector of tokens. */
-    private static void tile6x1(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
+    /** As {@link #tile4x2} for a last panel with at most one vector of tokens. */
+    private static void tile4x1(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a = FloatVector.fromArray(F, acc, c), b = FloatVector.fromArray(F, acc, c + PANEL);
         FloatVector cc = FloatVector.fromArray(F, acc, c + 2 * PANEL), d = FloatVector.fromArray(F, acc, c + 3 * PANEL);
-        FloatVector e = FloatVector.fromArray(F, acc, c + 4 * PANEL), f = FloatVector.fromArray(F, acc, c + 5 * PANEL);
         for (int k = 0; k < len; k++) {
             FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL);
             a = FloatVector.broadcast(F, wb[w + k]).fma(x0, a);
             b = FloatVector.broadcast(F, wb[w + K_BLOCK + k]).fma(x0, b);
             cc = FloatVector.broadcast(F, wb[w + 2 * K_BLOCK + k]).fma(x0, cc);
             d = FloatVector.broadcast(F, wb[w + 3 * K_BLOCK + k]).fma(x0, d);
-            e = FloatVector.broadcast(F, wb[w + 4 * K_BLOCK + k]).fma(x0, e);
-            f = FloatVector.broadcast(F, wb[w + 5 * K_BLOCK + k]).fma(x0, f);
         }
         a.intoArray(acc, c);
         b.intoArray(acc, c + PANEL);
         cc.intoArray(acc, c + 2 * PANEL);
         d.intoArray(acc, c + 3 * PANEL);
-        e.intoArray(acc, c + 4 * PANEL);
-        f.intoArray(acc, c + 5 * PANEL);
     }
 
-    /** As {@link #tile6x2} for twelve rows, where there are registers for 24 accumulators. */
-    private static void tile12x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
+    /** As {@link #tile4x2} for ten rows. */
+    private static void tile10x2(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, c + FL);
         FloatVector b0 = FloatVector.fromArray(F, acc, c + PANEL), b1 = FloatVector.fromArray(F, acc, c + PANEL + FL);
         FloatVector c0 = FloatVector.fromArray(F, acc, c + 2 * PANEL), c1 = FloatVector.fromArray(F, acc, c + 2 * PANEL + FL);
@@ -625,8 +612,6 @@ final class DenseTiles {
         FloatVector h0 = FloatVector.fromArray(F, acc, c + 7 * PANEL), h1 = FloatVector.fromArray(F, acc, c + 7 * PANEL + FL);
         FloatVector i0 = FloatVector.fromArray(F, acc, c + 8 * PANEL), i1 = FloatVector.fromArray(F, acc, c + 8 * PANEL + FL);
         FloatVector j0 = FloatVector.fromArray(F, acc, c + 9 * PANEL), j1 = FloatVector.fromArray(F, acc, c + 9 * PANEL + FL);
-        FloatVector k0 = FloatVector.fromArray(F, acc, c + 10 * PANEL), k1 = FloatVector.fromArray(F, acc, c + 10 * PANEL + FL);
-        FloatVector l0 = FloatVector.fromArray(F, acc, c + 11 * PANEL), l1 = FloatVector.fromArray(F, acc, c + 11 * PANEL + FL);
         for (int k = 0; k < len; k++) {
             FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL), x1 = FloatVector.fromArray(F, panels, x + k * PANEL + FL);
             FloatVector v = FloatVector.broadcast(F, wb[w + k]);
@@ -659,12 +644,6 @@ final class DenseTiles {
             v = FloatVector.broadcast(F, wb[w + 9 * K_BLOCK + k]);
             j0 = v.fma(x0, j0);
             j1 = v.fma(x1, j1);
-            v = FloatVector.broadcast(F, wb[w + 10 * K_BLOCK + k]);
-            k0 = v.fma(x0, k0);
-            k1 = v.fma(x1, k1);
-            v = FloatVector.broadcast(F, wb[w + 11 * K_BLOCK + k]);
-            l0 = v.fma(x0, l0);
-            l1 = v.fma(x1, l1);
         }
         a0.intoArray(acc, c);
         a1.intoArray(acc, c + FL);
@@ -686,20 +665,15 @@ final class DenseTiles {
         i1.intoArray(acc, c + 8 * PANEL + FL);
         j0.intoArray(acc, c + 9 * PANEL);
         j1.intoArray(acc, c + 9 * PANEL + FL);
-        k0.intoArray(acc, c + 10 * PANEL);
-        k1.intoArray(acc, c + 10 * PANEL + FL);
-        l0.intoArray(acc, c + 11 * PANEL);
-        l1.intoArray(acc, c + 11 * PANEL + FL);
     }
 
-    /** As {@link #tile12x2} for a last panel with at most one vector of tokens. */
-    private static void tile12x1(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
+    /** As {@link #tile10x2} for a last panel with at most one vector of tokens. */
+    private static void tile10x1(float[] wb, int w, float[] panels, int x, int len, float[] acc, int c) {
         FloatVector a0 = FloatVector.fromArray(F, acc, c), b0 = FloatVector.fromArray(F, acc, c + PANEL);
         FloatVector c0 = FloatVector.fromArray(F, acc, c + 2 * PANEL), d0 = FloatVector.fromArray(F, acc, c + 3 * PANEL);
         FloatVector e0 = FloatVector.fromArray(F, acc, c + 4 * PANEL), f0 = FloatVector.fromArray(F, acc, c + 5 * PANEL);
         FloatVector g0 = FloatVector.fromArray(F, acc, c + 6 * PANEL), h0 = FloatVector.fromArray(F, acc, c + 7 * PANEL);
         FloatVector i0 = FloatVector.fromArray(F, acc, c + 8 * PANEL), j0 = FloatVector.fromArray(F, acc, c + 9 * PANEL);
-        FloatVector k0 = FloatVector.fromArray(F, acc, c + 10 * PANEL), l0 = FloatVector.fromArray(F, acc, c + 11 * PANEL);
         for (int k = 0; k < len; k++) {
             FloatVector x0 = FloatVector.fromArray(F, panels, x + k * PANEL);
             a0 = FloatVector.broadcast(F, wb[w + k]).fma(x0, a0);
@@ -712,8 +686,6 @@ final class DenseTiles {
             h0 = FloatVector.broadcast(F, wb[w + 7 * K_BLOCK + k]).fma(x0, h0);
             i0 = FloatVector.broadcast(F, wb[w + 8 * K_BLOCK + k]).fma(x0, i0);
             j0 = FloatVector.broadcast(F, wb[w + 9 * K_BLOCK + k]).fma(x0, j0);
-            k0 = FloatVector.broadcast(F, wb[w + 10 * K_BLOCK + k]).fma(x0, k0);
-            l0 = FloatVector.broadcast(F, wb[w + 11 * K_BLOCK + k]).fma(x0, l0);
         }
         a0.intoArray(acc, c);
         b0.intoArray(acc, c + PANEL);
@@ -725,7 +697,5 @@ final class DenseTiles {
         h0.intoArray(acc, c + 7 * PANEL);
         i0.intoArray(acc, c + 8 * PANEL);
         j0.intoArray(acc, c + 9 * PANEL);
-        k0.intoArray(acc, c + 10 * PANEL);
-        l0.intoArray(acc, c + 11 * PANEL);
     }
 }

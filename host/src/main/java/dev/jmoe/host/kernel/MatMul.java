@@ -31,9 +31,9 @@ public final class MatMul {
      */
     static final int TILE_MIN_EXPERT_TOKENS = 8;
     /**
-     * Rows per chunk on the tile path: four of {@link DenseTiles}' six-row tiles per dequantization, or two of
-     * its twelve-row ones (a chunk of 48 rows ran 0–6% slower than 24 at 32–512 tokens: its rows' column
-     * block and a panel's no longer fit L1 together).
+     * Rows per chunk on the tile path, in whole {@link DenseTiles#TILE}s: six four-row tiles per
+     * dequantization, or two ten-row ones (a chunk of 48 rows ran 0–6% slower than 24 at 32–512 tokens: its
+     * rows' column block and a panel's no longer fit L1 together).
      */
     private static final int TILE_ROWS = 24;
 
