@@ -471,12 +471,21 @@ final class CpuAttention {
             f0 = v.fma(k0, f0);
             f1 = v.fma(k1, f1);
         }
-        store(a0, a1, scale, scores, order[i] * CHUNK + at);
-        store(b0, b1, scale, scores, order[i + 1] * CHUNK + at);
-        store(c0, c1, scale, scores, order[i + 2] * CHUNK + at);
-        store(d0, d1, scale, scores, order[i + 3] * CHUNK + at);
-        store(e0, e1, scale, scores, order[i + 4] * CHUNK + at);
-        store(f0, f1, scale, scores, order[i + 5] * CHUNK + at);
+        // written out: passed to a helper, the accumulators were boxed, one of them allocated on every column
+        int o0 = order[i] * CHUNK + at, o1 = order[i + 1] * CHUNK + at, o2 = order[i + 2] * CHUNK + at;
+        int o3 = order[i + 3] * CHUNK + at, o4 = order[i + 4] * CHUNK + at, o5 = order[i + 5] * CHUNK + at;
+        a0.mul(scale).intoArray(scores, o0);
+        a1.mul(scale).intoArray(scores, o0 + fl);
+        b0.mul(scale).intoArray(scores, o1);
+        b1.mul(scale).intoArray(scores, o1 + fl);
+        c0.mul(scale).intoArray(scores, o2);
+        c1.mul(scale).intoArray(scores, o2 + fl);
+        d0.mul(scale).intoArray(scores, o3);
+        d1.mul(scale).intoArray(scores, o3 + fl);
+        e0.mul(scale).intoArray(scores, o4);
+        e1.mul(scale).intoArray(scores, o4 + fl);
+        f0.mul(scale).intoArray(scores, o5);
+        f1.mul(scale).intoArray(scores, o5 + fl);
     }
 
     /** One query's scores against a block of transposed keys, summed as {@link #scores6} sums them. */
@@ -488,11 +497,7 @@ final class CpuAttention {
             a0 = v.fma(FloatVector.fromArray(F, keys, k * POSITION_BLOCK), a0);
             a1 = v.fma(FloatVector.fromArray(F, keys, k * POSITION_BLOCK + fl), a1);
         }
-        store(a0, a1, scale, scores, at);
-    }
-
-    private static void store(FloatVector low, FloatVector high, float scale, float[] scores, int at) {
-        low.mul(scale).intoArray(scores, at);
-        high.mul(scale).intoArray(scores, at + F.length());
+        a0.mul(scale).intoArray(scores, at);
+        a1.mul(scale).intoArray(scores, at + fl);
     }
 }
