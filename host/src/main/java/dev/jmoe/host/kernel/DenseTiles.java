@@ -20,7 +20,7 @@ import java.util.Arrays;
  * A tile is {@link #TILE} rows (four, or ten on AVX-512) by a panel: two accumulators per row with lanes
  * along the tokens, each weight broadcast once for two FMAs, no horizontal sums. The one-token dots widen
  * every weight block again for every token (at most four at a time); here it is done once per row and chunk, which makes large batches
- * compute-bound on the FMAs. One AVX2 core, 24 rows by 64 tokens of 512 columns, in one run: the 6×16
+ * compute-bound on the FMAs. One AVX2 core, 24 rows by 64 tokens of 512 columns, in one run (2026-12-01): the 6×16
  * tile 83.9 GFLOP/s, 82% of the FMAs' peak in registers ({@link FmaPeak}: 102.8), the earlier 2×4 tile
  * with lanes along the row (eight horizontal sums per tile) 58.6; the Q4_K four-token dot runs at 18–23.
  *
