@@ -350,8 +350,8 @@ final class DenseTiles {
      * registers (narrower species are taken as 16-register machines). One more row and C2 keeps accumulators
      * on the stack, loaded and stored on every column (seen in the compiled loop: 12 rows, 12 spills/fills).
      * On a 2-core Zen 4 (2026-12-04), one core, {@code bench kernels} b512: 12 rows 64–68 → 10 rows 95–101 GFLOP/s,
-     * and with -XX:UseAVX=2, 6 rows 35–42 → 4 rows 76–88; pp512 of the Q4_K_M speed model 305 → 444 t/s
-     * (AVX2: 241 → 410).
+     * and with -XX:UseAVX=2, 6 rows 35–42 → 4 rows 76–88; pp512 of the Q4_K_M speed model 296/324 → 458/467
+     * t/s, old and new builds alternating (AVX2: 240/243 → 410/411).
      */
     static final int TILE = FL >= 16 ? 10 : 4;
     /**
